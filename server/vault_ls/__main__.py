@@ -1,0 +1,3 @@
+from vault_ls.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,109 @@
+"""YAML frontmatter: safe loading, and the aliases, tags, title and links it declares.
+
+Only PyYAML's safe loader is used, so tags such as ``!!python/object`` construct nothing; alias
+references are counted, so an alias bomb ("billion laughs") fails fast as a frontmatter error.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import yaml
+
+MAX_ALIAS_REFERENCES = 100
+LIST_KEYS = {"aliases", "alias", "tags", "tag", "cssclasses", "cssclass"}
+WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
+
+
+class FrontmatterProblem(Exception):
+    def __init__(self, message: str, line: int, column: int = 0):
+        super().__init__(message)
+        self.message = message
+        self.line = line  # 0-based, relative to the first line of the YAML text
+        self.column = column
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """The safe loader, refusing documents that reuse anchors more than a bounded number of times."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.alias_references = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self.alias_references += 1
+            if self.alias_references > MAX_ALIAS_REFERENCES:
+                mark = self.peek_event().start_mark
+                raise FrontmatterProblem(
+                    f"too many alias references (more than {MAX_ALIAS_REFERENCES}); "
+                    "the frontmatter was not read",
+                    mark.line,
+                    mark.column,
+                )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> dict[str, Any]:
+    """The frontmatter mapping (empty for an empty block); raises ``FrontmatterProblem``."""
+    try:
+        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+    except FrontmatterProblem:
+        raise
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line, mark.column) if mark else (0, 0)
+        reason = error.problem or error.context or "invalid YAML"
+        raise FrontmatterProblem(f"invalid YAML: {reason}", line, column) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        raise FrontmatterProblem(f"invalid YAML: {error}", 0) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise FrontmatterProblem(
+            f"frontmatter is a {type(data).__name__}, not a set of key: value properties", 0
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def as_list(value: Any) -> list[str]:
+    """A list property as strings: YAML lists, or one string split on commas (and spaces for tags)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [display(item) for item in value if item is not None and display(item)]
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def tag_values(value: Any) -> list[str]:
+    names = []
+    for item in as_list(value):
+        for word in item.split():
+            name = word.lstrip("#")
+            if name:
+                names.append(name)
+    return names
+
+
+def display(value: Any) -> str:
+    """A property value as a person reads it."""
+    if isinstance(value, list):
+        return ", ".join(display(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {display(item)}" for key, item in value.items())
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def key_line(yaml_lines: list[str], key: str) -> int | None:
+    """Index of the line that declares top-level ``key`` (None when not found)."""
+    pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
+    for index, line in enumerate(yaml_lines):
+        if pattern.match(line):
+            return index
+    return None

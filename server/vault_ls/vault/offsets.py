@@ -1,0 +1,107 @@
+"""Map offsets in an inline token's ``content`` back to source positions.
+
+markdown-it gives block tokens a line span (``map``) but inline text no positions, and the
+content it hands to inline rules has block syntax removed (``> ``, list markers, indentation,
+``\\|`` unescaped in table cells). Each content line is the tail of its source line, except in
+ATX headings (closing ``#``s) and table cells, which are located explicitly.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from vault_ls.vault.positions import Position
+
+
+class InlineMap:
+    """Content offset -> source ``Position`` for one inline token."""
+
+    def __init__(self, line_starts: list[tuple[int, int, int]], columns: list[int] | None = None):
+        # (content offset where a content line starts, source line, source column of that start)
+        self._starts = line_starts
+        self._offsets = [start[0] for start in line_starts]
+        self._columns = columns  # per-character columns for a table cell (one source line)
+
+    def position(self, offset: int) -> Position:
+        if self._columns is not None:
+            # Just after the previous character, so a range ending before a ``\|`` stops
+            # before its backslash.
+            columns, line = self._columns, self._starts[0][1]
+            offset = min(offset, len(columns) - 1)
+            return Position(line, columns[offset - 1] + 1 if offset > 0 else columns[0])
+        index = max(0, bisect_right(self._offsets, offset) - 1)
+        content_start, line, column = self._starts[index]
+        return Position(line, column + offset - content_start)
+
+
+def _column_of(source_line: str, content_line: str) -> int:
+    """Source column where ``content_line`` (a tail of the source line) begins."""
+    if source_line.endswith(content_line):
+        return len(source_line) - len(content_line)
+    trimmed = source_line.rstrip()
+    if trimmed.endswith(content_line):
+        return len(trimmed) - len(content_line)
+    core = content_line.lstrip()
+    found = source_line.find(core) if core else -1
+    if found < 0:
+        return 0
+    return max(0, found - (len(content_line) - len(core)))
+
+
+def block_map(content: str, first_line: int, lines: list[str]) -> InlineMap:
+    starts = []
+    offset = 0
+    for index, part in enumerate(content.split("\n")):
+        line = first_line + index
+        source = lines[line] if line < len(lines) else ""
+        starts.append((offset, line, _column_of(source, part)))
+        offset += len(part) + 1
+    return InlineMap(starts)
+
+
+def heading_map(content: str, line: int, lines: list[str]) -> InlineMap:
+    """ATX heading: the content follows the ``#`` marker; closing ``#``s may trail it."""
+    source = lines[line] if line < len(lines) else ""
+    marker_end = len(source) - len(source.lstrip(" \t"))
+    marker_end += len(source[marker_end:]) - len(source[marker_end:].lstrip("#"))
+    found = source.find(content, marker_end) if content else -1
+    return InlineMap([(0, line, found if found >= 0 else marker_end)])
+
+
+def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -> InlineMap:
+    """A table cell, split the way markdown-it splits rows (``\\|`` is not a separator)."""
+    source = lines[line] if line < len(lines) else ""
+    cells = _split_row(source)
+    if 0 <= cell_index < len(cells):
+        columns = cells[cell_index]
+        text = "".join(source[c] for c in columns[:-1])
+        if text == content:
+            return InlineMap([(0, line, columns[0])], columns)
+    return block_map(content, line, lines)
+
+
+def _split_row(source: str) -> list[list[int]]:
+    """Per cell: the source column of each kept character, plus one past the last."""
+    cells: list[list[int]] = [[]]
+    escaped = False
+    for column, ch in enumerate(source):
+        if ch == "|" and not escaped:
+            cells.append([])
+        elif ch == "|" and escaped:
+            cells[-1][-1] = column  # ``\\|`` keeps the pipe, drops the backslash
+        else:
+            cells[-1].append(column)
+        escaped = ch == "\\"
+    if cells and not "".join(source[c] for c in cells[0]).strip():
+        cells.pop(0)
+    if cells and not "".join(source[c] for c in cells[-1]).strip():
+        cells.pop()
+    trimmed = []
+    for columns in cells:
+        while columns and source[columns[0]] in " \t":
+            columns.pop(0)
+        end = columns[-1] + 1 if columns else 0
+        while columns and source[columns[-1]] in " \t":
+            end = columns.pop()
+        trimmed.append([*columns, end])
+    return trimmed

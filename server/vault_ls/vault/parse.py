@@ -1,0 +1,346 @@
+"""Turn one note's text into a ``Note``: one markdown-it pass, then a walk over its tokens."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from vault_ls.vault import frontmatter
+from vault_ls.vault.model import (
+    Block,
+    Field,
+    FrontmatterError,
+    Heading,
+    Link,
+    Note,
+    Tag,
+    TitleClaim,
+)
+from vault_ls.vault.offsets import InlineMap, block_map, heading_map, table_cell_map
+from vault_ls.vault.positions import Position, Range, normalize_newlines
+from vault_ls.vault.syntax import build_parser
+from vault_ls.vault.wikilink import WikiParts, split_wikilink
+
+_MD = build_parser()
+
+BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
+METADATA_ITEM = re.compile(r"^([A-Za-z][\w ]{0,40}?):[ \t]+(.+)$")
+INLINE_FIELD = re.compile(r"^[ \t]*([^\W\d][\w \-]{0,40}?)::[ \t]*(.*)$")
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+TOP_LEVEL_BLOCKS = {
+    "paragraph_open",
+    "bullet_list_open",
+    "ordered_list_open",
+    "blockquote_open",
+    "table_open",
+    "fence",
+    "code_block",
+    "html_block",
+    "math_block",
+}
+
+
+def parse_note(path: str, text: str) -> Note:
+    """Parse ``text`` (any line endings) as the note at vault-relative ``path``. Never raises."""
+    text = normalize_newlines(text)
+    lines = text.split("\n")
+    note = Note(path=path, line_count=len(lines))
+    _Walker(note, lines).walk(_MD.parse(text))
+    return note
+
+
+def line_range(lines: list[str], first: int, last: int) -> Range:
+    """Whole lines ``first`` to ``last``, trailing blank lines left out."""
+    last = min(last, len(lines) - 1)
+    while last > first and not lines[last].strip():
+        last -= 1
+    return Range(Position(first, 0), Position(last, len(lines[last])))
+
+
+class _Walker:
+    def __init__(self, note: Note, lines: list[str]):
+        self.note = note
+        self.lines = lines
+        self.heading_stack: list[int] = []
+        self.list_items: list[list[int]] = []
+        self.metadata_level: int | None = None  # level of an open ``## Metadata`` section
+        self.previous_block: list[int] | None = None
+        self.current_block: list[int] | None = None
+        self.blocks_seen = 0
+        self.cell_index = 0
+
+    def walk(self, tokens: list[Token]) -> None:
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if token.level == 0 and kind in TOP_LEVEL_BLOCKS and token.map:
+                self.previous_block, self.current_block = self.current_block, token.map
+                self.blocks_seen += 1
+            if kind == "front_matter":
+                self.frontmatter(token)
+            elif kind == "list_item_open" and token.map:
+                self.list_items.append(token.map)
+            elif kind == "list_item_close" and self.list_items:
+                self.list_items.pop()
+            elif kind == "tr_open":
+                self.cell_index = 0
+            elif kind == "inline":
+                self.inline(token, tokens[index - 1])
+
+    # --- blocks --------------------------------------------------------------------------
+
+    def inline(self, token: Token, opener: Token) -> None:
+        if token.map is None:
+            return
+        line = token.map[0]
+        if opener.type == "heading_open":
+            if opener.markup.startswith("#"):
+                imap = heading_map(token.content, line, self.lines)
+            else:
+                imap = block_map(token.content, line, self.lines)
+            self.heading(token, opener)
+        elif opener.type in ("th_open", "td_open"):
+            imap = table_cell_map(token.content, line, self.cell_index, self.lines)
+            self.cell_index += 1
+        else:
+            imap = block_map(token.content, line, self.lines)
+        self.children(token.children or [], imap)
+        if opener.type == "paragraph_open":
+            self.paragraph(token, opener, imap)
+
+    def heading(self, token: Token, opener: Token) -> None:
+        assert opener.map is not None
+        level = int(opener.tag[1])
+        while self.heading_stack and self.note.headings[self.heading_stack[-1]].level >= level:
+            self.heading_stack.pop()
+        parent = self.heading_stack[-1] if self.heading_stack else None
+        text = token.content.strip()
+        self.note.headings.append(
+            Heading(level, text, line_range(self.lines, opener.map[0], opener.map[1] - 1), parent)
+        )
+        self.heading_stack.append(len(self.note.headings) - 1)
+        if self.metadata_level is not None and level <= self.metadata_level:
+            self.metadata_level = None
+        if text.casefold() == "metadata":
+            self.metadata_level = level
+        if level == 1 and not any(t.source == "first heading" for t in self.note.titles):
+            if not any(h.level == 1 for h in self.note.headings[:-1]):
+                self.claim_title("first heading", text, self.note.headings[-1].range)
+
+    def paragraph(self, token: Token, opener: Token, imap: InlineMap) -> None:
+        content = token.content
+        self.block_id(token, opener, imap)
+        first_line = content.split("\n", 1)[0]
+        if self.metadata_level is not None and self.list_items:
+            item = METADATA_ITEM.match(first_line)
+            if item:
+                self.field(item, "metadata", imap)
+        for offset, text in _lines_with_offsets(content):
+            inline_field = INLINE_FIELD.match(text)
+            if inline_field:
+                self.field(inline_field, "inline", imap, offset)
+        self.title_line(token, opener)
+
+    def field(self, match: re.Match[str], source: str, imap: InlineMap, offset: int = 0) -> None:
+        key, value = match.group(1).strip(), match.group(2).strip()
+        if not value:
+            return
+        start = offset + match.start(2)
+        value_range = Range(imap.position(start), imap.position(start + len(value)))
+        self.note.fields.append(Field(key, value, value_range, source))
+        if source == "metadata" and key.casefold() == "full title":
+            self.claim_title("Full Title", value, value_range)
+
+    def title_line(self, token: Token, opener: Token) -> None:
+        """A first paragraph that is only a wikilink names the note (some Readwise templates)."""
+        if self.blocks_seen != 1 or opener.level != 0:
+            return
+        children = [c for c in token.children or [] if c.type != "text" or c.content.strip()]
+        if len(children) == 1 and children[0].type == "wikilink":
+            link = self.note.links[-1]
+            self.claim_title("title line", link.display or link.target, link.range)
+
+    def block_id(self, token: Token, opener: Token, imap: InlineMap) -> None:
+        content = token.content
+        children = token.children or []
+        if not children or children[-1].type != "text":
+            return
+        found = BLOCK_ID.search(content)
+        if not found or not children[-1].content.rstrip().endswith(found.group(0).strip()):
+            return
+        marker = Range(imap.position(found.start(1) - 1), imap.position(found.end(1)))
+        text = content[: found.start()].strip()
+        if not text and opener.level == 0 and self.previous_block is not None:
+            first, end = self.previous_block
+            named = line_range(self.lines, first, end - 1)
+            text = self.lines[first].strip()
+        else:
+            span = self.list_items[-1] if self.list_items else opener.map or [marker.start.line] * 2
+            named = line_range(self.lines, span[0], max(span[0], span[1] - 1))
+        self.note.blocks.append(Block(found.group(1), marker, named, text.split("\n", 1)[0]))
+
+    # --- inline ------------------------------------------------------------------------
+
+    def children(self, children: list[Token], imap: InlineMap) -> None:
+        for child in children:
+            meta = child.meta
+            if child.type == "wikilink":
+                self.wikilink(meta, imap)
+            elif child.type in ("link_open", "image") and meta.get("dest_start") is not None:
+                self.markdown_link(child, imap)
+            elif child.type == "tag":
+                tag_range = Range(imap.position(meta["start"]), imap.position(meta["end"]))
+                self.note.tags.append(Tag(child.content, tag_range))
+            if child.type == "image" and child.children:
+                self.children(child.children, imap)
+
+    def wikilink(self, meta: dict[str, Any], imap: InlineMap) -> None:
+        parts: WikiParts = meta["parts"]
+        self.note.links.append(
+            Link(
+                kind="wiki",
+                embed=meta["embed"],
+                target=parts.target,
+                headings=parts.headings,
+                block=parts.block,
+                display=parts.display,
+                range=Range(imap.position(meta["start"]), imap.position(meta["end"])),
+                target_range=Range(
+                    imap.position(meta["target_start"]), imap.position(meta["target_end"])
+                ),
+            )
+        )
+
+    def markdown_link(self, token: Token, imap: InlineMap) -> None:
+        meta = token.meta
+        src_start, src_end = meta["dest_start"], meta["dest_end"]
+        raw = token.attrGet("src") if token.type == "image" else token.attrGet("href")
+        # The destination as written (markdown-it's attribute is already URL-encoded).
+        written = self._source_slice(imap, src_start, src_end)
+        if written is None:
+            written = str(raw or "")
+        if written.startswith("<") and written.endswith(">"):
+            written, src_start, src_end = written[1:-1], src_start + 1, src_end - 1
+        if not written or URL_SCHEME.match(written) or written.startswith("//"):
+            return
+        path_part, _, anchor = written.partition("#")
+        target = _decode(path_part)
+        block: str | None = None
+        headings: tuple[str, ...] = ()
+        anchor = _decode(anchor)
+        if anchor.startswith("^"):
+            block = anchor[1:]
+        elif anchor:
+            headings = tuple(part for part in anchor.split("#") if part)
+        if not target and not headings and block is None:
+            return
+        label_end = meta.get("label_end") or meta["start"]
+        label_start = meta["start"] + (2 if token.type == "image" else 1)
+        display = self._source_slice(imap, label_start, label_end)
+        self.note.links.append(
+            Link(
+                kind="markdown",
+                embed=token.type == "image",
+                target=target,
+                headings=headings,
+                block=block,
+                display=display,
+                range=Range(imap.position(meta["start"]), imap.position(meta["end"])),
+                target_range=Range(
+                    imap.position(src_start), imap.position(src_start + len(path_part))
+                ),
+            )
+        )
+
+    def _source_slice(self, imap: InlineMap, start: int, end: int) -> str | None:
+        first, last = imap.position(start), imap.position(end)
+        if first.line != last.line or first.line >= len(self.lines):
+            return None
+        return self.lines[first.line][first.character : last.character]
+
+    # --- frontmatter --------------------------------------------------------------------
+
+    def frontmatter(self, token: Token) -> None:
+        assert token.map is not None
+        note, first = self.note, token.map[0] + 1
+        note.frontmatter_range = line_range(self.lines, token.map[0], token.map[1] - 1)
+        yaml_lines = token.content.split("\n")
+        self.frontmatter_links(yaml_lines, first)
+        try:
+            data = frontmatter.load_yaml(token.content)
+        except frontmatter.FrontmatterProblem as problem:
+            line = min(first + problem.line, token.map[1] - 1)
+            start = Position(line, min(problem.column, len(self.lines[line])))
+            note.frontmatter_error = FrontmatterError(
+                problem.message, Range(start, Position(line, len(self.lines[line])))
+            )
+            return
+        note.frontmatter = data
+        for key in ("aliases", "alias"):
+            note.aliases.extend(frontmatter.as_list(data.get(key)))
+        for key in ("tags", "tag"):
+            self.frontmatter_tags(frontmatter.tag_values(data.get(key)), yaml_lines, key, first)
+        for key, value in data.items():
+            line = frontmatter.key_line(yaml_lines, key)
+            where = line_range(self.lines, first + line, first + line) if line is not None else None
+            note.fields.append(Field(key, frontmatter.display(value), where, "frontmatter"))
+            if key.casefold() == "title" and isinstance(value, str | int | float) and where:
+                self.claim_title("frontmatter title", str(value).strip(), where)
+
+    def frontmatter_links(self, yaml_lines: list[str], first: int) -> None:
+        for index, text in enumerate(yaml_lines):
+            for found in frontmatter.WIKILINK.finditer(text):
+                parts = split_wikilink(found.group(1))
+                if parts is None:
+                    continue
+                inner = found.start(1)
+                target_start = inner + len(found.group(1)) - len(found.group(1).lstrip())
+                line = first + index
+                self.note.links.append(
+                    Link(
+                        kind="wiki",
+                        embed=found.group(0).startswith("!"),
+                        target=parts.target,
+                        headings=parts.headings,
+                        block=parts.block,
+                        display=parts.display,
+                        range=Range.of(line, found.start(), line, found.end()),
+                        target_range=Range.of(
+                            line, target_start, line, inner + parts.target_length
+                        ),
+                        in_frontmatter=True,
+                    )
+                )
+
+    def frontmatter_tags(self, names: list[str], yaml_lines: list[str], key: str, first: int) -> None:
+        start = frontmatter.key_line(yaml_lines, key) or 0
+        for name in names:
+            where = Range.of(first + start, 0, first + start, len(yaml_lines[start]))
+            for index in range(start, len(yaml_lines)):
+                column = yaml_lines[index].find(name, 0 if index > start else len(key) + 1)
+                if column >= 0:
+                    where = Range.of(first + index, column, first + index, column + len(name))
+                    break
+            self.note.tags.append(Tag(name, where))
+
+    def claim_title(self, source: str, text: str, where: Range) -> None:
+        if text:
+            self.note.titles.append(TitleClaim(source, text, where))
+            order = ("frontmatter title", "first heading", "Full Title", "title line")
+            self.note.titles.sort(key=lambda claim: order.index(claim.source))
+
+
+def _lines_with_offsets(content: str) -> list[tuple[int, str]]:
+    result, offset = [], 0
+    for text in content.split("\n"):
+        result.append((offset, text))
+        offset += len(text) + 1
+    return result
+
+
+def _decode(text: str) -> str:
+    """A markdown link destination as a path: backslash escapes removed, ``%20`` decoded."""
+    return unquote(BACKSLASH_ESCAPE.sub(r"\1", text))

@@ -1,0 +1,75 @@
+"""Positions inside a note.
+
+The engine counts columns in Unicode code points (Python ``str`` indices), 0-based, on lines split
+the way LSP splits them (``\\n``, ``\\r\\n`` or a lone ``\\r``). Editors count in UTF-16 or UTF-8
+code units; the helpers at the bottom convert one line's columns between the units.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Position(NamedTuple):
+    line: int
+    character: int
+
+
+class Range(NamedTuple):
+    start: Position
+    end: Position
+
+    def contains(self, pos: Position) -> bool:
+        return self.start <= pos <= self.end
+
+    @staticmethod
+    def of(line: int, start: int, end_line: int, end: int) -> Range:
+        return Range(Position(line, start), Position(end_line, end))
+
+
+def normalize_newlines(text: str) -> str:
+    """Turn every line ending into ``\\n`` and NUL into U+FFFD, as markdown-it does.
+
+    Both substitutions keep every line's column count, so positions computed on the result are
+    positions in the editor's text.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    return text
+
+
+def utf16_length(text: str) -> int:
+    """Number of UTF-16 code units of ``text`` (astral characters count twice)."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def utf8_length(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def to_units(line_text: str, column: int, encoding: str) -> int:
+    """Convert a code-point column of ``line_text`` to ``encoding`` units ("utf-16", "utf-8", "utf-32")."""
+    if encoding == "utf-32":
+        return column
+    prefix = line_text[:column]
+    if encoding == "utf-8":
+        return utf8_length(prefix)
+    return utf16_length(prefix)
+
+
+def from_units(line_text: str, units: int, encoding: str) -> int:
+    """Convert a column in ``encoding`` units to a code-point column, clamped to the line."""
+    if encoding == "utf-32":
+        return max(0, min(units, len(line_text)))
+    seen = 0
+    for index, ch in enumerate(line_text):
+        if seen >= units:
+            return index
+        code = ord(ch)
+        if encoding == "utf-8":
+            seen += 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+        else:
+            seen += 2 if code > 0xFFFF else 1
+    return len(line_text)

@@ -1,0 +1,193 @@
+"""The markdown-it-py parser the engine uses, with Obsidian's additions as inline and block rules.
+
+CommonMark + GFM tables and strikethrough + front matter + ``$math$`` come from markdown-it-py and
+mdit-py-plugins. Our rules add wikilinks/embeds, ``#tags`` and ``%%comments%%``, and record where
+each markdown link or image starts and ends (markdown-it keeps no inline positions). Because
+every one of these is a token, nothing inside code, math, HTML comments or ``%%`` is a link or tag.
+Offsets recorded in ``token.meta`` index the inline token's ``content``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt, rules_inline
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from vault_ls.vault.wikilink import split_wikilink
+
+InlineRule = Callable[[StateInline, bool], bool]
+
+
+def wikilink_rule(state: StateInline, silent: bool) -> bool:
+    """``[[...]]`` and ``![[...]]`` on one line; the inside may not open another ``[[``."""
+    src, start = state.src, state.pos
+    embed = src.startswith("![[", start)
+    if not embed and not src.startswith("[[", start):
+        return False
+    inner_start = start + (3 if embed else 2)
+    close = src.find("]]", inner_start)
+    if close < 0:
+        return False
+    inside = src[inner_start:close]
+    if "\n" in inside or "[[" in inside or "]" in inside:
+        return False
+    parts = split_wikilink(inside)
+    if parts is None:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.content = inside
+        token.meta = {
+            "start": start,
+            "end": close + 2,
+            "target_start": inner_start + _leading_space(inside),
+            "target_end": inner_start + parts.target_length,
+            "embed": embed,
+            "parts": parts,
+        }
+    state.pos = close + 2
+    return True
+
+
+def _leading_space(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def is_tag_char(ch: str) -> bool:
+    if ch.isalnum() or ch in "_-/":
+        return True
+    return ord(ch) > 0x7F and unicodedata.category(ch)[0] in "LMNS"
+
+
+def tag_end(text: str, start: int) -> int:
+    """End of the tag whose ``#`` is at ``start``, or ``start`` when none begins there."""
+    end = start + 1
+    while end < len(text) and is_tag_char(text[end]):
+        end += 1
+    name = text[start + 1 : end]
+    if not name or all(ch.isdigit() or ch == "/" for ch in name):
+        return start
+    return end
+
+
+def tag_rule(state: StateInline, silent: bool) -> bool:
+    """``#tag`` after whitespace or at the start; ``#1984`` is not a tag."""
+    src, start = state.src, state.pos
+    if src[start] != "#" or (start > 0 and not src[start - 1].isspace()):
+        return False
+    end = tag_end(src, start)
+    if end == start:
+        return False
+    if not silent:
+        token = state.push("tag", "", 0)
+        token.content = src[start + 1 : end]
+        token.meta = {"start": start, "end": end}
+    state.pos = end
+    return True
+
+
+def comment_inline_rule(state: StateInline, silent: bool) -> bool:
+    """``%%hidden%%`` inside a paragraph (it may span the paragraph's lines)."""
+    src, start = state.src, state.pos
+    if not src.startswith("%%", start):
+        return False
+    close = src.find("%%", start + 2)
+    if close < 0:
+        return False
+    if not silent:
+        token = state.push("obsidian_comment", "", 0)
+        token.content = src[start + 2 : close]
+    state.pos = close + 2
+    return True
+
+
+def comment_block_rule(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A ``%%`` comment that starts a line and runs to a line holding the closing ``%%``.
+
+    An unclosed ``%%`` hides the rest of the note, as in Obsidian.
+    """
+    if state.is_code_block(start_line):
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    first = state.src[begin : state.eMarks[start_line]]
+    if not first.startswith("%%"):
+        return False
+    close = first.find("%%", 2)
+    if close >= 0 and first[close + 2 :].strip():
+        return False  # text follows on the same line: the inline rule handles it
+    line = start_line
+    if close < 0:
+        line += 1
+        while line < end_line:
+            text = state.src[state.bMarks[line] : state.eMarks[line]]
+            if "%%" in text:
+                break
+            line += 1
+    if silent:
+        return True
+    last = min(line, end_line - 1)
+    token = state.push("obsidian_comment", "", 0)
+    token.map = [start_line, last + 1]
+    state.line = last + 1
+    return True
+
+
+def track_position(rule: InlineRule) -> InlineRule:
+    """Wrap markdown-it's ``link``/``image`` rule to record where the link, its label and its
+    destination stand (``dest_start`` is None for a reference-style link)."""
+
+    def tracked(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        if not rule(state, silent):
+            return False
+        if silent:
+            return True
+        # Pending text may be flushed as a token first: take the first link/image token.
+        token = next((t for t in state.tokens[count:] if t.type in ("link_open", "image")), None)
+        if token is not None:
+            token.meta = {**(token.meta or {}), "start": start, "end": state.pos}
+            token.meta.update(_destination(state, start + (1 if token.type == "image" else 0)))
+        return True
+
+    return tracked
+
+
+def _destination(state: StateInline, label_start: int) -> dict[str, int | None]:
+    end = state.pos
+    label_end = state.md.helpers.parseLinkLabel(state, label_start, False)
+    state.pos = end
+    found: dict[str, int | None] = {"label_end": label_end, "dest_start": None, "dest_end": None}
+    src, pos = state.src, label_end + 1
+    if label_end < 0 or pos >= len(src) or src[pos] != "(":
+        return found
+    pos += 1
+    while pos < end and src[pos] in " \t\n":
+        pos += 1
+    result = state.md.helpers.parseLinkDestination(src, pos, state.posMax)
+    if result.ok:
+        found["dest_start"], found["dest_end"] = pos, result.pos
+    return found
+
+
+def build_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False)
+    md.inline.ruler.before("link", "wikilink", wikilink_rule)
+    md.inline.ruler.before("link", "tag", tag_rule)
+    md.inline.ruler.before("link", "obsidian_comment", comment_inline_rule)
+    md.inline.add_terminator_char("%")
+    md.block.ruler.before(
+        "table",
+        "obsidian_comment",
+        comment_block_rule,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
+    md.inline.ruler.at("link", track_position(rules_inline.link))
+    md.inline.ruler.at("image", track_position(rules_inline.image))
+    return md
