@@ -26,7 +26,7 @@ class FrontmatterProblem(Exception):
 
 
 class _BoundedLoader(yaml.SafeLoader):
-    """The safe loader, refusing documents that reuse anchors more than a bounded number of times."""
+    """The safe loader, refusing documents that reuse anchors too many times."""
 
     def __init__(self, stream: str):
         super().__init__(stream)
@@ -36,7 +36,7 @@ class _BoundedLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.alias_references += 1
             if self.alias_references > MAX_ALIAS_REFERENCES:
-                mark = self.peek_event().start_mark
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise FrontmatterProblem(
                     f"too many alias references (more than {MAX_ALIAS_REFERENCES}); "
                     "the frontmatter was not read",
@@ -49,7 +49,7 @@ class _BoundedLoader(yaml.SafeLoader):
 def load_yaml(text: str) -> dict[str, Any]:
     """The frontmatter mapping (empty for an empty block); raises ``FrontmatterProblem``."""
     try:
-        data = yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_BoundedLoader)
     except FrontmatterProblem:
         raise
     except yaml.MarkedYAMLError as error:
@@ -69,7 +69,7 @@ def load_yaml(text: str) -> dict[str, Any]:
 
 
 def as_list(value: Any) -> list[str]:
-    """A list property as strings: YAML lists, or one string split on commas (and spaces for tags)."""
+    """A list property as strings: a YAML list, or one string split on commas."""
     if value is None:
         return []
     if isinstance(value, list):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import unquote
 
@@ -19,6 +20,7 @@ from vault_ls.vault.model import (
     Tag,
     TitleClaim,
 )
+from vault_ls.vault.names import title_key
 from vault_ls.vault.offsets import InlineMap, block_map, heading_map, table_cell_map
 from vault_ls.vault.positions import Position, Range, normalize_newlines
 from vault_ls.vault.syntax import build_parser
@@ -26,7 +28,8 @@ from vault_ls.vault.wikilink import WikiParts, split_wikilink
 
 _MD = build_parser()
 
-BLOCK_ID = re.compile(r"(?:^|\s)\^([A-Za-z0-9-]+)[ \t]*$")
+# `` ^id`` ends a block; the help vault also writes it straight after an embed: ``![[x.png]]^id``.
+BLOCK_ID = re.compile(r"(?:^|\s|(?<=\]\]))\^([A-Za-z0-9-]+)[ \t]*$")
 METADATA_ITEM = re.compile(r"^([A-Za-z][\w ]{0,40}?):[ \t]+(.+)$")
 INLINE_FIELD = re.compile(r"^[ \t]*([^\W\d][\w \-]{0,40}?)::[ \t]*(.*)$")
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -49,7 +52,9 @@ def parse_note(path: str, text: str) -> Note:
     text = normalize_newlines(text)
     lines = text.split("\n")
     note = Note(path=path, line_count=len(lines))
-    _Walker(note, lines).walk(_MD.parse(text))
+    walker = _Walker(note, lines)
+    walker.walk(_MD.parse(text))
+    walker.finish()
     return note
 
 
@@ -72,6 +77,7 @@ class _Walker:
         self.current_block: list[int] | None = None
         self.blocks_seen = 0
         self.cell_index = 0
+        self.title_line_link: Link | None = None
 
     def walk(self, tokens: list[Token]) -> None:
         for index, token in enumerate(tokens):
@@ -126,9 +132,8 @@ class _Walker:
             self.metadata_level = None
         if text.casefold() == "metadata":
             self.metadata_level = level
-        if level == 1 and not any(t.source == "first heading" for t in self.note.titles):
-            if not any(h.level == 1 for h in self.note.headings[:-1]):
-                self.claim_title("first heading", text, self.note.headings[-1].range)
+        if level == 1 and not any(h.level == 1 for h in self.note.headings[:-1]):
+            self.claim_title("first heading", text, self.note.headings[-1].range)
 
     def paragraph(self, token: Token, opener: Token, imap: InlineMap) -> None:
         content = token.content
@@ -155,13 +160,24 @@ class _Walker:
             self.claim_title("Full Title", value, value_range)
 
     def title_line(self, token: Token, opener: Token) -> None:
-        """A first paragraph that is only a wikilink names the note (some Readwise templates)."""
+        """A first paragraph that is only a wikilink names the note (some Readwise templates),
+        when it resembles the file name or another title; otherwise it is just a link."""
         if self.blocks_seen != 1 or opener.level != 0:
             return
         children = [c for c in token.children or [] if c.type != "text" or c.content.strip()]
-        if len(children) == 1 and children[0].type == "wikilink":
-            link = self.note.links[-1]
-            self.claim_title("title line", link.display or link.target, link.range)
+        if len(children) != 1 or children[0].type != "wikilink":
+            return
+        link = self.note.links[-1]
+        self.title_line_link = link
+
+    def finish(self) -> None:
+        link = self.title_line_link
+        if link is None:
+            return
+        text = link.display or link.target
+        others = [self.note.name, *(claim.text for claim in self.note.titles)]
+        if any(_resembles(text, other) for other in others):
+            self.claim_title("title line", text, link.range)
 
     def block_id(self, token: Token, opener: Token, imap: InlineMap) -> None:
         content = token.content
@@ -169,18 +185,19 @@ class _Walker:
         if not children or children[-1].type != "text":
             return
         found = BLOCK_ID.search(content)
-        if not found or not children[-1].content.rstrip().endswith(found.group(0).strip()):
+        marker = f"^{found.group(1)}" if found else ""
+        if not found or not children[-1].content.rstrip().endswith(marker):
             return
-        marker = Range(imap.position(found.start(1) - 1), imap.position(found.end(1)))
-        text = content[: found.start()].strip()
+        where = Range(imap.position(found.start(1) - 1), imap.position(found.end(1)))
+        text = content[: found.start(1) - 1].strip()
         if not text and opener.level == 0 and self.previous_block is not None:
             first, end = self.previous_block
             named = line_range(self.lines, first, end - 1)
             text = self.lines[first].strip()
         else:
-            span = self.list_items[-1] if self.list_items else opener.map or [marker.start.line] * 2
+            span = self.list_items[-1] if self.list_items else opener.map or [where.start.line] * 2
             named = line_range(self.lines, span[0], max(span[0], span[1] - 1))
-        self.note.blocks.append(Block(found.group(1), marker, named, text.split("\n", 1)[0]))
+        self.note.blocks.append(Block(found.group(1), where, named, text.split("\n", 1)[0]))
 
     # --- inline ------------------------------------------------------------------------
 
@@ -237,7 +254,7 @@ class _Walker:
             headings = tuple(part for part in anchor.split("#") if part)
         if not target and not headings and block is None:
             return
-        label_end = meta.get("label_end") or meta["start"]
+        label_end: int = meta.get("label_end") or meta["start"]
         label_start = meta["start"] + (2 if token.type == "image" else 1)
         display = self._source_slice(imap, label_start, label_end)
         self.note.links.append(
@@ -284,8 +301,10 @@ class _Walker:
         for key in ("tags", "tag"):
             self.frontmatter_tags(frontmatter.tag_values(data.get(key)), yaml_lines, key, first)
         for key, value in data.items():
-            line = frontmatter.key_line(yaml_lines, key)
-            where = line_range(self.lines, first + line, first + line) if line is not None else None
+            key_at = frontmatter.key_line(yaml_lines, key)
+            where = (
+                None if key_at is None else line_range(self.lines, first + key_at, first + key_at)
+            )
             note.fields.append(Field(key, frontmatter.display(value), where, "frontmatter"))
             if key.casefold() == "title" and isinstance(value, str | int | float) and where:
                 self.claim_title("frontmatter title", str(value).strip(), where)
@@ -315,7 +334,9 @@ class _Walker:
                     )
                 )
 
-    def frontmatter_tags(self, names: list[str], yaml_lines: list[str], key: str, first: int) -> None:
+    def frontmatter_tags(
+        self, names: list[str], yaml_lines: list[str], key: str, first: int
+    ) -> None:
         start = frontmatter.key_line(yaml_lines, key) or 0
         for name in names:
             where = Range.of(first + start, 0, first + start, len(yaml_lines[start]))
@@ -331,6 +352,10 @@ class _Walker:
             self.note.titles.append(TitleClaim(source, text, where))
             order = ("frontmatter title", "first heading", "Full Title", "title line")
             self.note.titles.sort(key=lambda claim: order.index(claim.source))
+
+
+def _resembles(text: str, other: str) -> bool:
+    return SequenceMatcher(None, title_key(text), title_key(other)).ratio() >= 0.6
 
 
 def _lines_with_offsets(content: str) -> list[tuple[int, str]]:

@@ -50,7 +50,7 @@ def utf8_length(text: str) -> int:
 
 
 def to_units(line_text: str, column: int, encoding: str) -> int:
-    """Convert a code-point column of ``line_text`` to ``encoding`` units ("utf-16", "utf-8", "utf-32")."""
+    """A code-point column of ``line_text`` in ``encoding`` units (utf-16, utf-8, utf-32)."""
     if encoding == "utf-32":
         return column
     prefix = line_text[:column]

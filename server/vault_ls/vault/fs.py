@@ -1,0 +1,98 @@
+"""The only module that touches the disk: finding a vault's files and reading them safely.
+
+Files are served only from under the vault root: symlinks whose target lies outside it are
+skipped, symlinked folders are not followed (no loops), dot-folders (``.obsidian``, ``.git``)
+are skipped, and what cannot be decoded as UTF-8 is read with replacement and reported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from vault_ls.vault.model import NOTE_SUFFIX
+
+MAX_NOTE_BYTES = 5 * 1024 * 1024  # larger notes are indexed up to this size
+DEFAULT_MAX_FILES = 200_000  # a workspace beyond this is probably not a vault (a home folder)
+
+
+@dataclass
+class Scan:
+    notes: list[str] = field(default_factory=list)  # vault-relative, ``/``-separated
+    attachments: list[str] = field(default_factory=list)
+    truncated: bool = False  # stopped at ``max_files``
+
+
+def is_excluded(relative: str, patterns: list[str]) -> bool:
+    """Glob patterns on the vault-relative path; ``folder/**`` excludes everything below it."""
+    for pattern in patterns:
+        if fnmatchcase(relative, pattern):
+            return True
+        if pattern.endswith("/**") and (relative + "/").startswith(pattern[:-2]):
+            return True
+    return False
+
+
+def scan(root: Path, exclude: list[str] | None = None, max_files: int = DEFAULT_MAX_FILES) -> Scan:
+    patterns = exclude or []
+    found = Scan()
+    real_root = os.path.realpath(root)
+    count = 0
+    for folder, folders, files in os.walk(root):
+        relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        prefix = "" if relative_folder == "." else relative_folder + "/"
+        folders[:] = sorted(
+            name
+            for name in folders
+            if not name.startswith(".")
+            and not os.path.islink(os.path.join(folder, name))
+            and not is_excluded(prefix + name, patterns)
+        )
+        for name in sorted(files):
+            relative = prefix + name
+            if name.startswith(".") or is_excluded(relative, patterns):
+                continue
+            full = os.path.join(folder, name)
+            if os.path.islink(full) and not is_inside(real_root, os.path.realpath(full)):
+                continue
+            count += 1
+            if count > max_files:
+                found.truncated = True
+                return found
+            if name.lower().endswith(NOTE_SUFFIX):
+                found.notes.append(relative)
+            else:
+                found.attachments.append(relative)
+    return found
+
+
+def is_inside(real_root: str, real_path: str) -> bool:
+    return real_path == real_root or real_path.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def read_note(path: Path) -> tuple[str, str | None]:
+    """The note's text and, when something was wrong with it, a message saying what.
+
+    Never raises: an unreadable file reads as empty text with the reason.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_NOTE_BYTES + 1)
+    except OSError as error:
+        return "", f"The file could not be read: {error.strerror or error}"
+    problem = None
+    if len(data) > MAX_NOTE_BYTES:
+        data = data[:MAX_NOTE_BYTES]
+        megabytes = MAX_NOTE_BYTES // (1024 * 1024)
+        problem = f"The note is larger than {megabytes} MB; only the start is indexed"
+    if b"\0" in data[:8192]:
+        return "", "This looks like a binary file, not a Markdown note; it is not indexed"
+    try:
+        return data.decode("utf-8"), problem
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
+        message = f"The file is not valid UTF-8 ({where}); undecodable bytes are shown as \ufffd"
+        return text, message

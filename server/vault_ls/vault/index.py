@@ -1,0 +1,161 @@
+"""The vault index: every note and attachment, the lookups links resolve through, and backlinks.
+
+All lookups are dictionaries (by lower-cased path suffix, by alias), so resolving a link costs
+the same in a vault of 50 notes or 50,000. Backlinks are kept incrementally: adding, changing,
+removing or renaming one file re-resolves only the notes whose links name that file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
+from vault_ls.vault.names import name_key, path_suffixes
+from vault_ls.vault.resolve import Resolution, resolve_link
+
+
+class VaultIndex:
+    def __init__(self) -> None:
+        self.notes: dict[str, Note] = {}
+        self.attachments: set[str] = set()
+        # lower-cased path suffix (notes without ``.md``) -> paths
+        self.note_keys: dict[str, set[str]] = defaultdict(set)
+        self.attachment_keys: dict[str, set[str]] = defaultdict(set)
+        self.alias_keys: dict[str, set[str]] = defaultdict(set)  # lower-cased alias -> notes
+        self.backlinks: dict[str, set[str]] = defaultdict(set)  # target path -> source notes
+        self._outgoing: dict[str, set[str]] = {}  # source note -> resolved target paths
+        # lower-cased last name a link names (``a/B.md`` -> ``b``) -> notes holding such a link
+        self._linkers: dict[str, set[str]] = defaultdict(set)
+
+    # --- reading ---------------------------------------------------------------------
+
+    def resolve(self, link: Link, source: str) -> Resolution:
+        return resolve_link(self, link, source)
+
+    def notes_named(self, key: str) -> set[str]:
+        return self.note_keys.get(key, set())
+
+    def attachments_named(self, key: str) -> set[str]:
+        return self.attachment_keys.get(key, set())
+
+    def notes_with_alias(self, alias: str) -> set[str]:
+        return self.alias_keys.get(alias.strip().casefold(), set())
+
+    def linking_notes(self, path: str) -> set[str]:
+        return self.backlinks.get(path, set())
+
+    def __iter__(self) -> Iterator[Note]:
+        return iter(self.notes.values())
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    # --- changing --------------------------------------------------------------------
+
+    def set_note(self, note: Note) -> None:
+        """Add a note, or replace the one at the same path."""
+        is_new = note.path not in self.notes
+        if not is_new:
+            self._forget_note_content(self.notes[note.path])
+        self.notes[note.path] = note
+        if is_new:
+            for key in path_suffixes(name_key(note.path)):
+                self.note_keys[key].add(note.path)
+        for alias in note.aliases:
+            self.alias_keys[alias.strip().casefold()].add(note.path)
+        self._link_out(note)
+        if is_new:
+            self._relink(_last_name(note.path))
+
+    def remove_note(self, path: str) -> None:
+        note = self.notes.pop(path, None)
+        if note is None:
+            return
+        self._forget_note_content(note)
+        for key in path_suffixes(name_key(path)):
+            _discard(self.note_keys, key, path)
+        self._relink(_last_name(path))
+
+    def rename_note(self, old: str, new: str, note: Note) -> None:
+        """``note`` is the parsed text at its new path ``new``."""
+        self.remove_note(old)
+        self.set_note(note)
+
+    def add_attachment(self, path: str) -> None:
+        if path in self.attachments:
+            return
+        self.attachments.add(path)
+        for key in path_suffixes(path.lower()):
+            self.attachment_keys[key].add(path)
+        self._relink(path.rsplit("/", 1)[-1].lower())
+
+    def remove_attachment(self, path: str) -> None:
+        if path not in self.attachments:
+            return
+        self.attachments.discard(path)
+        for key in path_suffixes(path.lower()):
+            _discard(self.attachment_keys, key, path)
+        self._relink(path.rsplit("/", 1)[-1].lower())
+
+    def set_notes(self, notes: Iterable[Note], attachments: Iterable[str] = ()) -> None:
+        """Bulk load: register every name first, then resolve every link once."""
+        for path in attachments:
+            self.attachments.add(path)
+            for key in path_suffixes(path.lower()):
+                self.attachment_keys[key].add(path)
+        loaded = list(notes)
+        for note in loaded:
+            self.notes[note.path] = note
+            for key in path_suffixes(name_key(note.path)):
+                self.note_keys[key].add(note.path)
+            for alias in note.aliases:
+                self.alias_keys[alias.strip().casefold()].add(note.path)
+        for note in loaded:
+            self._link_out(note)
+
+    # --- internals -------------------------------------------------------------------
+
+    def _forget_note_content(self, note: Note) -> None:
+        for alias in note.aliases:
+            _discard(self.alias_keys, alias.strip().casefold(), note.path)
+        for target in self._outgoing.pop(note.path, set()):
+            _discard(self.backlinks, target, note.path)
+        for link in note.links:
+            _discard(self._linkers, _last_name(link.target), note.path)
+
+    def _link_out(self, note: Note) -> None:
+        targets = set()
+        for link in note.links:
+            if link.target:
+                self._linkers[_last_name(link.target)].add(note.path)
+            resolution = resolve_link(self, link, note.path)
+            if resolution.path is not None:
+                targets.add(resolution.path)
+        self._outgoing[note.path] = targets
+        for target in targets:
+            self.backlinks[target].add(note.path)
+
+    def _relink(self, last_name: str) -> None:
+        """Re-resolve the notes whose links name ``last_name``: a file of that name came or went."""
+        for source in list(self._linkers.get(last_name, ())):
+            note = self.notes.get(source)
+            if note is None:
+                continue
+            for target in self._outgoing.pop(source, set()):
+                _discard(self.backlinks, target, source)
+            self._link_out(note)
+
+
+def _last_name(target: str) -> str:
+    """The file name a link target ends with, lower-cased, ``.md`` dropped."""
+    key = target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+    return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
+
+
+def _discard(mapping: dict[str, set[str]], key: str, value: str) -> None:
+    values = mapping.get(key)
+    if values is not None:
+        values.discard(value)
+        if not values:
+            del mapping[key]

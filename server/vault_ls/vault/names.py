@@ -1,0 +1,49 @@
+"""How names, headings and titles are compared: one normalisation per kind of text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from vault_ls.vault.model import NOTE_SUFFIX
+
+WIKILINK_TEXT = re.compile(r"!?\[\[([^\[\]|]*\|)?([^\[\]]*)\]\]")
+# Obsidian's own cleaning of headings before it compares them: ASCII punctuation except
+# ``-``, ``_`` and ``'`` becomes a space. The help vault relies on it: ``[[FAQ#How large can each
+# remote vault be]]`` reaches ``### How large can each remote vault be?``.
+HEADING_DROPPED = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
+FILENAME_FORBIDDEN = ':/\\?*"<>|'
+
+
+def name_key(target: str) -> str:
+    """Lookup key of a link target or a path: lower case, ``/``, no ``.md``, no ``./``."""
+    key = target.strip().replace("\\", "/").lower()
+    while key.startswith("./"):
+        key = key[2:]
+    key = key.lstrip("/")
+    return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
+
+
+def path_suffixes(path: str) -> list[str]:
+    """``a/b/c`` -> ``c``, ``b/c``, ``a/b/c`` (the keys a link may use for this file)."""
+    parts = path.split("/")
+    return ["/".join(parts[i:]) for i in range(len(parts) - 1, -1, -1)]
+
+
+def heading_key(text: str) -> str:
+    """Headings compare after Obsidian-like cleaning (``HEADING_DROPPED``), spaces collapsed, case
+    ignored: ``### `hasTag()` `` matches ``[[Functions#hasTag]]``."""
+    text = WIKILINK_TEXT.sub(lambda m: m.group(2) or (m.group(1) or "").rstrip("|"), text)
+    return " ".join(HEADING_DROPPED.sub(" ", text).split()).casefold()
+
+
+def title_key(text: str) -> str:
+    """Titles compare ignoring case, whitespace, punctuation, symbols and link brackets, so a
+    file name that lost ``:`` or ``?`` still matches its title, while ``Part 2`` != ``Part 1``."""
+    text = WIKILINK_TEXT.sub(lambda m: m.group(2) or (m.group(1) or "").rstrip("|"), text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    kept = [
+        " " if ch in FILENAME_FORBIDDEN or unicodedata.category(ch)[0] in "PSZC" else ch
+        for ch in text
+    ]
+    return " ".join("".join(kept).split())
