@@ -1,7 +1,9 @@
 """YAML frontmatter: safe loading, and the aliases, tags, title and links it declares.
 
 Only PyYAML's safe loader is used, so tags such as ``!!python/object`` construct nothing; alias
-references are counted, so an alias bomb ("billion laughs") fails fast as a frontmatter error.
+references are counted and the size of the document with every alias expanded is bounded, so an
+alias bomb ("billion laughs", which needs fewer than 100 references) fails fast as a frontmatter
+error instead of exhausting memory when its values are displayed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import yaml
 
 MAX_ALIAS_REFERENCES = 100
+MAX_EXPANDED_NODES = 100_000  # values, lists and mappings, counted with aliases expanded
 LIST_KEYS = {"aliases", "alias", "tags", "tag", "cssclasses", "cssclass"}
 WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
 
@@ -31,6 +34,7 @@ class _BoundedLoader(yaml.SafeLoader):
     def __init__(self, stream: str):
         super().__init__(stream)
         self.alias_references = 0
+        self.expanded: dict[int, int] = {}  # id(node) -> its size with aliases expanded
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -43,7 +47,28 @@ class _BoundedLoader(yaml.SafeLoader):
                     mark.line,
                     mark.column,
                 )
-        return super().compose_node(parent, index)
+        node = super().compose_node(parent, index)
+        if node is not None and id(node) not in self.expanded:
+            self.expanded[id(node)] = size = self._expanded_size(node)
+            if size > MAX_EXPANDED_NODES:
+                raise FrontmatterProblem(
+                    f"aliases expand to more than {MAX_EXPANDED_NODES} values; "
+                    "the frontmatter was not read",
+                    node.start_mark.line,
+                    node.start_mark.column,
+                )
+        return node
+
+    def _expanded_size(self, node: Any) -> int:
+        """Children are composed first, so their sizes are known: linear in the YAML text."""
+        if isinstance(node, yaml.SequenceNode):
+            return 1 + sum(self.expanded.get(id(child), 1) for child in node.value)
+        if isinstance(node, yaml.MappingNode):
+            return 1 + sum(
+                self.expanded.get(id(key), 1) + self.expanded.get(id(value), 1)
+                for key, value in node.value
+            )
+        return 1
 
 
 def load_yaml(text: str) -> dict[str, Any]:
