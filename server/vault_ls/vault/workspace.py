@@ -52,8 +52,14 @@ class Vault:
             notes.append(self._parse_from_disk(relative))
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
-        self.index = VaultIndex()
-        self.index.set_notes(notes, found.attachments)
+        index = VaultIndex()
+        index.set_notes(notes, found.attachments)
+        self.index = index  # swapped whole: readers never see a half-built index
+
+    def reapply_open_texts(self) -> None:
+        """After a (re)load from disk, notes open in the editor use the editor's text again."""
+        for relative, text in list(self.open_texts.items()):
+            self.index.set_note(parse_note(relative, text))
 
     def _parse_from_disk(self, relative: str) -> Note:
         text, problem = fs.read_note(self.absolute(relative))

@@ -1,0 +1,359 @@
+"""Completion after ``[[``/``![[`` (notes, headings, blocks, attachments), ``](`` (paths),
+``#`` (tags) and in a frontmatter ``tags:`` list.
+
+Ranking happens here (fuzzy, capped, ``isIncomplete``) so huge vaults stay fast; every item
+carries the typed text as ``filterText`` so editors keep our order instead of re-filtering.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from lsprotocol import types
+
+from vault_ls.features import fuzzy
+from vault_ls.features.convert import Encoder
+from vault_ls.features.preview import note_body, note_summary
+from vault_ls.vault.model import Link, Note
+from vault_ls.vault.names import path_suffixes, title_key
+from vault_ls.vault.positions import Position, Range
+from vault_ls.vault.workspace import Vault
+
+DEFAULT_LIMIT = 50
+MARKDOWN_DESTINATION = re.compile(r"\]\(([^()\s]*)$")
+TAG_BEFORE = re.compile(r"(?:^|\s)#([^\s#]*)$")
+
+
+@dataclass
+class Candidate:
+    label: str
+    insert: str  # replaces the typed text
+    score: float
+    detail: str
+    kind: types.CompletionItemKind
+    path: str | None = None  # the note, for the resolve step
+
+
+@dataclass
+class Context:
+    """Where the typed text stands and what may follow it."""
+
+    start: int  # column where the replaced text starts
+    end: int  # column where it ends (the cursor, or up to a ``|``/``#``/``]]`` after it)
+    query: str
+    close: str  # what to append after the insertion (``]]`` when the link is not closed yet)
+
+
+def complete(
+    vault: Vault, path: str, pos: Position, encoder: Encoder, limit: int = DEFAULT_LIMIT
+) -> types.CompletionList | None:
+    lines = encoder.lines(path)
+    if pos.line >= len(lines):
+        return None
+    line = lines[pos.line]
+    before, after = line[: pos.character], line[pos.character :]
+    note = vault.index.notes.get(path)
+    found = _wiki(vault, note, path, before, after)
+    if found is None:
+        found = _markdown_destination(vault, path, before, after)
+    if found is None:
+        found = _tags(vault, note, pos, before)
+    if found is None:
+        return None
+    context, candidates = found
+    return _as_list(encoder, path, pos.line, context, candidates, limit)
+
+
+def _as_list(
+    encoder: Encoder,
+    path: str,
+    line: int,
+    context: Context,
+    candidates: Iterable[Candidate],
+    limit: int,
+) -> types.CompletionList:
+    ranked = sorted(candidates, key=lambda c: (-c.score, len(c.label), c.label.casefold()))
+    edit_range = encoder.range(
+        path, Range(Position(line, context.start), Position(line, context.end))
+    )
+    items = [
+        types.CompletionItem(
+            label=candidate.label,
+            kind=candidate.kind,
+            detail=candidate.detail,
+            sort_text=f"{rank:05d}",
+            filter_text=context.query,
+            text_edit=types.TextEdit(edit_range, candidate.insert + context.close),
+            data={"path": candidate.path} if candidate.path else None,
+        )
+        for rank, candidate in enumerate(ranked[:limit])
+    ]
+    return types.CompletionList(is_incomplete=len(ranked) > limit, items=items)
+
+
+# --- wikilinks -------------------------------------------------------------------------------
+
+
+def _wiki(
+    vault: Vault, note: Note | None, path: str, before: str, after: str
+) -> tuple[Context, list[Candidate]] | None:
+    opening = before.rfind("[[")
+    if opening < 0 or "]]" in before[opening:]:
+        return None
+    typed = before[opening + 2 :]
+    if "|" in typed:
+        return None  # display text: nothing to complete
+    embed = opening > 0 and before[opening - 1] == "!"
+    start = opening + 2
+    closing = after.find("]]")
+    tail = after[:closing] if closing >= 0 and "[[" not in after[:closing] else None
+
+    def context(from_column: int, query: str, stops: str) -> Context:
+        if tail is None:
+            return Context(from_column, len(before), query, "]]")
+        cut = min((tail.find(ch) for ch in stops if ch in tail), default=len(tail))
+        return Context(from_column, len(before) + cut, query, "")
+
+    if typed.startswith("##"):
+        return context(start, typed, "|"), _vault_headings(vault, typed[2:])
+    if typed.startswith("^^"):
+        return context(start, typed, "|"), _vault_blocks(vault, typed[2:])
+    if "#" in typed:
+        target_text, anchor = typed.split("#", 1)
+        target = note if not target_text else _note_named(vault, target_text, path)
+        if target is None:
+            return None
+        anchor_start = start + len(target_text) + 1
+        if anchor.startswith("^"):
+            return context(anchor_start + 1, anchor[1:], "|"), _blocks(target, anchor[1:])
+        query = anchor.rsplit("#", 1)[-1]
+        return context(anchor_start, anchor, "|"), _headings(target, query)
+    candidates = _notes(vault, typed)
+    if embed:
+        candidates += _attachments(vault, typed)
+    return context(start, typed, "|#"), candidates
+
+
+def _note_named(vault: Vault, target: str, source: str) -> Note | None:
+    probe = Link("wiki", False, target, (), None, None, Range.of(0, 0, 0, 0), Range.of(0, 0, 0, 0))
+    resolved = vault.index.resolve(probe, source).path
+    return vault.index.notes.get(resolved) if resolved else None
+
+
+def shortest_reference(vault: Vault, path: str, is_note: bool = True) -> str:
+    """The shortest path suffix that names ``path`` alone: ``Name``, else ``folder/Name``."""
+    stem = path[:-3] if is_note and path.lower().endswith(".md") else path
+    for suffix in path_suffixes(stem):
+        key = suffix.lower()
+        owners = vault.index.notes_named(key) if is_note else vault.index.attachments_named(key)
+        if len(owners) <= 1:
+            return suffix
+    return stem
+
+
+def _notes(vault: Vault, query: str) -> list[Candidate]:
+    found = []
+    for note in vault.index:
+        name_score = fuzzy.score(query, note.name)
+        best: tuple[float, str, str | None] | None = None  # score, label, display text
+        if name_score is not None:
+            best = (name_score, note.name, None)
+        title = note.title
+        if title_key(title) != title_key(note.name):
+            title_score = fuzzy.score(query, title)
+            if title_score is not None and (best is None or title_score > best[0]):
+                best = (title_score, title, title)
+        for alias in note.aliases:
+            alias_score = fuzzy.score(query, alias)
+            if alias_score is not None and (best is None or alias_score > best[0]):
+                best = (alias_score, alias, alias)
+        if best is None:
+            continue
+        reference = shortest_reference(vault, note.path)
+        display = best[2]
+        insert = f"{reference}|{display}" if display else reference
+        found.append(
+            Candidate(
+                best[1],
+                insert,
+                best[0],
+                note.folder or "(vault root)",
+                types.CompletionItemKind.File,
+                note.path,
+            )
+        )
+    return found
+
+
+def _attachments(vault: Vault, query: str) -> list[Candidate]:
+    found = []
+    for path in vault.index.attachments:
+        name = path.rsplit("/", 1)[-1]
+        points = fuzzy.score(query, name)
+        if points is not None:
+            folder = path.rsplit("/", 1)[0] if "/" in path else "(vault root)"
+            reference = shortest_reference(vault, path, is_note=False)
+            kind = types.CompletionItemKind.File
+            found.append(Candidate(name, reference, points - 1, folder, kind))
+    return found
+
+
+def _headings(note: Note, query: str) -> list[Candidate]:
+    found = []
+    texts = [heading.text for heading in note.headings]
+    for heading in note.headings:
+        points = fuzzy.score(query, heading.text)
+        if points is None:
+            continue
+        insert = heading.text
+        if texts.count(heading.text) > 1 and heading.parent is not None:
+            insert = f"{note.headings[heading.parent].text}#{heading.text}"
+        detail = f"H{heading.level} in {note.name}"
+        found.append(
+            Candidate(heading.text, insert, points, detail, types.CompletionItemKind.Reference)
+        )
+    return found
+
+
+def _blocks(note: Note, query: str) -> list[Candidate]:
+    found = []
+    for block in note.blocks:
+        points = fuzzy.score(query, block.id + " " + block.text)
+        if points is not None:
+            kind = types.CompletionItemKind.Reference
+            found.append(Candidate(f"^{block.id}", block.id, points, block.text[:80], kind))
+    return found
+
+
+def _vault_headings(vault: Vault, query: str) -> list[Candidate]:
+    found = []
+    for note in vault.index:
+        reference = None
+        for heading in note.headings:
+            points = fuzzy.score(query, heading.text)
+            if points is None:
+                continue
+            reference = reference or shortest_reference(vault, note.path)
+            found.append(
+                Candidate(
+                    heading.text,
+                    f"{reference}#{heading.text}",
+                    points,
+                    note.path,
+                    types.CompletionItemKind.Reference,
+                    note.path,
+                )
+            )
+    return found
+
+
+def _vault_blocks(vault: Vault, query: str) -> list[Candidate]:
+    found = []
+    for note in vault.index:
+        for block in note.blocks:
+            points = fuzzy.score(query, block.text or block.id)
+            if points is None:
+                continue
+            reference = shortest_reference(vault, note.path)
+            found.append(
+                Candidate(
+                    block.text[:80] or f"^{block.id}",
+                    f"{reference}#^{block.id}",
+                    points,
+                    f"{note.path} ^{block.id}",
+                    types.CompletionItemKind.Reference,
+                    note.path,
+                )
+            )
+    return found
+
+
+# --- markdown link destinations --------------------------------------------------------------
+
+
+def _markdown_destination(
+    vault: Vault, path: str, before: str, after: str
+) -> tuple[Context, list[Candidate]] | None:
+    found = MARKDOWN_DESTINATION.search(before)
+    if found is None:
+        return None
+    typed = found.group(1)
+    folder = posixpath.dirname(path)
+    end = len(before) + next((i for i, ch in enumerate(after) if ch in ")# \t"), len(after))
+    candidates = []
+    files = [*(note.path for note in vault.index), *vault.index.attachments]
+    for target in files:
+        relative = quote(posixpath.relpath(target, folder or "."), safe="/")
+        points = fuzzy.score(typed, relative)
+        if points is not None and target != path:
+            kind = types.CompletionItemKind.File
+            candidates.append(Candidate(relative, relative, points, target, kind))
+    return Context(found.start(1), end, typed, ""), candidates
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+def _tags(
+    vault: Vault, note: Note | None, pos: Position, before: str
+) -> tuple[Context, list[Candidate]] | None:
+    in_frontmatter = bool(note and note.frontmatter_range and note.frontmatter_range.contains(pos))
+    if in_frontmatter:
+        found = re.search(r"([^\s,\[\]'\"#-][^\s,\[\]'\"]*|)$", before)
+        if found is None or not _in_tags_property(note, pos, before):
+            return None
+        query, start = found.group(1), found.start(1)
+    else:
+        match = TAG_BEFORE.search(before)  # ``# Heading`` has a space after ``#``: no match
+        if match is None:
+            return None
+        query, start = match.group(1), match.start(1)
+    counts: dict[str, int] = {}
+    for each in vault.index:
+        for name in {tag.name for tag in each.tags}:
+            counts[name] = counts.get(name, 0) + 1
+    candidates = []
+    for name, count in counts.items():
+        points = fuzzy.score(query, name)
+        if points is not None and name != query:
+            detail = f"{count} note{'s' if count != 1 else ''}"
+            candidates.append(
+                Candidate(name, name, points, detail, types.CompletionItemKind.Keyword)
+            )
+    return Context(start, len(before), query, ""), candidates
+
+
+def _in_tags_property(note: Note | None, pos: Position, before: str) -> bool:
+    if note is None:
+        return False
+    if re.match(r"^tags?\s*:", before):
+        return True
+    # a ``  - name`` item: the nearest key above must be ``tags``
+    return bool(re.match(r"^\s*-\s", before)) and _key_above(note, pos) in ("tags", "tag")
+
+
+def _key_above(note: Note, pos: Position) -> str | None:
+    for item in reversed(note.fields):
+        if item.source == "frontmatter" and item.range and item.range.start.line <= pos.line:
+            return item.key.casefold()
+    return None
+
+
+# --- resolve ---------------------------------------------------------------------------------
+
+
+def resolve_item(vault: Vault, item: types.CompletionItem) -> types.CompletionItem:
+    """Add a preview of the note: its metadata and first lines."""
+    data = item.data if isinstance(item.data, dict) else {}
+    note = vault.index.notes.get(str(data.get("path", "")))
+    if note is not None:
+        text = note_summary(vault, note)
+        body = note_body(vault, note)
+        if body:
+            text += "\n\n---\n\n" + body
+        item.documentation = types.MarkupContent(types.MarkupKind.Markdown, text)
+    return item

@@ -1,0 +1,58 @@
+"""The one boundary between engine positions (code points) and LSP positions (client units)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+
+from vault_ls.vault.positions import Position, Range, from_units, normalize_newlines, to_units
+from vault_ls.vault.workspace import Vault
+
+
+class Encoder:
+    """Converts positions for one request; caches the lines of every note it reads."""
+
+    def __init__(self, vault: Vault, encoding: str = "utf-16"):
+        self.vault = vault
+        self.encoding = str(encoding)
+        self._lines: dict[str, list[str]] = {}
+
+    def lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            self._lines[path] = normalize_newlines(self.vault.text(path)).split("\n")
+        return self._lines[path]
+
+    def _column(self, path: str, line: int, character: int) -> int:
+        if self.encoding == "utf-32":
+            return character
+        lines = self.lines(path)
+        text = lines[line] if 0 <= line < len(lines) else ""
+        return character if text.isascii() else to_units(text, character, self.encoding)
+
+    def position(self, path: str, pos: Position) -> types.Position:
+        return types.Position(pos.line, self._column(path, pos.line, pos.character))
+
+    def range(self, path: str, where: Range) -> types.Range:
+        return types.Range(self.position(path, where.start), self.position(path, where.end))
+
+    def from_client(self, path: str, pos: types.Position) -> Position:
+        lines = self.lines(path)
+        text = lines[pos.line] if 0 <= pos.line < len(lines) else ""
+        if self.encoding == "utf-32" or text.isascii():
+            return Position(pos.line, min(pos.character, len(text)))
+        return Position(pos.line, from_units(text, pos.character, self.encoding))
+
+    def uri(self, path: str) -> str:
+        return uri_of(self.vault.absolute(path))
+
+    def location(self, path: str, where: Range) -> types.Location:
+        return types.Location(self.uri(path), self.range(path, where))
+
+
+def uri_of(path: Path) -> str:
+    return path.as_uri()
+
+
+def whole_line(line: int) -> Range:
+    return Range(Position(line, 0), Position(line, 0))

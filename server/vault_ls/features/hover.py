@@ -1,0 +1,79 @@
+"""Hover: what a link leads to (metadata, first lines, section or block), or why it leads nowhere;
+on a tag, how many notes carry it."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+from lsprotocol import types
+
+from vault_ls.features.convert import Encoder
+from vault_ls.features.lookup import link_at, tag_at
+from vault_ls.features.preview import block_text, heading_section, note_body, note_summary
+from vault_ls.features.targets import follow
+from vault_ls.vault.model import Link
+from vault_ls.vault.positions import Position
+from vault_ls.vault.workspace import Vault
+
+CLOSE_NAMES = 3
+
+
+def hover(vault: Vault, path: str, pos: Position, encoder: Encoder) -> types.Hover | None:
+    note = vault.index.notes.get(path)
+    if note is None:
+        return None
+    link = link_at(note, pos)
+    if link is not None:
+        text = _link_text(vault, path, link)
+        where = encoder.range(path, link.range)
+    else:
+        tag = tag_at(note, pos)
+        if tag is None:
+            return None
+        wanted = tag.name.casefold()
+        count = sum(
+            1 for each in vault.index if any(t.name.casefold() == wanted for t in each.tags)
+        )
+        text = f"**#{tag.name}**\n\nused in {count} note{'s' if count != 1 else ''}"
+        where = encoder.range(path, tag.range)
+    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), where)
+
+
+def _link_text(vault: Vault, path: str, link: Link) -> str:
+    target = follow(vault, link, path)
+    resolution = target.resolution
+    if resolution.outside:
+        return f"`{link.target}` points outside the vault; it is not followed."
+    if resolution.path is None:
+        return _unresolved(vault, link)
+    if target.note is None:
+        return f"Attachment `{resolution.path}`"
+    parts = [note_summary(vault, target.note)]
+    if target.heading is not None:
+        parts.append(heading_section(vault, target.note, target.heading))
+    elif target.block is not None:
+        parts.append(block_text(vault, target.note, target.block))
+    else:
+        body = note_body(vault, target.note)
+        if body:
+            parts.append(body)
+    if resolution.ambiguous:
+        others = ", ".join(f"`{c}`" for c in resolution.candidates if c != resolution.path)
+        parts.insert(1, f"Ambiguous: also {others}")
+    return "\n\n---\n\n".join(parts)
+
+
+def _unresolved(vault: Vault, link: Link) -> str:
+    owners = sorted(vault.index.notes_with_alias(link.target))
+    if owners and link.kind == "wiki":
+        owner = vault.index.notes[owners[0]]
+        return (
+            f'"{link.target}" is an alias of **{owner.name}** (`{owner.path}`); a link to an '
+            f"alias does not resolve. Write `[[{owner.name}|{link.target}]]`."
+        )
+    names = sorted({each.name for each in vault.index})
+    close = get_close_matches(link.target, names, n=CLOSE_NAMES, cutoff=0.5)
+    text = f'No note named "{link.target}".'
+    if close:
+        text += "\n\nClosest names: " + ", ".join(f"[[{name}]]" for name in close)
+    return text

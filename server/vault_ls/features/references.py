@@ -1,0 +1,73 @@
+"""References (backlinks): the links to a note, heading or block, and the uses of a tag."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from vault_ls.features.convert import Encoder
+from vault_ls.features.lookup import block_at, heading_at, link_at, tag_at
+from vault_ls.vault.model import Link
+from vault_ls.vault.names import heading_key
+from vault_ls.vault.positions import Position
+from vault_ls.vault.workspace import Vault
+
+
+def references(
+    vault: Vault, path: str, pos: Position, encoder: Encoder
+) -> list[types.Location] | None:
+    note = vault.index.notes.get(path)
+    if note is None:
+        return None
+    tag = tag_at(note, pos)
+    if tag is not None:
+        wanted = tag.name.casefold()
+        return [
+            encoder.location(each.path, t.range)
+            for each in vault.index
+            for t in each.tags
+            if t.name.casefold() == wanted
+        ]
+    link = link_at(note, pos)
+    heading: str | None = None
+    block: str | None = None
+    if link is not None:
+        target = vault.index.resolve(link, path).path
+        if target is None:
+            return []
+        heading = link.headings[-1] if link.headings else None
+        block = link.block
+    else:
+        target = path
+        on_heading = heading_at(note, pos)
+        on_block = block_at(note, pos)
+        heading = on_heading.text if on_heading else None
+        block = on_block.id if on_block else None
+    return [
+        encoder.location(source, found.range)
+        for source, found in links_to(vault, target, heading, block)
+    ]
+
+
+def links_to(
+    vault: Vault, target: str, heading: str | None = None, block: str | None = None
+) -> list[tuple[str, Link]]:
+    """Every link that reaches ``target`` (and, when given, that heading or block)."""
+    sources = set(vault.index.linking_notes(target))
+    if target in vault.index.notes:
+        sources.add(target)  # same-note anchors
+    found = []
+    for source in sorted(sources):
+        note = vault.index.notes.get(source)
+        if note is None:
+            continue
+        for link in note.links:
+            if vault.index.resolve(link, source).path != target:
+                continue
+            if heading is not None and (
+                not link.headings or heading_key(link.headings[-1]) != heading_key(heading)
+            ):
+                continue
+            if block is not None and (link.block or "").lower() != block.lower():
+                continue
+            found.append((source, link))
+    return found

@@ -1,0 +1,470 @@
+"""The language server: pygls wiring only. Each handler converts in, calls a feature, converts out.
+
+Vaults are indexed in a worker thread after ``initialized`` (with ``$/progress``); requests that
+arrive meanwhile are answered from what is indexed so far. Open documents use the editor's text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from vault_ls import __version__
+from vault_ls.features import (
+    completion,
+    definition,
+    diagnostics,
+    document_links,
+    hover,
+    references,
+    symbols,
+)
+from vault_ls.features.convert import Encoder
+from vault_ls.settings import Settings
+from vault_ls.vault.positions import Position
+from vault_ls.vault.workspace import Vault
+
+log = logging.getLogger("vault_ls")
+DEBOUNCE_SECONDS = 0.2
+NOTE_GLOB = "**/*"
+T = TypeVar("T")
+
+
+def _prefer_utf8(
+    cls: type[ServerCapabilitiesBuilder], capabilities: types.ClientCapabilities
+) -> types.PositionEncodingKind | str:
+    """UTF-8 when the client offers it (no conversion at all on our side), else UTF-16."""
+    offered = (capabilities.general and capabilities.general.position_encodings) or []
+    if types.PositionEncodingKind.Utf8 in offered:
+        return types.PositionEncodingKind.Utf8
+    return types.PositionEncodingKind.Utf16
+
+
+# pygls picks the client's first choice; the protocol lets the server choose among those offered.
+ServerCapabilitiesBuilder.choose_position_encoding = classmethod(_prefer_utf8)  # type: ignore[method-assign,assignment]
+
+
+class VaultServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("vault-ls", __version__)
+        self.vaults: list[Vault] = []
+        self.settings = Settings()
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    # --- locating documents --------------------------------------------------------------
+
+    def locate(self, uri: str) -> tuple[Vault, str] | None:
+        """The vault holding ``uri`` and the note's path in it (the deepest root wins)."""
+        path = to_fs_path(uri)
+        if path is None:
+            return None
+        best: tuple[Vault, str] | None = None
+        for vault in self.vaults:
+            relative = vault.relative(path)
+            if relative is not None and (
+                best is None or len(str(vault.root)) > len(str(best[0].root))
+            ):
+                best = (vault, relative)
+        return best
+
+    def encoder(self, vault: Vault) -> Encoder:
+        return Encoder(vault, str(self.workspace.position_encoding or "utf-16"))
+
+    # --- diagnostics -----------------------------------------------------------------------
+
+    def schedule_diagnostics(self) -> None:
+        """Debounced: republish every open note (links into a changed note may have changed)."""
+        loop = asyncio.get_running_loop()
+        timer = self._timers.pop("all", None)
+        if timer is not None:
+            timer.cancel()
+        self._timers["all"] = loop.call_later(DEBOUNCE_SECONDS, self.publish_open)
+
+    def publish_open(self) -> None:
+        self._timers.pop("all", None)
+        for uri, document in list(self.workspace.text_documents.items()):
+            found = self.locate(uri)
+            if found is None:
+                continue
+            vault, path = found
+            items = _guard(diagnostics.diagnostics, [])(
+                vault, path, self.encoder(vault), self.settings.severity
+            )
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
+            )
+
+    def files_changed(self) -> None:
+        self.schedule_diagnostics()
+        if _supports(self, "workspace.diagnostics.refresh_support"):
+            self.workspace_diagnostic_refresh(None)
+
+
+server = VaultServer()
+
+
+def _guard(feature: Callable[..., T], fallback: T) -> Callable[..., T]:
+    """A failing feature is logged and answers ``fallback``: one bad note never sinks a request."""
+
+    @functools.wraps(feature)
+    def guarded(*args: Any, **kwargs: Any) -> T:
+        try:
+            return feature(*args, **kwargs)
+        except Exception:
+            log.exception("%s failed", getattr(feature, "__name__", feature))
+            return fallback
+
+    return guarded
+
+
+def _supports(ls: LanguageServer, dotted: str) -> bool:
+    value: Any = ls.client_capabilities
+    for name in dotted.split("."):
+        value = getattr(value, name, None)
+        if value is None:
+            return False
+    return bool(value)
+
+
+def _at(
+    ls: VaultServer, uri: str, position: types.Position
+) -> tuple[Vault, str, Encoder, Position] | None:
+    found = ls.locate(uri)
+    if found is None:
+        return None
+    vault, path = found
+    encoder = ls.encoder(vault)
+    return vault, path, encoder, encoder.from_client(path, position)
+
+
+# --- lifecycle -------------------------------------------------------------------------------
+
+
+@server.feature(types.INITIALIZE)
+def on_initialize(ls: VaultServer, params: types.InitializeParams) -> None:
+    apply_settings(ls, params.initialization_options)
+    folders = [to_fs_path(folder.uri) for folder in params.workspace_folders or []]
+    if not folders and params.root_uri:
+        folders = [to_fs_path(params.root_uri)]
+    ls.vaults = [Vault(Path(folder), ls.settings.exclude) for folder in folders if folder]
+
+
+def apply_settings(ls: VaultServer, raw: Any) -> None:
+    if isinstance(raw, dict) and isinstance(raw.get("vault-ls"), dict):
+        raw = raw["vault-ls"]
+    ls.settings, problems = Settings.parse(raw)
+    for problem in problems:
+        ls.window_log_message(
+            types.LogMessageParams(types.MessageType.Warning, f"vault-ls settings: {problem}")
+        )
+
+
+@server.feature(types.INITIALIZED)
+async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> None:
+    if _supports(ls, "workspace.configuration"):
+        await pull_configuration(ls)
+    await index_all(ls)
+    await register_watchers(ls)
+
+
+async def pull_configuration(ls: VaultServer) -> None:
+    try:
+        answer = await ls.workspace_configuration_async(
+            types.ConfigurationParams(items=[types.ConfigurationItem(section="vault-ls")])
+        )
+    except Exception:
+        log.exception("workspace/configuration failed")
+        return
+    if answer and isinstance(answer[0], dict):
+        apply_settings(ls, answer[0])
+
+
+async def index_all(ls: VaultServer) -> None:
+    token: str | None = None
+    if _supports(ls, "window.work_done_progress"):
+        token = str(uuid.uuid4())
+        try:
+            await ls.work_done_progress.create_async(token)
+            ls.work_done_progress.begin(
+                token, types.WorkDoneProgressBegin(title="Indexing vault", percentage=0)
+            )
+        except Exception:
+            token = None
+    loop = asyncio.get_running_loop()
+
+    def report(done: int, total: int) -> None:
+        if token is not None:
+            message = types.WorkDoneProgressReport(
+                message=f"{done}/{total} notes", percentage=int(done * 100 / max(total, 1))
+            )
+            loop.call_soon_threadsafe(ls.work_done_progress.report, token, message)
+
+    for vault in ls.vaults:
+        vault.exclude = ls.settings.exclude
+        await asyncio.to_thread(vault.load, report, ls.settings.max_files)
+        vault.reapply_open_texts()
+        if vault.truncated:
+            ls.window_show_message(
+                types.ShowMessageParams(
+                    types.MessageType.Warning,
+                    f"vault-ls: {vault.root} holds more than {ls.settings.max_files} files; only "
+                    "the first were indexed. Open the vault folder itself, or raise maxFiles.",
+                )
+            )
+    count = sum(len(vault.index) for vault in ls.vaults)
+    if token is not None:
+        ls.work_done_progress.end(
+            token, types.WorkDoneProgressEnd(message=f"Indexed {count} notes")
+        )
+    ls.window_log_message(types.LogMessageParams(types.MessageType.Info, f"Indexed {count} notes"))
+    ls.files_changed()
+
+
+async def register_watchers(ls: VaultServer) -> None:
+    if not _supports(ls, "workspace.did_change_watched_files.dynamic_registration"):
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=NOTE_GLOB)]
+    )
+    registration = types.Registration(
+        id=str(uuid.uuid4()),
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await ls.client_register_capability_async(types.RegistrationParams([registration]))
+    except Exception:
+        log.exception("could not register file watchers")
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+async def on_configuration(ls: VaultServer, params: types.DidChangeConfigurationParams) -> None:
+    before = list(ls.settings.exclude)
+    if _supports(ls, "workspace.configuration"):
+        await pull_configuration(ls)
+    else:
+        apply_settings(ls, params.settings)
+    if ls.settings.exclude != before:
+        await index_all(ls)
+    else:
+        ls.files_changed()
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def on_open(ls: VaultServer, params: types.DidOpenTextDocumentParams) -> None:
+    _document_changed(ls, params.text_document.uri)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> None:
+    _document_changed(ls, params.text_document.uri)
+
+
+def _document_changed(ls: VaultServer, uri: str) -> None:
+    found = ls.locate(uri)
+    if found is not None:
+        vault, path = found
+        _guard(vault.set_text, None)(path, ls.workspace.get_text_document(uri).source)
+    ls.schedule_diagnostics()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def on_close(ls: VaultServer, params: types.DidCloseTextDocumentParams) -> None:
+    found = ls.locate(params.text_document.uri)
+    if found is not None:
+        vault, path = found
+        _guard(vault.close, None)(path)
+    ls.text_document_publish_diagnostics(
+        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+    )
+    ls.schedule_diagnostics()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def on_watched_files(ls: VaultServer, params: types.DidChangeWatchedFilesParams) -> None:
+    for change in params.changes:
+        found = ls.locate(change.uri)
+        if found is None:
+            continue
+        vault, path = found
+        if change.type == types.FileChangeType.Deleted:
+            _guard(vault.file_deleted, None)(path)
+        else:
+            _guard(vault.file_changed, None)(path)
+    ls.files_changed()
+
+
+FILE_OPERATIONS = types.FileOperationRegistrationOptions(
+    filters=[types.FileOperationFilter(pattern=types.FileOperationPattern(glob=NOTE_GLOB))]
+)
+
+
+@server.feature(types.WORKSPACE_DID_CREATE_FILES, FILE_OPERATIONS)
+def on_created(ls: VaultServer, params: types.CreateFilesParams) -> None:
+    for file in params.files:
+        found = ls.locate(file.uri)
+        if found is not None:
+            _guard(found[0].file_changed, None)(found[1])
+    ls.files_changed()
+
+
+@server.feature(types.WORKSPACE_DID_DELETE_FILES, FILE_OPERATIONS)
+def on_deleted(ls: VaultServer, params: types.DeleteFilesParams) -> None:
+    for file in params.files:
+        found = ls.locate(file.uri)
+        if found is not None:
+            _guard(found[0].file_deleted, None)(found[1])
+    ls.files_changed()
+
+
+@server.feature(types.WORKSPACE_DID_RENAME_FILES, FILE_OPERATIONS)
+def on_renamed(ls: VaultServer, params: types.RenameFilesParams) -> None:
+    for file in params.files:
+        old, new = ls.locate(file.old_uri), ls.locate(file.new_uri)
+        if old is not None and new is not None and old[0] is new[0]:
+            _guard(old[0].file_renamed, None)(old[1], new[1])
+        else:
+            if old is not None:
+                _guard(old[0].file_deleted, None)(old[1])
+            if new is not None:
+                _guard(new[0].file_changed, None)(new[1])
+    ls.files_changed()
+
+
+# --- requests --------------------------------------------------------------------------------
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION,
+    types.CompletionOptions(trigger_characters=["[", "#", "^", "(", "/"], resolve_provider=True),
+)
+def on_completion(ls: VaultServer, params: types.CompletionParams) -> types.CompletionList | None:
+    at = _at(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    vault, path, encoder, pos = at
+    return _guard(completion.complete, None)(
+        vault, path, pos, encoder, ls.settings.completion_limit
+    )
+
+
+@server.feature(types.COMPLETION_ITEM_RESOLVE)
+def on_completion_resolve(ls: VaultServer, item: types.CompletionItem) -> types.CompletionItem:
+    for vault in ls.vaults:
+        data = item.data if isinstance(item.data, dict) else {}
+        if data.get("path") in vault.index.notes:
+            return _guard(completion.resolve_item, item)(vault, item)
+    return item
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+def on_definition(ls: VaultServer, params: types.DefinitionParams) -> Any:
+    at = _at(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    vault, path, encoder, pos = at
+    link_support = _supports(ls, "text_document.definition.link_support")
+    return _guard(definition.definition, None)(vault, path, pos, encoder, link_support)
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def on_hover(ls: VaultServer, params: types.HoverParams) -> types.Hover | None:
+    at = _at(ls, params.text_document.uri, params.position)
+    return _guard(hover.hover, None)(*at) if at else None
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+def on_references(ls: VaultServer, params: types.ReferenceParams) -> list[types.Location] | None:
+    at = _at(ls, params.text_document.uri, params.position)
+    return _guard(references.references, None)(*at) if at else None
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def on_document_symbols(
+    ls: VaultServer, params: types.DocumentSymbolParams
+) -> list[types.DocumentSymbol]:
+    found = ls.locate(params.text_document.uri)
+    if found is None:
+        return []
+    vault, path = found
+    return _guard(symbols.document_symbols, [])(vault, path, ls.encoder(vault))
+
+
+@server.feature(types.WORKSPACE_SYMBOL)
+def on_workspace_symbols(
+    ls: VaultServer, params: types.WorkspaceSymbolParams
+) -> list[types.WorkspaceSymbol]:
+    found: list[types.WorkspaceSymbol] = []
+    for vault in ls.vaults:
+        found += _guard(symbols.workspace_symbols, [])(vault, params.query, ls.encoder(vault))
+    return found[: symbols.WORKSPACE_LIMIT]
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_LINK)
+def on_document_links(
+    ls: VaultServer, params: types.DocumentLinkParams
+) -> list[types.DocumentLink]:
+    found = ls.locate(params.text_document.uri)
+    if found is None:
+        return []
+    vault, path = found
+    return _guard(document_links.document_links, [])(vault, path, ls.encoder(vault))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_DIAGNOSTIC,
+    types.DiagnosticOptions(
+        identifier="vault-ls", inter_file_dependencies=True, workspace_diagnostics=True
+    ),
+)
+def on_document_diagnostic(
+    ls: VaultServer, params: types.DocumentDiagnosticParams
+) -> types.RelatedFullDocumentDiagnosticReport:
+    found = ls.locate(params.text_document.uri)
+    items: list[types.Diagnostic] = []
+    if found is not None:
+        vault, path = found
+        items = _guard(diagnostics.diagnostics, [])(
+            vault, path, ls.encoder(vault), ls.settings.severity
+        )
+    return types.RelatedFullDocumentDiagnosticReport(items=items)
+
+
+@server.feature(types.WORKSPACE_DIAGNOSTIC)
+def on_workspace_diagnostic(
+    ls: VaultServer, params: types.WorkspaceDiagnosticParams
+) -> types.WorkspaceDiagnosticReport:
+    reports: list[Any] = []
+    for vault in ls.vaults:
+        encoder = ls.encoder(vault)
+        for path in sorted(vault.index.notes):
+            items = _guard(diagnostics.diagnostics, [])(vault, path, encoder, ls.settings.severity)
+            reports.append(
+                types.WorkspaceFullDocumentDiagnosticReport(
+                    uri=encoder.uri(path), items=items, version=None
+                )
+            )
+    return types.WorkspaceDiagnosticReport(items=reports)
+
+
+def run(tcp: str | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING)
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return 0
