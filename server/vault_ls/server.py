@@ -138,13 +138,13 @@ def _supports(ls: LanguageServer, dotted: str) -> bool:
 
 def _at(
     ls: VaultServer, uri: str, position: types.Position
-) -> tuple[Vault, str, Encoder, Position] | None:
+) -> tuple[Vault, str, Position, Encoder] | None:
     found = ls.locate(uri)
     if found is None:
         return None
     vault, path = found
     encoder = ls.encoder(vault)
-    return vault, path, encoder, encoder.from_client(path, position)
+    return vault, path, encoder.from_client(path, position), encoder
 
 
 # --- lifecycle -------------------------------------------------------------------------------
@@ -243,8 +243,8 @@ async def register_watchers(ls: VaultServer) -> None:
     )
     try:
         await ls.client_register_capability_async(types.RegistrationParams([registration]))
-    except Exception:
-        log.exception("could not register file watchers")
+    except Exception as error:
+        log.warning("could not register file watchers: %s", error)
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -355,7 +355,7 @@ def on_completion(ls: VaultServer, params: types.CompletionParams) -> types.Comp
     at = _at(ls, params.text_document.uri, params.position)
     if at is None:
         return None
-    vault, path, encoder, pos = at
+    vault, path, pos, encoder = at
     return _guard(completion.complete, None)(
         vault, path, pos, encoder, ls.settings.completion_limit
     )
@@ -375,7 +375,7 @@ def on_definition(ls: VaultServer, params: types.DefinitionParams) -> Any:
     at = _at(ls, params.text_document.uri, params.position)
     if at is None:
         return None
-    vault, path, encoder, pos = at
+    vault, path, pos, encoder = at
     link_support = _supports(ls, "text_document.definition.link_support")
     return _guard(definition.definition, None)(vault, path, pos, encoder, link_support)
 

@@ -19,7 +19,7 @@ from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
 from vault_ls.features.preview import note_body, note_summary
 from vault_ls.vault.model import Link, Note
-from vault_ls.vault.names import path_suffixes, title_key
+from vault_ls.vault.names import path_suffixes
 from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.workspace import Vault
 
@@ -163,7 +163,7 @@ def _notes(vault: Vault, query: str) -> list[Candidate]:
         if name_score is not None:
             best = (name_score, note.name, None)
         title = note.title
-        if title_key(title) != title_key(note.name):
+        if title != note.name:
             title_score = fuzzy.score(query, title)
             if title_score is not None and (best is None or title_score > best[0]):
                 best = (title_score, title, title)
