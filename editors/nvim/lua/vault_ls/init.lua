@@ -1,0 +1,379 @@
+-- vault-ls for Neovim: starts (or reuses) the vault-ls language server for the Markdown buffers of
+-- an Obsidian-style vault and adds a few vault commands.
+--
+-- Neovim 0.11+ uses vim.lsp.config / vim.lsp.enable; older versions (0.7 and up) use
+-- vim.lsp.start_client + vim.lsp.buf_attach_client with one client per vault root.
+local M = {}
+
+local uv = vim.loop
+
+M.defaults = {
+  -- Command that starts the server on stdio.
+  cmd = { 'vault-ls' },
+  -- Filetypes to attach to.
+  filetypes = { 'markdown' },
+  -- A folder holding one of these is a vault root (searched upward from the buffer).
+  root_markers = { '.obsidian' },
+  -- Root used when no marker is found: a path, or a function(bufnr) -> path; nil means the
+  -- current directory.
+  root_dir = nil,
+  -- Server settings, sent as initializationOptions and answered to workspace/configuration
+  -- (section "vault-ls"): { exclude = {...}, severity = {...}, completion = { limit = 50 } }.
+  settings = {},
+  -- Called as on_attach(client, bufnr) after the built-in setup (omnifunc, keymaps).
+  on_attach = nil,
+  -- Client capabilities (e.g. from cmp_nvim_lsp); nil uses Neovim's defaults.
+  capabilities = nil,
+  -- Set buffer-local omnifunc to vault_ls.omnifunc (wikilink-aware <C-x><C-o>).
+  omnifunc = true,
+  -- Create :VaultBacklinks, :VaultRestart, :VaultLog, :VaultInfo.
+  commands = true,
+  -- Use vim.lsp.config/enable on Neovim 0.11+ (set false to force the start_client path).
+  native_config = true,
+  -- Client name.
+  name = 'vault_ls',
+}
+
+M.config = vim.deepcopy(M.defaults)
+M._clients = {} -- root -> client id (Neovim < 0.11 path)
+
+local function is_dir(p)
+  local st = p and uv.fs_stat(p)
+  return st ~= nil and st.type == 'directory'
+end
+
+local function dirname(p)
+  return vim.fn.fnamemodify(p, ':h')
+end
+
+--- The vault root of a buffer: the nearest folder upward holding a root marker (`.obsidian/`),
+--- else the configured root_dir, else the current directory.
+function M.find_root(bufnr)
+  bufnr = bufnr or 0
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  if name ~= '' then
+    local dir = dirname(vim.fn.fnamemodify(name, ':p'))
+    while dir and dir ~= '' do
+      for _, marker in ipairs(M.config.root_markers) do
+        if uv.fs_stat(dir .. '/' .. marker) then
+          return dir
+        end
+      end
+      local parent = dirname(dir)
+      if parent == dir then
+        break
+      end
+      dir = parent
+    end
+  end
+  local fallback = M.config.root_dir
+  if type(fallback) == 'function' then
+    fallback = fallback(bufnr)
+  end
+  if fallback and fallback ~= '' then
+    return vim.fn.fnamemodify(fallback, ':p'):gsub('/$', '')
+  end
+  return (vim.fn.getcwd():gsub('/$', ''))
+end
+
+local function settings_table()
+  return { ['vault-ls'] = M.config.settings or {} }
+end
+
+local has_011 = vim.fn.has('nvim-0.11') == 1
+
+--- Call a client method: `client:m(...)` on 0.11+, `client.m(...)` before (0.7 closures).
+local function call(client, method, ...)
+  if has_011 then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
+local function client_is_alive(id)
+  local client = id and vim.lsp.get_client_by_id(id)
+  return client ~= nil and not call(client, 'is_stopped')
+end
+
+local function buf_is_vault_markdown(bufnr)
+  if not vim.api.nvim_buf_is_valid(bufnr) or vim.bo[bufnr].buftype ~= '' then
+    return false
+  end
+  return vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype)
+end
+
+local function on_attach(client, bufnr)
+  if M.config.omnifunc then
+    vim.bo[bufnr].omnifunc = "v:lua.require'vault_ls'.omnifunc"
+  end
+  if M.config.on_attach then
+    M.config.on_attach(client, bufnr)
+  end
+end
+
+--- Client configuration shared by both paths.
+local function client_config(root)
+  return {
+    name = M.config.name,
+    cmd = M.config.cmd,
+    root_dir = root,
+    workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
+    init_options = M.config.settings or {},
+    settings = settings_table(),
+    capabilities = M.config.capabilities or vim.lsp.protocol.make_client_capabilities(),
+    on_attach = on_attach,
+  }
+end
+
+--- Start (or reuse) the client for the buffer's vault and attach it (Neovim < 0.11 path; also
+--- usable by hand on any version). Returns the client id.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if not buf_is_vault_markdown(bufnr) then
+    return nil
+  end
+  local root = M.find_root(bufnr)
+  local id = M._clients[root]
+  if not client_is_alive(id) then
+    id = vim.lsp.start_client(client_config(root))
+    if not id then
+      vim.notify('vault-ls: could not start ' .. table.concat(M.config.cmd, ' '), vim.log.levels.ERROR)
+      return nil
+    end
+    M._clients[root] = id
+  end
+  vim.lsp.buf_attach_client(bufnr, id)
+  return id
+end
+
+--- Clients of this plugin attached to a buffer (or all of them when bufnr is nil).
+function M.clients(bufnr)
+  local out = {}
+  local all
+  if vim.lsp.get_clients then
+    all = vim.lsp.get_clients({ bufnr = bufnr })
+  else
+    all = bufnr and vim.lsp.buf_get_clients(bufnr) or vim.lsp.get_active_clients()
+  end
+  for _, client in pairs(all) do
+    if client.name == M.config.name then
+      table.insert(out, client)
+    end
+  end
+  return out
+end
+
+local function first_client(bufnr)
+  return M.clients(bufnr)[1]
+end
+
+-- Omnifunc ------------------------------------------------------------------------------------
+-- vim.lsp.omnifunc starts the completion at the keyword under the cursor and filters items by it,
+-- which loses items whose textEdit replaces `[[Alp` with `[[Alpha]]`. This one honours the
+-- textEdit ranges the server sends: the completion starts where the edits start.
+
+local pending = nil
+
+local function utf16_to_byte(line, col16)
+  local ok, byte = pcall(vim.str_byteindex, line, col16, true)
+  return ok and byte or math.min(col16, #line)
+end
+
+local function item_word(item)
+  local edit = item.textEdit
+  local text = (edit and edit.newText) or item.insertText or item.label
+  if item.insertTextFormat == 2 then
+    -- Snippet: drop placeholders and tab stops.
+    text = text:gsub('%${%d+:([^}]*)}', '%1'):gsub('%$%d+', ''):gsub('%${%d+}', '')
+  end
+  return text
+end
+
+local function to_complete_items(items, line, base)
+  local out = {}
+  for _, item in ipairs(items) do
+    local word = item_word(item)
+    local filter = item.filterText or word
+    if base == nil or base == '' or vim.startswith(filter:lower(), base:lower()) or vim.startswith(word:lower(), base:lower()) or filter:lower():find(base:lower(), 1, true) then
+      local doc = item.documentation
+      if type(doc) == 'table' then
+        doc = doc.value
+      end
+      table.insert(out, {
+        word = word,
+        abbr = item.label,
+        kind = vim.lsp.protocol.CompletionItemKind[item.kind] or '',
+        menu = item.detail or '',
+        info = doc or '',
+        icase = 1,
+        dup = 1,
+        empty = 1,
+        user_data = { nvim = { lsp = { completion_item = item } } },
+      })
+    end
+  end
+  table.sort(out, function(a, b)
+    local ia = a.user_data.nvim.lsp.completion_item
+    local ib = b.user_data.nvim.lsp.completion_item
+    return (ia.sortText or ia.label) < (ib.sortText or ib.label)
+  end)
+  return out
+end
+
+--- Omnifunc (see :h vault_ls-completion).
+function M.omnifunc(findstart, base)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = first_client(bufnr)
+  if findstart == 1 then
+    pending = nil
+    if not client then
+      return -3
+    end
+    local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+    local encoding = client.offset_encoding or 'utf-16'
+    local line = vim.api.nvim_get_current_line()
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+    local resp = call(client, 'request_sync', 'textDocument/completion', params, 2000, bufnr)
+    local result = resp and resp.result
+    if not result then
+      return -3
+    end
+    local items = result.items or result
+    -- Start at the leftmost textEdit start on this line; else at the keyword before the cursor.
+    local start = nil
+    for _, item in ipairs(items) do
+      local range = item.textEdit and (item.textEdit.range or item.textEdit.replace)
+      if range and range.start.line == row - 1 then
+        local b = encoding == 'utf-8' and range.start.character or utf16_to_byte(line, range.start.character)
+        if b <= col and (start == nil or b < start) then
+          start = b
+        end
+      end
+    end
+    if start == nil then
+      start = vim.fn.match(line:sub(1, col), '\\k*$')
+    end
+    pending = { items = items, line = line, start = start }
+    return start
+  end
+  if not pending then
+    return {}
+  end
+  local p = pending
+  pending = nil
+  return to_complete_items(p.items, p.line, base)
+end
+
+-- Commands ------------------------------------------------------------------------------------
+
+--- Notes linking to the note under the cursor (or to the current note) into the quickfix list.
+function M.backlinks(opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = first_client(bufnr)
+  if not client then
+    vim.notify('vault-ls: no server attached to this buffer', vim.log.levels.WARN)
+    return nil
+  end
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  params.context = { includeDeclaration = false }
+  local resp = call(client, 'request_sync', 'textDocument/references', params, opts.timeout or 5000, bufnr)
+  if not resp or resp.err then
+    vim.notify('vault-ls: references failed: ' .. vim.inspect(resp and resp.err), vim.log.levels.ERROR)
+    return nil
+  end
+  local locations = resp.result or {}
+  local items = vim.lsp.util.locations_to_items(locations, client.offset_encoding or 'utf-16')
+  vim.fn.setqflist({}, ' ', { title = 'Backlinks', items = items })
+  if not opts.silent then
+    if #items == 0 then
+      vim.notify('vault-ls: no backlinks')
+    else
+      vim.cmd('copen')
+    end
+  end
+  return items
+end
+
+function M.restart()
+  for _, client in ipairs(M.clients()) do
+    call(client, 'stop')
+  end
+  M._clients = {}
+  vim.defer_fn(function()
+    for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(buf) and buf_is_vault_markdown(buf) then
+        if has_011 and M.config.native_config then
+          vim.api.nvim_exec_autocmds('FileType', { buffer = buf })
+        else
+          M.attach(buf)
+        end
+      end
+    end
+  end, 500)
+end
+
+function M.info()
+  local lines = {}
+  for _, client in ipairs(M.clients()) do
+    table.insert(lines, string.format('vault-ls client %d: root %s, cmd %s', client.id, client.config.root_dir, table.concat(client.config.cmd, ' ')))
+  end
+  if #lines == 0 then
+    lines = { 'vault-ls: no client running' }
+  end
+  vim.notify(table.concat(lines, '\n'))
+end
+
+local function create_commands()
+  local cmd = vim.api.nvim_create_user_command
+  cmd('VaultBacklinks', function()
+    M.backlinks()
+  end, { desc = 'vault-ls: notes linking here, into the quickfix list' })
+  cmd('VaultRestart', M.restart, { desc = 'vault-ls: restart the server' })
+  cmd('VaultLog', function()
+    vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
+  end, { desc = 'vault-ls: open the LSP log' })
+  cmd('VaultInfo', M.info, { desc = 'vault-ls: show running clients' })
+end
+
+--- Configure and enable vault-ls. See :h vault_ls-setup.
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  if type(M.config.cmd) == 'string' then
+    M.config.cmd = { M.config.cmd }
+  end
+  if M.config.commands then
+    create_commands()
+  end
+
+  if has_011 and M.config.native_config then
+    local base = client_config(vim.fn.getcwd())
+    base.root_dir = function(bufnr, on_dir)
+      if buf_is_vault_markdown(bufnr) then
+        on_dir(M.find_root(bufnr))
+      end
+    end
+    base.workspace_folders = nil
+    base.filetypes = M.config.filetypes
+    vim.lsp.config(M.config.name, base)
+    vim.lsp.enable(M.config.name)
+    return
+  end
+
+  local group = vim.api.nvim_create_augroup('vault_ls', { clear = true })
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = M.config.filetypes,
+    callback = function(args)
+      M.attach(args.buf)
+    end,
+  })
+  -- Buffers already open when setup() runs.
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(buf) and buf_is_vault_markdown(buf) then
+      M.attach(buf)
+    end
+  end
+end
+
+return M
