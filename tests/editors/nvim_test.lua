@@ -1,0 +1,169 @@
+-- Driven by tests/editors/test_neovim.py: nvim --headless -u NONE -c 'luafile nvim_test.lua'.
+-- Reads its parameters from $VAULT_LS_NVIM_TEST (a JSON file), goes through the vault-ls plugin
+-- like a user would, and writes what it saw to the JSON file named there. Every step is wrapped
+-- in pcall: a thrown error must not leave nvim running.
+local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
+local out = { steps = {}, errors = {} }
+
+local function save()
+  vim.fn.writefile({ vim.fn.json_encode(out) }, cfg.out)
+end
+
+local function step(name, fn)
+  local t0 = vim.loop.hrtime()
+  local ok, err = pcall(fn)
+  out.steps[name] = { ok = ok, ms = math.floor((vim.loop.hrtime() - t0) / 1e6) }
+  if not ok then
+    table.insert(out.errors, name .. ': ' .. tostring(err))
+  end
+  save()
+  return ok
+end
+
+local function feed(keys)
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), 'tx!', false)
+end
+
+local function find_line(pattern)
+  for i, l in ipairs(vim.api.nvim_buf_get_lines(0, 0, -1, false)) do
+    local col = l:find(pattern, 1, true)
+    if col then
+      return i, col
+    end
+  end
+  error('line not found: ' .. pattern)
+end
+
+local function hover_text()
+  local params = vim.lsp.util.make_position_params()
+  local resp = vim.lsp.buf_request_sync(0, 'textDocument/hover', params, 5000) or {}
+  local texts = {}
+  for _, r in pairs(resp) do
+    local result = r.result or (r.err == nil and r[1] and r[1].result)
+    if result and result.contents then
+      local lines = vim.lsp.util.convert_input_to_markdown_lines(result.contents)
+      table.insert(texts, table.concat(lines, '\n'))
+    end
+  end
+  return table.concat(texts, '\n')
+end
+
+vim.o.swapfile = false
+vim.o.completeopt = 'menuone'
+vim.cmd('filetype on')
+vim.o.shortmess = vim.o.shortmess .. 'c'
+vim.opt.runtimepath:prepend(cfg.plugin)
+vim.cmd('runtime plugin/vault_ls.lua')
+vim.cmd('cd ' .. vim.fn.fnameescape(cfg.vault))
+
+step('setup', function()
+  require('vault_ls').setup({ cmd = cfg.cmd, settings = { completion = { limit = 50 } } })
+end)
+
+local attached = step('attach', function()
+  vim.cmd('edit ' .. vim.fn.fnameescape(cfg.vault .. '/Beta.md'))
+  assert(vim.bo.filetype == 'markdown', 'filetype is ' .. vim.bo.filetype)
+  local ok = vim.wait(cfg.timeout_ms, function()
+    return #require('vault_ls').clients(0) > 0 and require('vault_ls').clients(0)[1].initialized
+  end, 50)
+  assert(ok, 'no vault_ls client attached/initialized')
+  local client = require('vault_ls').clients(0)[1]
+  out.root = client.config.root_dir
+  out.omnifunc = vim.bo.omnifunc
+end)
+
+if not attached then
+  save()
+  vim.cmd('cquit 1')
+end
+
+step('diagnostics', function()
+  local ok = vim.wait(cfg.timeout_ms, function()
+    return #vim.diagnostic.get(0) > 0
+  end, 50)
+  out.diagnostics = {}
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    local lsp = (d.user_data and d.user_data.lsp) or {}
+    table.insert(out.diagnostics, {
+      lnum = d.lnum,
+      col = d.col,
+      message = d.message,
+      source = d.source,
+      severity = d.severity,
+      code = d.code or lsp.code,
+    })
+  end
+  assert(ok, 'no diagnostics shown')
+end)
+
+step('hover', function()
+  local row, col = find_line(cfg.hover_needle)
+  vim.api.nvim_win_set_cursor(0, { row, col + 2 })
+  out.hover = hover_text()
+end)
+
+step('definition', function()
+  local row, col = find_line(cfg.definition_needle)
+  vim.api.nvim_win_set_cursor(0, { row, col + 3 })
+  local before = vim.api.nvim_buf_get_name(0)
+  vim.lsp.buf.definition()
+  vim.wait(cfg.timeout_ms, function()
+    return vim.api.nvim_buf_get_name(0) ~= before
+  end, 50)
+  out.definition = { file = vim.api.nvim_buf_get_name(0), line = vim.api.nvim_win_get_cursor(0)[1] }
+  vim.cmd('buffer ' .. vim.fn.bufnr(before))
+end)
+
+step('backlinks', function()
+  vim.cmd('edit ' .. vim.fn.fnameescape(cfg.vault .. '/' .. cfg.backlinks_file))
+  vim.wait(cfg.timeout_ms, function()
+    return #require('vault_ls').clients(0) > 0
+  end, 50)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.cmd('VaultBacklinks')
+  out.backlinks = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    table.insert(out.backlinks, { file = vim.api.nvim_buf_get_name(item.bufnr), lnum = item.lnum })
+  end
+  vim.cmd('cclose')
+  vim.cmd('edit ' .. vim.fn.fnameescape(cfg.vault .. '/Beta.md'))
+end)
+
+-- Keystrokes: `o[[<typed><C-x><C-o>` in Insert mode. feedkeys 'x!' keeps Insert mode until a
+-- timer, polling pumvisible(), reads the popup and types <C-y><Esc> (accept the selected item).
+local function complete(name, omnifunc, typed)
+  step(name, function()
+    vim.bo.omnifunc = omnifunc
+    local res = { typed = typed, pum = false, items = {} }
+    out[name] = res
+    vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(0), 0 })
+    local started = vim.loop.now()
+    local timer
+    timer = vim.fn.timer_start(20, function()
+      local visible = vim.fn.pumvisible() == 1
+      if not visible and vim.loop.now() - started < cfg.popup_timeout_ms then
+        return
+      end
+      vim.fn.timer_stop(timer)
+      res.pum = visible
+      res.mode = vim.api.nvim_get_mode().mode
+      local info = vim.fn.complete_info({ 'items', 'selected' })
+      res.selected = info.selected
+      for _, it in ipairs(info.items or {}) do
+        table.insert(res.items, { word = it.word, abbr = it.abbr })
+      end
+      local keys = visible and '<C-y><Esc>' or '<Esc>'
+      vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), 't', false)
+    end, { ['repeat'] = -1 })
+    feed('o' .. typed .. '<C-x><C-o>')
+    res.line = vim.api.nvim_get_current_line()
+    vim.cmd('normal! "_dd')
+  end)
+end
+
+complete('completion', "v:lua.require'vault_ls'.omnifunc", cfg.typed)
+complete('completion_builtin', 'v:lua.vim.lsp.omnifunc', cfg.typed)
+
+out.version = vim.version()
+save()
+vim.cmd('qall!')

@@ -1,0 +1,140 @@
+"""Neovim (Debian's 0.7.2, headless) with editors/nvim, against the real server.
+
+nvim runs tests/editors/nvim_test.lua, which goes through the plugin like a user: opens a note,
+waits for the diagnostics, hovers, jumps to a definition, fills :VaultBacklinks and types
+``[[`` + part of a title with <C-x><C-o>, accepting the first popup item.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from editor_support import (
+    ALPHA,
+    EDITORS,
+    Vault,
+    need_binary,
+    scratch_env,
+    server_command,
+    write_vault,
+)
+
+pytestmark = pytest.mark.editor
+
+HERE = Path(__file__).resolve().parent
+TIMEOUT_S = 60
+# Run the script once start-up is over: Neovim 0.7.2 segfaults when it shows the completion popup
+# from a -c command or VimEnter, but not from a timer after start-up.
+RUN_LUA = (
+    "lua vim.defer_fn(function() "
+    f"local ok, err = pcall(dofile, {json.dumps(str(HERE / 'nvim_test.lua'))}); "
+    "if not ok then io.stderr:write(tostring(err)); vim.cmd('cquit 2') end end, 10)"
+)
+
+
+@pytest.fixture(scope="module")
+def nvim_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    nvim = need_binary("nvim")
+    tmp = tmp_path_factory.mktemp("nvim")
+    vault = write_vault(tmp / "My vault")
+    env = scratch_env(tmp)
+    cmd = server_command()
+    out = tmp / "result.json"
+    params = {
+        "vault": str(vault.root),
+        "plugin": str(EDITORS / "nvim"),
+        "cmd": cmd,
+        "out": str(out),
+        "timeout_ms": 20000,
+        "popup_timeout_ms": 5000,
+        "hover_needle": "[[Deep Work",
+        "definition_needle": f"[[{ALPHA}#",
+        "backlinks_file": f"{ALPHA}.md",
+        "typed": "[[Alph",
+    }
+    (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
+    env["VAULT_LS_NVIM_TEST"] = str(tmp / "params.json")
+    t0 = time.monotonic()
+    proc = subprocess.run(
+        [nvim, "--headless", "-n", "-u", "NONE", "-i", "NONE", "-c", RUN_LUA],
+        env=env,
+        cwd=vault.root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        stdin=subprocess.DEVNULL,
+    )
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    results["_seconds"] = round(time.monotonic() - t0, 2)
+    results["_stderr"] = proc.stderr[-3000:]
+    results["_vault"] = vault
+    print(json.dumps({k: v for k, v in results.items() if k != "_vault"}, indent=1, default=str))
+    assert proc.returncode == 0, proc.stderr
+    return results
+
+
+def _ok(results: dict, step: str) -> None:
+    assert results["steps"].get(step, {}).get("ok"), results["errors"]
+
+
+def test_attaches_to_the_vault_root(nvim_results: dict) -> None:
+    _ok(nvim_results, "setup")
+    _ok(nvim_results, "attach")
+    vault: Vault = nvim_results["_vault"]
+    assert Path(nvim_results["root"]) == vault.root
+    assert nvim_results["omnifunc"] == "v:lua.require'vault_ls'.omnifunc"
+    assert nvim_results["version"]["minor"] >= 7
+
+
+def test_broken_link_diagnostic(nvim_results: dict) -> None:
+    _ok(nvim_results, "diagnostics")
+    broken = [d for d in nvim_results["diagnostics"] if d["code"] == "unresolved-link"]
+    assert broken, nvim_results["diagnostics"]
+    (d,) = [d for d in broken if "Missing note" in d["message"]]
+    assert d["lnum"] == 3  # 0-based: "Broken: [[Missing note]] here."
+    assert d["source"] == "vault-ls"
+    assert not [d for d in nvim_results["diagnostics"] if d["lnum"] in (2, 4)], (
+        "resolved links flagged"
+    )
+
+
+def test_hover_shows_readwise_metadata(nvim_results: dict) -> None:
+    _ok(nvim_results, "hover")
+    hover = nvim_results["hover"]
+    assert "Deep Work" in hover
+    assert "Someone" in hover
+    assert "Deep Work: Rules for Focused Success" in hover
+    assert "https://example.com/deep-work" in hover
+
+
+def test_go_to_definition_opens_the_heading(nvim_results: dict) -> None:
+    _ok(nvim_results, "definition")
+    vault: Vault = nvim_results["_vault"]
+    assert Path(nvim_results["definition"]["file"]) == vault.alpha
+    assert nvim_results["definition"]["line"] == vault.section_line + 1  # 1-based cursor
+
+
+def test_backlinks_fill_the_quickfix_list(nvim_results: dict) -> None:
+    _ok(nvim_results, "backlinks")
+    vault: Vault = nvim_results["_vault"]
+    assert {(Path(b["file"]), b["lnum"]) for b in nvim_results["backlinks"]} >= {(vault.beta, 3)}
+
+
+def test_completion_popup_and_accept(nvim_results: dict) -> None:
+    _ok(nvim_results, "completion")
+    res = nvim_results["completion"]
+    assert res["pum"], res
+    assert any(ALPHA in (i["abbr"] or i["word"]) for i in res["items"]), res["items"]
+    assert res["line"] == f"[[{ALPHA}]]", res
+
+
+def test_completion_with_stock_lsp_omnifunc(nvim_results: dict) -> None:
+    """vim.lsp.omnifunc (what a plain nvim-lspconfig setup uses) also shows the note."""
+    _ok(nvim_results, "completion_builtin")
+    res = nvim_results["completion_builtin"]
+    assert res["pum"], res
+    assert any(ALPHA in (i["abbr"] or i["word"]) for i in res["items"]), res["items"]
