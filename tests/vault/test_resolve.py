@@ -205,3 +205,22 @@ def test_nested_heading_picks_the_right_one_of_two() -> None:
 def test_find_block(block_id: str, line: int | None) -> None:
     found = find_block(INDEX.notes["Blocks.md"], block_id)
     assert (found.range.start.line if found else None) == line
+
+
+@pytest.mark.parametrize(
+    ("source", "link", "expected"),
+    [
+        ("Top.md", "[[Functions#hasTag]]", "`hasTag()`"),
+        ("Top.md", "[[functions#What is a tag]]", "What is a tag?"),
+        ("Top.md", "[[Functions#Tags#hasTag|see]]", "`hasTag()`"),
+        ("Top.md", "[x](Functions.md#What%20is%20a%20tag)", "What is a tag?"),
+        ("Functions.md", "[[#Café — 😀 漢字]]", "Café — 😀 漢字"),
+        ("Top.md", "[[Functions#Nope]]", None),
+    ],
+)
+def test_a_link_reaches_its_heading(source: str, link: str, expected: str | None) -> None:
+    (parsed,) = parse_note(source, link).links
+    resolution = INDEX.resolve(parsed, source)
+    assert resolution.path is not None
+    found = find_heading(INDEX.notes[resolution.path], parsed.headings)
+    assert (found.text if found else None) == expected
