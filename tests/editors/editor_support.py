@@ -34,6 +34,7 @@ Intro line with naïve café text.
 ## Section 😀
 
 Body of the section 😀.
+Dangling: [[Nowhere to be found]].
 """
 BETA_TEXT = """# Beta
 
