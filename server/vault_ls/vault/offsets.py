@@ -9,6 +9,7 @@ ATX headings (closing ``#``s) and table cells, which are located explicitly.
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
 
 from vault_ls.vault.positions import Position
 
@@ -16,7 +17,9 @@ from vault_ls.vault.positions import Position
 class InlineMap:
     """Content offset -> source ``Position`` for one inline token."""
 
-    def __init__(self, line_starts: list[tuple[int, int, int]], columns: list[int] | None = None):
+    def __init__(
+        self, line_starts: list[tuple[int, int, int]], columns: tuple[int, ...] | None = None
+    ):
         # (content offset where a content line starts, source line, source column of that start)
         self._starts = line_starts
         self._offsets = [start[0] for start in line_starts]
@@ -80,8 +83,13 @@ def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -
     return block_map(content, line, lines)
 
 
-def _split_row(source: str) -> list[list[int]]:
-    """Per cell: the source column of each kept character, plus one past the last."""
+@lru_cache(maxsize=4)
+def _split_row(source: str) -> tuple[tuple[int, ...], ...]:
+    """Per cell: the source column of each kept character, plus one past the last.
+
+    Cached: every cell of a row asks for the same split, and splitting once per cell made a long
+    row quadratic.
+    """
     cells: list[list[int]] = [[]]
     escaped = False
     for column, ch in enumerate(source):
@@ -96,12 +104,12 @@ def _split_row(source: str) -> list[list[int]]:
         cells.pop(0)
     if cells and not "".join(source[c] for c in cells[-1]).strip():
         cells.pop()
-    trimmed = []
+    trimmed: list[tuple[int, ...]] = []
     for columns in cells:
         while columns and source[columns[0]] in " \t":
             columns.pop(0)
         end = columns[-1] + 1 if columns else 0
         while columns and source[columns[-1]] in " \t":
             end = columns.pop()
-        trimmed.append([*columns, end])
-    return trimmed
+        trimmed.append((*columns, end))
+    return tuple(trimmed)
