@@ -150,10 +150,12 @@ class _Walker:
         self.title_line(token, opener)
 
     def field(self, match: re.Match[str], source: str, imap: InlineMap, offset: int = 0) -> None:
-        key, value = match.group(1).strip(), match.group(2).strip()
+        key, written = match.group(1).strip(), match.group(2)
+        value = written.strip()
         if not value:
             return
-        start = offset + match.start(2)
+        # ``strip`` also drops Unicode spaces the pattern let through (U+2028, U+00A0).
+        start = offset + match.start(2) + len(written) - len(written.lstrip())
         value_range = Range(imap.position(start), imap.position(start + len(value)))
         self.note.fields.append(Field(key, value, value_range, source))
         if source == "metadata" and key.casefold() == "full title":
