@@ -78,7 +78,7 @@ class VaultServer(LanguageServer):
         return best
 
     def encoder(self, vault: Vault) -> Encoder:
-        return Encoder(vault, str(self.workspace.position_encoding or "utf-16"))
+        return Encoder(vault, self.workspace.position_encoding or "utf-16")
 
     # --- diagnostics -----------------------------------------------------------------------
 

@@ -19,7 +19,8 @@ VAULT = {
     ".obsidian/app.json": "{}",
     "Alpha — notes.md": (
         "---\naliases: [First letter]\ntags: [greek]\n---\n"
-        "# Alpha — notes\n\nIntro line 😀 with [[Beta]].\n\n## Section 😀\n\nBody of the section.\n\n"
+        "# Alpha — notes\n\nIntro line 😀 with [[Beta]].\n\n"
+        "## Section 😀\n\nBody of the section.\n\n"
         "A paragraph with an id. ^para-1\n"
     ),
     "Beta.md": (
@@ -53,7 +54,19 @@ def vault_root(tmp_path: Path) -> Path:
     return write_vault(tmp_path / "vault", VAULT)
 
 
+def accept_registrations(client: LanguageClient) -> list[types.Registration]:
+    """Answer ``client/registerCapability`` as an editor would, keeping what was registered."""
+    registered: list[types.Registration] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registered.extend(params.registrations)
+
+    return registered
+
+
 async def start(client: LanguageClient, root: Path, capabilities: types.ClientCapabilities) -> None:
+    client.registrations = accept_registrations(client)
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
@@ -118,3 +131,13 @@ async def diagnostics_for(client: LanguageClient, address: str, version: int | N
 
 def _version(client: LanguageClient, address: str) -> int | None:
     return getattr(client, "_vault_versions", {}).get(address)
+
+
+def units(client: LanguageClient, text: str) -> int:
+    """Length of ``text`` in the position units the server negotiated with this client
+    (UTF-8 when the client offers it, else UTF-16)."""
+    general = client.capabilities.general
+    offered = (general.position_encodings if general else None) or []
+    if types.PositionEncodingKind.Utf8 in offered:
+        return len(text.encode("utf-8"))
+    return len(text.encode("utf-16-le")) // 2

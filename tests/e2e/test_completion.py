@@ -2,12 +2,12 @@
 
 from lsprotocol import types
 
-from tests.e2e.conftest import open_note
+from tests.e2e.conftest import open_note, units
 
 
 async def complete(client, vault_root, line: str, relative="Scratch.md", column=None):
     address = open_note(client, vault_root, relative, line)
-    character = len(line.encode("utf-16-le")) // 2 if column is None else column
+    character = units(client, line) if column is None else column
     result = await client.text_document_completion_async(
         types.CompletionParams(types.TextDocumentIdentifier(address), types.Position(0, character))
     )
@@ -50,8 +50,7 @@ async def test_headings_of_a_note_after_emoji(client, vault_root):
     result = await complete(client, vault_root, line)
     first = result.items[0]
     assert first.label == "Section 😀"
-    # UTF-16 for VS Code and Emacs, UTF-8 only where offered: these clients take UTF-16.
-    start = len("😀 [[Alpha — notes#".encode("utf-16-le")) // 2
+    start = units(client, "😀 [[Alpha — notes#")
     assert edit(first) == (start, start + 3, "Section 😀]]")
 
 

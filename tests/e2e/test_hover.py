@@ -2,11 +2,7 @@
 
 from lsprotocol import types
 
-from tests.e2e.conftest import open_note
-
-
-def utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+from tests.e2e.conftest import open_note, units
 
 
 async def hover_at(client, address, line, character):
@@ -17,7 +13,7 @@ async def hover_at(client, address, line, character):
 
 async def test_hover_shows_readwise_metadata(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
-    result = await hover_at(client, address, 4, utf16("中文 [[ruik"))
+    result = await hover_at(client, address, 4, units(client, "中文 [[ruik"))
     text = result.contents.value
     assert text.startswith("**Louie Kurenai**\n\n`people/ruikurenaii.md`")
     for line in (
@@ -28,16 +24,16 @@ async def test_hover_shows_readwise_metadata(client, vault_root):
     ):
         assert line in text
     assert "1 backlink" in text
-    start = utf16("中文 ")
+    start = units(client, "中文 ")
     assert (result.range.start.character, result.range.end.character) == (
         start,
-        start + utf16("[[ruikurenaii|Louie Kurenai]]"),
+        start + units(client, "[[ruikurenaii|Louie Kurenai]]"),
     )
 
 
 async def test_hover_on_a_heading_link_shows_the_section(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
-    text = (await hover_at(client, address, 2, utf16("😀 — [[Al"))).contents.value
+    text = (await hover_at(client, address, 2, units(client, "😀 — [[Al"))).contents.value
     assert "Aliases: First letter" in text
     assert "## Section 😀\n\nBody of the section." in text
 
@@ -51,7 +47,7 @@ async def test_hover_on_a_broken_link_names_the_closest_notes(client, vault_root
 async def test_hover_on_an_alias_link(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
     text = (
-        await hover_at(client, address, 3, utf16("See [[Alpha — notes#^para-1]] and [[Fir"))
+        await hover_at(client, address, 3, units(client, "See [[Alpha — notes#^para-1]] and [[Fir"))
     ).contents.value
     assert "is an alias of **Alpha — notes**" in text
     assert "[[Alpha — notes|First letter]]" in text
@@ -60,5 +56,5 @@ async def test_hover_on_an_alias_link(client, vault_root):
 async def test_hover_on_a_tag_counts_notes(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
     line = "See [[Alpha — notes#^para-1]] and [[First letter]] #gr"
-    text = (await hover_at(client, address, 3, utf16(line))).contents.value
+    text = (await hover_at(client, address, 3, units(client, line))).contents.value
     assert text == "**#greek**\n\nused in 2 notes"

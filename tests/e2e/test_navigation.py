@@ -2,13 +2,7 @@
 
 from lsprotocol import types
 
-from tests.e2e.conftest import open_note, uri
-
-BETA_LINE = "😀 — [[Alpha — notes#Section 😀]] and [[Missing note]]."
-
-
-def utf16(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+from tests.e2e.conftest import open_note, units, uri
 
 
 def at(address, line, character):
@@ -33,17 +27,17 @@ def location_of(result):
 
 async def test_definition_of_a_heading_link(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
-    column = utf16("😀 — [[Alpha")
+    column = units(client, "😀 — [[Alpha")
     result = await client.text_document_definition_async(
         types.DefinitionParams(*at(address, 2, column))
     )
     assert location_of(result) == (uri(vault_root, "Alpha — notes.md"), 8, 0)
     if isinstance(result[0], types.LocationLink):
         origin = result[0].origin_selection_range
-        start = utf16("😀 — ")
+        start = units(client, "😀 — ")
         assert (origin.start.character, origin.end.character) == (
             start,
-            start + utf16("[[Alpha — notes#Section 😀]]"),
+            start + units(client, "[[Alpha — notes#Section 😀]]"),
         )
 
 
@@ -52,7 +46,7 @@ async def test_definition_of_a_block_link_and_of_an_id_named_note(client, vault_
     block = await client.text_document_definition_async(types.DefinitionParams(*at(address, 3, 8)))
     assert location_of(block) == (uri(vault_root, "Alpha — notes.md"), 12, 0)
     by_id = await client.text_document_definition_async(
-        types.DefinitionParams(*at(address, 4, utf16("中文 [[rui")))
+        types.DefinitionParams(*at(address, 4, units(client, "中文 [[rui")))
     )
     assert location_of(by_id) == (uri(vault_root, "people/ruikurenaii.md"), 0, 0)
 
@@ -61,7 +55,7 @@ async def test_definition_of_an_unresolved_link_is_empty(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
     result = await client.text_document_definition_async(
         types.DefinitionParams(
-            *at(address, 2, utf16("😀 — [[Alpha — notes#Section 😀]] and [[Mis"))
+            *at(address, 2, units(client, "😀 — [[Alpha — notes#Section 😀]] and [[Mis"))
         )
     )
     assert not result
@@ -74,7 +68,7 @@ async def test_references_from_anywhere_in_a_note(client, vault_root):
         (r.uri.rsplit("/", 1)[-1], r.range.start.line, r.range.start.character) for r in result
     )
     assert found == [
-        ("Beta.md", 2, utf16("😀 — ")),
+        ("Beta.md", 2, units(client, "😀 — ")),
         ("Beta.md", 3, 4),
     ]
 
@@ -85,7 +79,7 @@ async def test_references_of_a_heading_and_a_tag(client, vault_root):
     assert [(r.uri.rsplit("/", 1)[-1], r.range.start.line) for r in heading] == [("Beta.md", 2)]
     beta = open_note(client, vault_root, "Beta.md")
     tag = await client.text_document_references_async(
-        refs(beta, 3, utf16("See [[Alpha — notes#^para-1]] and [[First letter]] #gr"))
+        refs(beta, 3, units(client, "See [[Alpha — notes#^para-1]] and [[First letter]] #gr"))
     )
     assert sorted(r.uri.rsplit("/", 1)[-1] for r in tag) == [
         "Alpha%20%E2%80%94%20notes.md",

@@ -13,9 +13,10 @@ from vault_ls.vault.workspace import Vault
 class Encoder:
     """Converts positions for one request; caches the lines of every note it reads."""
 
-    def __init__(self, vault: Vault, encoding: str = "utf-16"):
+    def __init__(self, vault: Vault, encoding: object = "utf-16"):
         self.vault = vault
-        self.encoding = str(encoding)
+        # lsprotocol's PositionEncodingKind is a str enum: take its value, not its name
+        self.encoding = str(getattr(encoding, "value", encoding))
         self._lines: dict[str, list[str]] = {}
 
     def lines(self, path: str) -> list[str]:

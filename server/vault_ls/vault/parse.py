@@ -164,7 +164,7 @@ class _Walker:
     def title_line(self, token: Token, opener: Token) -> None:
         """A first paragraph that is only a wikilink names the note (some Readwise templates),
         when it resembles the file name or another title; otherwise it is just a link."""
-        if self.blocks_seen != 1 or opener.level != 0:
+        if self.blocks_seen != 1 or opener.level != 0 or self.note.headings:
             return
         children = [c for c in token.children or [] if c.type != "text" or c.content.strip()]
         if len(children) != 1 or children[0].type != "wikilink":

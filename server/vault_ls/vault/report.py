@@ -24,8 +24,10 @@ class Report:
             for s in SEVERITIES
         )
         noted = len({problem.path for problem in self.problems})
+        total = len(self.problems)
+        problems = f"{total} problem{'' if total == 1 else 's'}"
         return (
-            f"{len(self.problems)} problems ({counts}) in {noted} of {self.notes} notes; "
+            f"{problems} ({counts}) in {noted} of {self.notes} notes; "
             f"{self.links} links, {self.resolved_links} resolved"
         )
 

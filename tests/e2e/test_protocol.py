@@ -1,0 +1,177 @@
+"""Session-level behaviour: position encodings, progress, settings from initializationOptions,
+advertised capabilities, and the Readwise corpus."""
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.e2e.conftest import VAULT, accept_registrations, open_note, wait_indexed, write_vault
+
+EMOJI_LINE = "😀 [[Beta]] and [[Nowhere]]"
+CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+
+
+def session(encodings=None, options=None, client_name="visual-studio-code"):
+    @pytest_lsp.fixture(
+        config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"])
+    )
+    async def fixture(lsp_client: LanguageClient, tmp_path: Path):
+        root = write_vault(tmp_path / "vault", VAULT)
+        lsp_client.registrations = accept_registrations(lsp_client)
+        capabilities = client_capabilities(client_name)
+        if encodings:
+            capabilities.general = types.GeneralClientCapabilities(position_encodings=encodings)
+        result = await lsp_client.initialize_session(
+            types.InitializeParams(
+                capabilities=capabilities,
+                root_uri=root.as_uri(),
+                workspace_folders=[types.WorkspaceFolder(root.as_uri(), "vault")],
+                initialization_options=options,
+            )
+        )
+        await wait_indexed(lsp_client)
+        lsp_client.vault_root, lsp_client.init_result = root, result  # pytest-lsp yields the client
+        yield
+        await lsp_client.shutdown_session()
+
+    return fixture
+
+
+utf8_session = session(encodings=["utf-16", "utf-8"])
+utf16_session = session()
+limited_session = session(options={"completion": {"limit": 2}, "severity": {"alias-link": "off"}})
+
+
+async def _ranges(client, root):
+    address = open_note(client, root, "Emoji.md", EMOJI_LINE)
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(address))
+    )
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(address), types.Position(0, 7))
+    )
+    found = report.items[0].range
+    return (found.start.character, found.end.character), (
+        hover.range.start.character,
+        hover.range.end.character,
+    )
+
+
+async def test_utf8_is_chosen_when_offered_and_ranges_count_bytes(utf8_session):
+    client, root, result = utf8_session, utf8_session.vault_root, utf8_session.init_result
+    assert result.capabilities.position_encoding == "utf-8"
+    diagnostic, hover = await _ranges(client, root)
+    prefix = len("😀 [[Beta]] and [[".encode())
+    assert diagnostic == (prefix, prefix + len("Nowhere"))
+    assert hover == (5, 5 + len("[[Beta]]"))
+
+
+async def test_utf16_ranges_after_an_emoji(utf16_session):
+    client, root, result = utf16_session, utf16_session.vault_root, utf16_session.init_result
+    assert result.capabilities.position_encoding == "utf-16"
+    diagnostic, hover = await _ranges(client, root)
+    prefix = len("😀 [[Beta]] and [[".encode("utf-16-le")) // 2
+    assert diagnostic == (prefix, prefix + len("Nowhere"))
+    assert hover == (3, 3 + len("[[Beta]]"))
+
+
+async def test_progress_reports_begin_and_end_with_the_note_count(utf16_session):
+    client = utf16_session
+    kinds = [value.kind for values in client.progress_reports.values() for value in values]
+    assert kinds[0] == "begin" and kinds[-1] == "end"
+    ends = [v for values in client.progress_reports.values() for v in values if v.kind == "end"]
+    assert ends[-1].message == "Indexed 5 notes"
+
+
+async def test_capabilities_are_exactly_what_is_implemented(utf16_session):
+    result = utf16_session.init_result
+    caps = result.capabilities
+    assert list(caps.completion_provider.trigger_characters) == ["[", "#", "^", "(", "/"]
+    assert caps.completion_provider.resolve_provider
+    assert caps.definition_provider and caps.hover_provider and caps.references_provider
+    assert caps.document_symbol_provider and caps.workspace_symbol_provider
+    assert caps.document_link_provider is not None
+    assert caps.diagnostic_provider.workspace_diagnostics
+    assert caps.rename_provider is None and caps.code_action_provider is None
+    watched = [
+        r for r in utf16_session.registrations if r.method == "workspace/didChangeWatchedFiles"
+    ]
+    assert watched[0].register_options == {"watchers": [{"globPattern": "**/*"}]}
+
+
+async def test_initialization_options_cap_completion_and_silence_codes(limited_session):
+    client, root = limited_session, limited_session.vault_root
+    address = open_note(client, root, "Scratch.md", "[[")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(address), types.Position(0, 2))
+    )
+    assert len(result.items) == 2 and result.is_incomplete
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier((root / "Beta.md").as_uri()))
+    )
+    assert [d.code for d in report.items] == ["unresolved-link"]
+
+
+@pytest.fixture
+def readwise():
+    path = CORPORA / "readwise-export"
+    if not path.is_dir():
+        pytest.skip("../shared/corpora/readwise-export is absent")
+    return path
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+async def readwise_client(lsp_client: LanguageClient, readwise: Path):
+    accept_registrations(lsp_client)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=readwise.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(readwise.as_uri(), "readwise")],
+        )
+    )
+    await wait_indexed(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.mark.corpus
+async def test_readwise_hover_and_completion_by_title(readwise_client, readwise):
+    client = readwise_client
+    note = readwise / "Readwise/Articles/2025 The State of Consumer AI.md"
+    address = note.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(address, "markdown", 1, note.read_text(encoding="utf-8"))
+        )
+    )
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(address), types.Position(12, 10))
+    )
+    text = hover.contents.value
+    assert "`Readwise/Full Document Contents/Articles/2025 The State of Consumer AI.md`" in text
+    for line in (
+        "- **Author**: [[Diane Bilski]]",
+        "- **Full Title**: 2025: The State of Consumer AI",
+        "- **Category**: #articles",
+        "- **URL**: https://menlovc.com/perspective/2025-the-state-of-consumer-ai/",
+    ):
+        assert line in text
+    scratch = readwise / "Scratch.md"
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(scratch.as_uri(), "markdown", 1, "[[2025: The State")
+        )
+    )
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            types.TextDocumentIdentifier(scratch.as_uri()), types.Position(0, 17)
+        )
+    )
+    labels = [item.label for item in result.items[:2]]
+    assert labels == ["2025: The State of Consumer AI", "2025: The State of Consumer AI"]
+    assert result.items[0].text_edit.new_text.endswith("|2025: The State of Consumer AI]]")
