@@ -38,6 +38,16 @@ class _BoundedLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            anchored = self.anchors.get(event.anchor)
+            if anchored is not None and id(anchored) not in self.expanded:
+                # ``&a [*a]``: the safe loader builds a list containing itself, and displaying
+                # it recursed without end (RecursionError out of ``parse_note``).
+                raise FrontmatterProblem(
+                    "an alias refers to the value that contains it; the frontmatter was not read",
+                    event.start_mark.line,
+                    event.start_mark.column,
+                )
             self.alias_references += 1
             if self.alias_references > MAX_ALIAS_REFERENCES:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
