@@ -59,6 +59,7 @@ class VaultServer(LanguageServer):
         super().__init__("vault-ls", __version__)
         self.vaults: list[Vault] = []
         self.settings = Settings()
+        self.initial_settings: dict[str, Any] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
 
     # --- locating documents --------------------------------------------------------------
@@ -96,13 +97,21 @@ class VaultServer(LanguageServer):
             found = self.locate(uri)
             if found is None:
                 continue
-            vault, path = found
-            items = _guard(diagnostics.diagnostics, [])(
-                vault, path, self.encoder(vault), self.settings.severity
-            )
+            items = self.diagnostics_of(*found)
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
             )
+
+    def diagnostics_of(
+        self, vault: Vault, path: str, encoder: Encoder | None = None
+    ) -> list[types.Diagnostic]:
+        return _guard(diagnostics.diagnostics, [])(
+            vault,
+            path,
+            encoder or self.encoder(vault),
+            self.settings.severity,
+            self.settings.title_sources,
+        )
 
     def files_changed(self) -> None:
         self.schedule_diagnostics()
@@ -152,16 +161,24 @@ def _at(
 
 @server.feature(types.INITIALIZE)
 def on_initialize(ls: VaultServer, params: types.InitializeParams) -> None:
-    apply_settings(ls, params.initialization_options)
+    apply_settings(ls, params.initialization_options, base=True)
     folders = [to_fs_path(folder.uri) for folder in params.workspace_folders or []]
     if not folders and params.root_uri:
         folders = [to_fs_path(params.root_uri)]
     ls.vaults = [Vault(Path(folder), ls.settings.exclude) for folder in folders if folder]
 
 
-def apply_settings(ls: VaultServer, raw: Any) -> None:
+def apply_settings(ls: VaultServer, raw: Any, base: bool = False) -> None:
+    """Settings from the client: ``initializationOptions`` (``base``) are the defaults that
+    configuration answers and notifications refine, key by key."""
     if isinstance(raw, dict) and isinstance(raw.get("vault-ls"), dict):
         raw = raw["vault-ls"]
+    if base:
+        ls.initial_settings = raw if isinstance(raw, dict) else {}
+    elif isinstance(raw, dict):
+        raw = {**ls.initial_settings, **raw}
+    else:
+        raw = ls.initial_settings
     ls.settings, problems = Settings.parse(raw)
     for problem in problems:
         ls.window_log_message(
@@ -356,8 +373,9 @@ def on_completion(ls: VaultServer, params: types.CompletionParams) -> types.Comp
     if at is None:
         return None
     vault, path, pos, encoder = at
+    settings = ls.settings
     return _guard(completion.complete, None)(
-        vault, path, pos, encoder, ls.settings.completion_limit
+        vault, path, pos, encoder, settings.completion_limit, settings.completion_style
     )
 
 
@@ -436,10 +454,7 @@ def on_document_diagnostic(
     found = ls.locate(params.text_document.uri)
     items: list[types.Diagnostic] = []
     if found is not None:
-        vault, path = found
-        items = _guard(diagnostics.diagnostics, [])(
-            vault, path, ls.encoder(vault), ls.settings.severity
-        )
+        items = ls.diagnostics_of(*found)
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 
 
@@ -451,7 +466,7 @@ def on_workspace_diagnostic(
     for vault in ls.vaults:
         encoder = ls.encoder(vault)
         for path in sorted(vault.index.notes):
-            items = _guard(diagnostics.diagnostics, [])(vault, path, encoder, ls.settings.severity)
+            items = ls.diagnostics_of(vault, path, encoder)
             reports.append(
                 types.WorkspaceFullDocumentDiagnosticReport(
                     uri=encoder.uri(path), items=items, version=None

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from vault_ls.vault.checks import DEFAULT_SEVERITY
+from vault_ls.vault.checks import DEFAULT_SEVERITY, TITLE_SOURCES
 
 SEVERITY_CHOICES = {"error", "warning", "information", "hint", "off"}
+COMPLETION_STYLES = {"shortest", "path", "name"}
 
 
 @dataclass
@@ -18,6 +19,10 @@ class Settings:
     exclude: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # code -> level or "off"
     completion_limit: int = 50
+    # "shortest": [[Name]], [[folder/Name]] only when names clash; "path": the full vault path;
+    # "name": always the bare name (Obsidian's "shortest path" without disambiguation)
+    completion_style: str = "shortest"
+    title_sources: frozenset[str] | None = None  # TitleClaim sources the title checks compare
     max_files: int = 200_000
 
     @classmethod
@@ -41,11 +46,25 @@ class Settings:
         else:
             problems.append("severity must map diagnostic codes to a level")
         completion = raw.get("completion", {})
-        limit = completion.get("limit", 50) if isinstance(completion, dict) else 50
+        if not isinstance(completion, dict):
+            completion = {}
+            problems.append("completion must be an object")
+        limit = completion.get("limit", 50)
         if isinstance(limit, int) and limit > 0:
             settings.completion_limit = limit
         else:
             problems.append("completion.limit must be a positive integer")
+        style = completion.get("style", "shortest")
+        if style in COMPLETION_STYLES:
+            settings.completion_style = style
+        else:
+            problems.append(f"completion.style must be one of {sorted(COMPLETION_STYLES)}")
+        sources = raw.get("titleSources")
+        if sources is not None:
+            if isinstance(sources, list) and all(s in TITLE_SOURCES for s in sources):
+                settings.title_sources = frozenset(TITLE_SOURCES[s] for s in sources)
+            else:
+                problems.append(f"titleSources must list some of {sorted(TITLE_SOURCES)}")
         max_files = raw.get("maxFiles", settings.max_files)
         if isinstance(max_files, int) and max_files > 0:
             settings.max_files = max_files

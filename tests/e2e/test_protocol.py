@@ -175,3 +175,59 @@ async def test_readwise_hover_and_completion_by_title(readwise_client, readwise)
     labels = [item.label for item in result.items[:2]]
     assert labels == ["2025: The State of Consumer AI", "2025: The State of Consumer AI"]
     assert result.items[0].text_edit.new_text.endswith("|2025: The State of Consumer AI]]")
+
+
+styled_session = session(
+    options={
+        "completion": {"style": "path"},
+        "titleSources": ["metadata", "titleLine"],
+        "severity": {"alias-link": "bogus"},
+    }
+)
+
+
+async def test_completion_style_and_title_sources(styled_session):
+    client, root = styled_session, styled_session.vault_root
+    (root / "Titled.md").write_text("---\ntitle: One\n---\n# Two\n", encoding="utf-8")
+    address = open_note(client, root, "Scratch.md", "[[Lou")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(address), types.Position(0, 5))
+    )
+    assert result.items[0].text_edit.new_text == "people/ruikurenaii|Louie Kurenai]]"
+    # frontmatter title and first heading disagree, but neither source is compared
+    titled = open_note(client, root, "Titled.md")
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(titled))
+    )
+    assert list(report.items) == []
+    warnings = [m.message for m in client.log_messages if m.type == types.MessageType.Warning]
+    assert "vault-ls settings: severity: ignored 'alias-link': 'bogus'" in warnings
+
+
+async def test_title_conflict_is_reported_with_default_sources(utf16_session):
+    client, root = utf16_session, utf16_session.vault_root
+    address = open_note(client, root, "Titled.md", "---\ntitle: One\n---\n# Two\n")
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(address))
+    )
+    assert [(d.code, d.message) for d in report.items] == [
+        (
+            "title-conflict",
+            'Title "Two" (first heading, line 4) disagrees with "One" (frontmatter title, line 2)',
+        )
+    ]
+    assert report.items[0].related_information[0].location.range.start.line == 1
+
+
+async def test_frontmatter_tags_complete_from_the_vault(utf16_session):
+    client, root = utf16_session, utf16_session.vault_root
+    address = open_note(client, root, "Tagged.md", "---\ntags:\n  - gr\n---\n")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(address), types.Position(2, 6))
+    )
+    assert [(i.label, i.text_edit.new_text) for i in result.items] == [("greek", "greek")]
+    inline = open_note(client, root, "Inline.md", "---\ntags: [gr\n---\n")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(inline), types.Position(1, 9))
+    )
+    assert [i.label for i in result.items] == ["greek"]

@@ -49,7 +49,12 @@ class Context:
 
 
 def complete(
-    vault: Vault, path: str, pos: Position, encoder: Encoder, limit: int = DEFAULT_LIMIT
+    vault: Vault,
+    path: str,
+    pos: Position,
+    encoder: Encoder,
+    limit: int = DEFAULT_LIMIT,
+    style: str = "shortest",
 ) -> types.CompletionList | None:
     lines = encoder.lines(path)
     if pos.line >= len(lines):
@@ -57,7 +62,7 @@ def complete(
     line = lines[pos.line]
     before, after = line[: pos.character], line[pos.character :]
     note = vault.index.notes.get(path)
-    found = _wiki(vault, note, path, before, after)
+    found = _wiki(vault, note, path, before, after, style)
     if found is None:
         found = _markdown_destination(vault, path, before, after)
     if found is None:
@@ -99,7 +104,7 @@ def _as_list(
 
 
 def _wiki(
-    vault: Vault, note: Note | None, path: str, before: str, after: str
+    vault: Vault, note: Note | None, path: str, before: str, after: str, style: str
 ) -> tuple[Context, list[Candidate]] | None:
     opening = before.rfind("[[")
     if opening < 0 or "]]" in before[opening:]:
@@ -132,7 +137,7 @@ def _wiki(
             return context(anchor_start + 1, anchor[1:], "|"), _blocks(target, anchor[1:])
         query = anchor.rsplit("#", 1)[-1]
         return context(anchor_start, anchor, "|"), _headings(target, query)
-    candidates = _notes(vault, typed)
+    candidates = _notes(vault, typed, style)
     if embed:
         candidates += _attachments(vault, typed)
     return context(start, typed, "|#"), candidates
@@ -155,7 +160,15 @@ def shortest_reference(vault: Vault, path: str, is_note: bool = True) -> str:
     return stem
 
 
-def _notes(vault: Vault, query: str) -> list[Candidate]:
+def link_reference(vault: Vault, note: Note, style: str) -> str:
+    if style == "path":
+        return note.path[:-3] if note.path.lower().endswith(".md") else note.path
+    if style == "name":
+        return note.name
+    return shortest_reference(vault, note.path)
+
+
+def _notes(vault: Vault, query: str, style: str = "shortest") -> list[Candidate]:
     found = []
     for note in vault.index:
         name_score = fuzzy.score(query, note.name)
@@ -173,7 +186,7 @@ def _notes(vault: Vault, query: str) -> list[Candidate]:
                 best = (alias_score, alias, alias)
         if best is None:
             continue
-        reference = shortest_reference(vault, note.path)
+        reference = link_reference(vault, note, style)
         display = best[2]
         insert = f"{reference}|{display}" if display else reference
         found.append(

@@ -21,15 +21,20 @@ LSP_SEVERITY = {
 
 
 def diagnostics(
-    vault: Vault, path: str, encoder: Encoder, severity: Mapping[str, str] | None = None
+    vault: Vault,
+    path: str,
+    encoder: Encoder,
+    severity: Mapping[str, str] | None = None,
+    title_sources: frozenset[str] | None = None,
 ) -> list[types.Diagnostic]:
-    """``severity`` maps a code to error/warning/information/hint, or ``off`` to drop it."""
+    """``severity`` maps a code to error/warning/information/hint, or ``off`` to drop it;
+    ``title_sources`` limits the declared titles the title checks compare."""
     note = vault.index.notes.get(path)
     if note is None:
         return []
     chosen = {**DEFAULT_SEVERITY, **(severity or {})}
     found = []
-    for problem in check_note(vault.index, note):
+    for problem in check_note(vault.index, note, title_sources):
         level = chosen.get(problem.code, problem.severity)
         if level not in LSP_SEVERITY:
             continue  # "off"

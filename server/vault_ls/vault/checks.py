@@ -72,13 +72,25 @@ class Problem:
         return DEFAULT_SEVERITY[self.code]
 
 
-def check_note(index: VaultIndex, note: Note) -> list[Problem]:
-    """Every problem of ``note``, in source order."""
+# What a user names in the ``titleSources`` setting -> the ``TitleClaim.source`` it stands for.
+TITLE_SOURCES = {
+    "frontmatter": "frontmatter title",
+    "heading": "first heading",
+    "metadata": "Full Title",
+    "titleLine": "title line",
+}
+
+
+def check_note(
+    index: VaultIndex, note: Note, title_sources: frozenset[str] | None = None
+) -> list[Problem]:
+    """Every problem of ``note``, in source order. ``title_sources`` limits which declared
+    titles (``TitleClaim.source`` values) the title checks compare; None means all."""
     problems = [
         *check_frontmatter(note),
         *check_links(index, note),
         *check_block_ids(note),
-        *check_titles(note),
+        *check_titles(note, title_sources),
     ]
     problems.sort(key=lambda p: (p.range.start, p.code))
     return problems
@@ -240,8 +252,8 @@ def check_block_ids(note: Note) -> Iterator[Problem]:
             first_seen[key] = block.range
 
 
-def check_titles(note: Note) -> Iterator[Problem]:
-    claims = note.titles
+def check_titles(note: Note, sources: frozenset[str] | None = None) -> Iterator[Problem]:
+    claims = [c for c in note.titles if sources is None or c.source in sources]
     if not claims:
         return
     primary = claims[0]
