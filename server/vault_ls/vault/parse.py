@@ -184,11 +184,12 @@ class _Walker:
     def block_id(self, token: Token, opener: Token, imap: InlineMap) -> None:
         content = token.content
         children = token.children or []
-        if not children or children[-1].type != "text":
+        if children and children[-1].type != "text":
             return
         found = BLOCK_ID.search(content)
         marker = f"^{found.group(1)}" if found else ""
-        if not found or not children[-1].content.rstrip().endswith(marker):
+        # No children: the inline pass was skipped because the content is plain text.
+        if not found or (children and not children[-1].content.rstrip().endswith(marker)):
             return
         where = Range(imap.position(found.start(1) - 1), imap.position(found.end(1)))
         text = content[: found.start(1) - 1].strip()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt, rules_inline
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -178,6 +179,20 @@ def _destination(state: StateInline, label_start: int) -> dict[str, int | None]:
     return found
 
 
+# Inline content holding none of these yields no link, tag or comment, and a `` ^id`` at its end
+# is plain text: its inline pass (the costly half of parsing) is skipped.
+NEEDS_INLINE = re.compile(r"[\[#`$%<]")
+
+
+def selective_inline(state: StateCore) -> None:
+    """markdown-it's ``inline`` core rule, run only where it can find something we keep."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = []
+            if NEEDS_INLINE.search(token.content):
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
 def build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
@@ -192,6 +207,7 @@ def build_parser() -> MarkdownIt:
         comment_block_rule,
         {"alt": ["paragraph", "reference", "blockquote", "list"]},
     )
+    md.core.ruler.at("inline", selective_inline)
     md.inline.ruler.at("link", track_position(rules_inline.link))
     md.inline.ruler.at("image", track_position(rules_inline.image))
     return md
