@@ -52,6 +52,7 @@ class LspClient:
             tuple[Callable[[str, Any], bool], asyncio.Future[tuple[float, Any]]]
         ] = []
         self.handlers: dict[str, RequestHandler] = {}
+        self.registrations: dict[str, Any] = {}  # client/registerCapability, by method
         self.notifications: list[tuple[float, str, Any]] = []
         self.keep_notifications = True
         self.server_requests: list[tuple[float, str]] = []

@@ -37,6 +37,7 @@ PEER_DIR = BENCH / ".peer"
 PEER_MAIN = PEER_DIR / "node_modules/vscode-markdown-languageserver/dist/node/workerMain.js"
 UNSUPPORTED = "unsupported"
 INDEX_TITLE = "Indexing vault"
+MAX_OPEN = 10  # documents kept open at once; the oldest is closed first
 SYMBOL_QUERY = "summary"  # every generated note has a "## Summary" heading
 
 
@@ -62,6 +63,12 @@ def stats(values: list[float]) -> dict[str, Any]:
 
 def uri_to_path(uri: str) -> str:
     return os.path.normpath(unquote(urlparse(uri).path))
+
+
+def same_uri(params: dict[str, Any], uri: str) -> bool:
+    """Does a notification's ``uri`` name the same file as ``uri`` (however it is encoded)?"""
+    got = params.get("uri")
+    return got == uri or (isinstance(got, str) and uri_to_path(got) == uri_to_path(uri))
 
 
 def path_to_uri(path: Path) -> str:
@@ -159,10 +166,13 @@ class Session:
         self.docs: dict[str, Doc] = {}
         self.capabilities: dict[str, Any] = {}
         self.incremental = incremental
+        self.max_open = MAX_OPEN
 
     async def open(self, rel: str) -> Doc:
         if rel in self.docs:
             return self.docs[rel]
+        while len(self.docs) >= self.max_open:  # an editor with a handful of tabs, not hundreds
+            await self.close(next(iter(self.docs)))
         doc = Doc(self.vault / rel)
         self.docs[rel] = doc
         await self.client.notify(
@@ -248,6 +258,13 @@ def default_handlers(client: LspClient, vault: Path) -> None:
         "workspace/codeLens/refresh",
     ):
         client.handlers[method] = null
+
+    async def register(params: Any) -> None:
+        for registration in (params or {}).get("registrations", []):
+            client.registrations[registration.get("method", "")] = registration
+        return None
+
+    client.handlers["client/registerCapability"] = register
     client.handlers["workspace/configuration"] = configuration
     client.handlers["workspace/workspaceFolders"] = folders
 
@@ -265,7 +282,11 @@ def vault_ls_env(cache_dir: Path) -> dict[str, str]:
 
 
 async def start_vault_ls(
-    args: argparse.Namespace, vault: Path, label: str, results_dir: Path
+    args: argparse.Namespace,
+    vault: Path,
+    label: str,
+    results_dir: Path,
+    probe_during_index: bool = False,
 ) -> tuple[Session, dict[str, Any]]:
     """Start the server, initialize, and wait until it has indexed the vault."""
     cmd = args.server_cmd.split() if args.server_cmd else [sys.executable, "-m", "vault_ls"]
@@ -324,6 +345,12 @@ async def start_vault_ls(
     await client.notify("initialized", {})
     await client.notify("workspace/didChangeConfiguration", {"settings": {}})
 
+    stop_probe = asyncio.Event()
+    probe = (
+        asyncio.create_task(completion_while_indexing(session, "Hub.md", stop_probe))
+        if probe_during_index and (vault / "Hub.md").exists()
+        else None
+    )
     index_source = "progress"
     try:
         await asyncio.wait_for(asyncio.shield(began), args.progress_wait)
@@ -333,11 +360,39 @@ async def start_vault_ls(
         done_at = await symbol_until_complete(client, args, vault)
     except ConnectionError as exc:
         raise RuntimeError(f"vault-ls exited while indexing: {exc}") from exc
+    stop_probe.set()
+    if probe is not None:
+        try:
+            figures["completion_while_indexing"] = await probe
+        except Exception as exc:
+            figures["completion_while_indexing"] = {"status": f"error: {exc!r}"[:300]}
     figures["index_ms"] = round((done_at - t0) * 1000, 1) if done_at else None
     figures["index_signal"] = index_source
     figures["memory_after_index"] = proc_memory(client.pid)
     figures["cpu_seconds_to_index"] = proc_cpu_seconds(client.pid)
     return session, figures
+
+
+async def completion_while_indexing(
+    session: Session, rel: str, stop: asyncio.Event
+) -> dict[str, Any]:
+    """Is the server responsive while it indexes? ``[[ab`` completions every 0.25 s until done."""
+    doc = await session.open(rel)
+    line, _ = doc.end()
+    await session.change(doc, (line, 0), (line, 0), "[[ab")
+    times: list[float] = []
+    while not stop.is_set():
+        ms, _ = await session.client.timed(
+            "textDocument/completion",
+            {"textDocument": {"uri": doc.uri}, "position": {"line": line, "character": 4}},
+            timeout=600,
+        )
+        times.append(ms)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.25)
+    await session.change(doc, (line, 0), (line, 4), "")
+    await session.close(rel)
+    return stats(times)
 
 
 async def symbol_until_complete(
@@ -414,6 +469,34 @@ async def measure_completion(
     return out
 
 
+async def measure_md_path_completion(
+    session: Session, manifest: dict[str, Any], rng: random.Random, samples: int
+) -> dict[str, Any]:
+    """``[x](`` appended on a note's last line, completion at the cursor (both servers)."""
+    if not has_capability(session, "completionProvider"):
+        return {"status": UNSUPPORTED}
+    notes = manifest["notes_meta"][2:]
+    times: list[float] = []
+    sizes: list[int] = []
+    for _ in range(samples):
+        doc = await session.open(rng.choice(notes)["path"])
+        line, _ = doc.end()
+        typed = "[x]("
+        await session.change(doc, (line, 0), (line, 0), typed)
+        ms, res = await session.client.timed(
+            "textDocument/completion",
+            {
+                "textDocument": {"uri": doc.uri},
+                "position": {"line": line, "character": utf16_len(typed)},
+                "context": {"triggerKind": 1},
+            },
+        )
+        times.append(ms)
+        sizes.append(len(completion_items(res)[0]))
+        await session.change(doc, (line, 0), (line, utf16_len(typed)), "")
+    return stats(times) | {"mean_items": round(sum(sizes) / len(sizes))}
+
+
 async def measure_hover_definition(
     session: Session, manifest: dict[str, Any], rng: random.Random, samples: int
 ) -> dict[str, Any]:
@@ -479,7 +562,7 @@ async def measure_diagnostic_latency(
         def matches(
             method: str, params: Any, want_broken: bool = broken, version: int = doc.version + 1
         ) -> bool:
-            if method != "textDocument/publishDiagnostics" or params.get("uri") != doc.uri:
+            if method != "textDocument/publishDiagnostics" or not same_uri(params, doc.uri):
                 return False
             if params.get("version") is not None and params["version"] < version:
                 return False
@@ -497,8 +580,15 @@ async def measure_diagnostic_latency(
         try:
             at, _ = await asyncio.wait_for(fut, timeout)
         except TimeoutError:
+            last = [
+                (params.get("version"), len(params.get("diagnostics", [])))
+                for _, method, params in client.notifications
+                if method == "textDocument/publishDiagnostics" and same_uri(params, doc.uri)
+            ]
             return {
                 "status": f"no matching publishDiagnostics within {timeout}s",
+                "sent_version": doc.version,
+                "publishes_seen (version, count)": last[-5:],
                 "done": len(times),
             } | (stats(times) if times else {})
         times.append((at - t0) * 1000)
@@ -560,6 +650,10 @@ async def run_vault_ls(
     steps = [
         ("completion", lambda: measure_completion(session, manifest, rng, args.samples)),
         (
+            "completion_md_path",
+            lambda: measure_md_path_completion(session, manifest, rng, args.samples),
+        ),
+        (
             "hover_definition",
             lambda: measure_hover_definition(session, manifest, rng, args.samples * 2),
         ),
@@ -591,7 +685,9 @@ async def run_vault_ls(
     await session.client.stop()
     # second start: whatever the first one left in its cache is there now
     try:
-        warm_session, warm = await start_vault_ls(args, vault, "warm", results_dir)
+        warm_session, warm = await start_vault_ls(
+            args, vault, "warm", results_dir, probe_during_index=True
+        )
         out["warm"] = warm
         await warm_session.client.stop()
     except Exception as exc:
@@ -740,6 +836,7 @@ async def run_peer(
             "markdown/fs/watcher/delete": null,
         }
     )
+    bench_cpu0 = time.process_time()
     out: dict[str, Any] = {}
     try:
         await client.start()
@@ -769,31 +866,22 @@ async def run_peer(
         out["symbols_cover_notes"] = f"{covered}/{len(md_files)}"
         out["memory_after_index"] = proc_memory(client.pid)
         out["cpu_seconds_to_index"] = proc_cpu_seconds(client.pid)
+        out["client_cpu_seconds_to_index"] = {
+            "tokenizer_helper": proc_cpu_seconds(helper.proc.pid if helper.proc else None),
+            "bench_process": round(time.process_time() - bench_cpu0, 2),
+        }
         ms, _ = await client.timed("workspace/symbol", {"query": SYMBOL_QUERY}, args.timeout)
         out["workspace_symbol_repeat_ms"] = round(ms, 1)
         session = Session(client, vault, incremental=True)
-        session.capabilities = caps
+        session.capabilities = dict(caps)
+        if "textDocument/completion" in client.registrations:  # registered dynamically
+            session.capabilities["completionProvider"] = client.registrations[
+                "textDocument/completion"
+            ].get("registerOptions", True)
         rng = random.Random(11)
-        notes = manifest["notes_meta"][2:]
-        times: list[float] = []
-        sizes: list[int] = []
-        for _ in range(args.samples):
-            doc = await session.open(rng.choice(notes)["path"])
-            line, _ = doc.end()
-            typed = "[x]("
-            await session.change(doc, (line, 0), (line, 0), typed)
-            ms, res = await client.timed(
-                "textDocument/completion",
-                {
-                    "textDocument": {"uri": doc.uri},
-                    "position": {"line": line, "character": utf16_len(typed)},
-                    "context": {"triggerKind": 1},
-                },
-            )
-            times.append(ms)
-            sizes.append(len(completion_items(res)[0]))
-            await session.change(doc, (line, 0), (line, utf16_len(typed)), "")
-        out["completion_md_path"] = stats(times) | {"mean_items": round(sum(sizes) / len(sizes))}
+        out["completion_md_path"] = await measure_md_path_completion(
+            session, manifest, rng, args.samples
+        )
         out["memory_end"] = proc_memory(client.pid)
         out["cpu_seconds_total"] = proc_cpu_seconds(client.pid)
         out["tokenizer_helper_memory"] = proc_memory(helper.proc.pid if helper.proc else None)
@@ -812,6 +900,11 @@ async def run_peer(
 class Checks:
     def __init__(self) -> None:
         self.results: list[tuple[str, bool, str]] = []
+        self.warnings: list[tuple[str, str]] = []
+
+    def warn(self, name: str, detail: str) -> None:
+        self.warnings.append((name, detail))
+        print(f"  WARN  {name}: {detail}", flush=True)
 
     def add(self, name: str, ok: bool, detail: str = "") -> None:
         self.results.append((name, ok, detail))
@@ -975,6 +1068,19 @@ async def smoke_checks(session: Session, manifest: dict[str, Any], checks: Check
             bool(hit),
             f"{broken['text']} at {broken['source']}:{broken['line'] + 1}",
         )
+        await asyncio.sleep(0.6)  # let the debounced publish arrive
+        spelled = [
+            p["uri"]
+            for _, m, p in session.client.notifications
+            if m == "textDocument/publishDiagnostics"
+            and same_uri(p, path_to_uri(session.vault / broken["source"]))
+        ]
+        opened = path_to_uri(session.vault / broken["source"])
+        if any(u != opened for u in spelled):
+            checks.warn(
+                "publishDiagnostics names the document by another URI spelling",
+                f"opened {opened!r}, published {spelled[-1]!r}",
+            )
         sources = {d.get("source") for d in diags}
         checks.add("diagnostics carry source 'vault-ls'", sources <= {"vault-ls"}, str(sources))
     fake = manifest["fake_probes"][:3]
@@ -1020,7 +1126,7 @@ async def diagnostics_for(session: Session, rel: str) -> list[dict[str, Any]] | 
     already = rel in session.docs
     doc_uri = path_to_uri(session.vault / rel)
     fut = client.waiter(
-        lambda m, p: m == "textDocument/publishDiagnostics" and p.get("uri") == doc_uri
+        lambda m, p: m == "textDocument/publishDiagnostics" and same_uri(p, doc_uri)
     )
     doc = await session.open(rel)
     if session.capabilities.get("diagnosticProvider"):
@@ -1032,7 +1138,7 @@ async def diagnostics_for(session: Session, rel: str) -> list[dict[str, Any]] | 
                 return result.get("items", [])
     if already:
         for _, method, params in reversed(client.notifications):
-            if method == "textDocument/publishDiagnostics" and params.get("uri") == doc.uri:
+            if method == "textDocument/publishDiagnostics" and same_uri(params, doc.uri):
                 return params.get("diagnostics", [])
     try:
         _, params = await asyncio.wait_for(fut, 10)
@@ -1115,12 +1221,22 @@ def report(result: dict[str, Any]) -> str:
         fmt(p.get("cpu_seconds_to_index"), " s"),
     )
     row("warm restart -> indexed", cell(v.get("warm"), "index_ms"), "")
+    cwi = get(v, "warm", "completion_while_indexing")
+    row(
+        "  completion while indexing p50 / max",
+        f"{cell(cwi, 'p50_ms')} / {cell(cwi, 'max_ms')} (n={fmt(get(cwi, 'n'))})",
+    )
     comp = v.get("completion", {})
+    vmd, pmd = v.get("completion_md_path"), p.get("completion_md_path")
+    row(
+        "completion [x]( path p50 / p99 (items)",
+        f"{cell(vmd, 'p50_ms')} / {cell(vmd, 'p99_ms')} ({fmt(get(vmd, 'mean_items'))})",
+        f"{cell(pmd, 'p50_ms')} / {cell(pmd, 'p99_ms')} ({fmt(get(pmd, 'mean_items'))})",
+    )
     row(
         "completion [[ p50 / p99",
         f"{cell(comp, 'all', 'p50_ms')} / {cell(comp, 'all', 'p99_ms')}",
-        f"{cell(p.get('completion_md_path'), 'p50_ms')} / "
-        f"{cell(p.get('completion_md_path'), 'p99_ms')}  ([x]( path)",
+        "no wikilinks",
     )
     for k in range(4):
         row(
@@ -1184,11 +1300,14 @@ def ratios(result: dict[str, Any]) -> dict[str, float | None]:
 
     return {
         "index_time": ratio(get(v, "cold", "index_ms"), p.get("index_ms")),
-        "completion_p50": ratio(
-            get(v, "completion", "all", "p50_ms"), get(p, "completion_md_path", "p50_ms")
+        "md_path_completion_p50": ratio(
+            get(v, "completion_md_path", "p50_ms"), get(p, "completion_md_path", "p50_ms")
         ),
-        "completion_p99": ratio(
-            get(v, "completion", "all", "p99_ms"), get(p, "completion_md_path", "p99_ms")
+        "md_path_completion_p99": ratio(
+            get(v, "completion_md_path", "p99_ms"), get(p, "completion_md_path", "p99_ms")
+        ),
+        "wiki_vs_path_completion_p50": ratio(
+            get(v, "completion", "all", "p50_ms"), get(p, "completion_md_path", "p50_ms")
         ),
         "peak_rss": ratio(
             get(v, "memory_end", "peak_rss_mib"), get(p, "memory_end", "peak_rss_mib")
