@@ -1,0 +1,356 @@
+"""VS Code 1.100 (code-server 4.100.3 in Debian's chromium, driven by playwright-core) with the
+packaged editors/vscode extension, against the real server.
+
+The extension is packaged with ``npm run package`` and installed from its ``.vsix``; a tiny
+test-only probe extension (tests/editors/vscode_probe, zipped here into a .vsix) asks VS Code's
+API for completion, hover, definition, references and diagnostics. tests/editors/vscode_test.mjs
+drives the page like a person: status bar, Problems panel, hover, suggest widget, F12.
+Screenshots go to .artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+from editor_support import (
+    ALPHA,
+    EDITORS,
+    TOOLS,
+    artifacts_dir,
+    need_binary,
+    scratch_env,
+    server_command,
+    write_vault,
+)
+
+pytestmark = pytest.mark.editor
+
+HERE = Path(__file__).resolve().parent
+EXT_DIR = EDITORS / "vscode"
+NODE_MODULES = TOOLS / "node" / "node_modules"
+CODE_SERVER = NODE_MODULES / ".bin" / "code-server"
+
+
+def _run(cmd: list[str], **kw) -> subprocess.CompletedProcess:
+    proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL, **kw)
+    assert proc.returncode == 0, f"{cmd}: {proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+    return proc
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _probe_vsix(dest: Path) -> Path:
+    """Zip tests/editors/vscode_probe as a .vsix (what vsce would write, minus the checks)."""
+    manifest = json.loads((HERE / "vscode_probe" / "package.json").read_text(encoding="utf-8"))
+    ident = f"{manifest['publisher']}.{manifest['name']}"
+    vsix = dest / "vault-ls-probe.vsix"
+    with zipfile.ZipFile(vsix, "w") as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Default Extension=".json" '
+            'ContentType="application/json"/><Default Extension=".js" '
+            'ContentType="application/javascript"/><Default Extension=".vsixmanifest" '
+            'ContentType="text/xml"/></Types>',
+        )
+        z.writestr(
+            "extension.vsixmanifest",
+            '<?xml version="1.0" encoding="utf-8"?><PackageManifest Version="2.0.0" xmlns='
+            '"http://schemas.microsoft.com/developer/vsx-schema/2011"><Metadata><Identity '
+            f'Language="en-US" Id="{manifest["name"]}" Version="{manifest["version"]}" '
+            f'Publisher="{manifest["publisher"]}"/><DisplayName>{ident}</DisplayName></Metadata>'
+            '<Installation><InstallationTarget Id="Microsoft.VisualStudio.Code"/></Installation>'
+            '<Dependencies/><Assets><Asset Type="Microsoft.VisualStudio.Code.Manifest" '
+            'Path="extension/package.json" Addressable="true"/></Assets></PackageManifest>',
+        )
+        for name in ("package.json", "extension.js"):
+            z.write(HERE / "vscode_probe" / name, f"extension/{name}")
+    return vsix
+
+
+@pytest.fixture(scope="module")
+def vscode_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    node = need_binary("node")
+    chromium = need_binary("chromium")
+    if not CODE_SERVER.exists() or not (NODE_MODULES / "playwright-core").is_dir():
+        pytest.skip(
+            "code-server/playwright-core are not in .editors/ (run scripts/install-editors)"
+        )
+    if not (EXT_DIR / "node_modules" / ".bin" / "vsce").exists():
+        pytest.skip("editors/vscode has no node_modules (run scripts/install-editors)")
+    timings: dict[str, float] = {}
+    tmp = tmp_path_factory.mktemp("vscode")
+    env = scratch_env(tmp)
+    env["npm_config_cache"] = str(TOOLS / "npm-cache")
+    env["npm_config_update_notifier"] = "false"
+
+    t0 = time.monotonic()
+    vsix = EXT_DIR / "vault-ls.vsix"
+    vsix.unlink(missing_ok=True)
+    _run(["npm", "run", "--silent", "package"], cwd=EXT_DIR, env=env, timeout=180)
+    assert vsix.exists()
+    timings["package"] = time.monotonic() - t0
+
+    vault = write_vault(tmp / "My vault")
+    data = tmp / "code"
+    user = data / "user" / "User"
+    user.mkdir(parents=True)
+    probe_out = tmp / "probe.json"
+    settings = {
+        "vault-ls.server.command": server_command(),
+        "vaultLsProbe.out": str(probe_out),
+        "security.workspace.trust.enabled": False,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "workbench.enableExperiments": False,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": False,
+        "extensions.autoUpdate": False,
+        "update.mode": "none",
+        "chat.commandCenter.enabled": False,
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
+        "editor.minimap.enabled": False,
+        "editor.hover.delay": 100,
+        "git.enabled": False,
+        "window.commandCenter": False,
+        "workbench.colorTheme": "Default Light Modern",
+        # Whether the first "[" auto-closes depends on when the Markdown language configuration
+        # has loaded, which varies from run to run; the probe checks the auto-closed shapes.
+        "[markdown]": {"editor.autoClosingBrackets": "never"},
+    }
+    (user / "settings.json").write_text(json.dumps(settings, indent=1), encoding="utf-8")
+    base = [
+        str(CODE_SERVER),
+        "--user-data-dir",
+        str(data / "user"),
+        "--extensions-dir",
+        str(data / "ext"),
+    ]
+
+    t0 = time.monotonic()
+    for package in (vsix, _probe_vsix(tmp)):
+        _run([*base, "--install-extension", str(package)], env=env, timeout=120)
+    timings["install"] = time.monotonic() - t0
+
+    port = _free_port()
+    log = (tmp / "code-server.log").open("w")
+    server = subprocess.Popen(
+        [
+            *base,
+            "--bind-addr",
+            f"127.0.0.1:{port}",
+            "--auth",
+            "none",
+            "--disable-telemetry",
+            "--disable-update-check",
+            "--disable-workspace-trust",
+            "--disable-getting-started-override",
+            str(vault.root),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        t0 = time.monotonic()
+        url = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=2).read()
+                break
+            except OSError:
+                assert server.poll() is None, (tmp / "code-server.log").read_text()
+                assert time.monotonic() - t0 < 60, "code-server did not come up"
+                time.sleep(0.2)
+        timings["code-server up"] = time.monotonic() - t0
+
+        out = tmp / "result.json"
+        params = {
+            "url": url,
+            "vault": str(vault.root),
+            "chromium": chromium,
+            "node_modules": str(NODE_MODULES),
+            "out": str(out),
+            "probe_out": str(probe_out),
+            "artifacts": str(artifacts_dir()),
+            "timeout_ms": 30000,
+            "typed": "[[Alph",
+            "expect_label": ALPHA,
+            "expect_on_brackets": "Deep Work",
+        }
+        (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
+        t0 = time.monotonic()
+        proc = subprocess.run(
+            [node, str(HERE / "vscode_test.mjs"), str(tmp / "params.json")],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            stdin=subprocess.DEVNULL,
+        )
+        timings["browser session"] = time.monotonic() - t0
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        log.close()
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    results["probe"] = (
+        json.loads(probe_out.read_text(encoding="utf-8")) if probe_out.exists() else {}
+    )
+    results["timings"] = {k: round(v, 2) for k, v in timings.items()}
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+    print(proc.stdout[-2000:], proc.stderr[-3000:])
+    shutil.copy(tmp / "code-server.log", artifacts_dir() / "vscode-code-server.log")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results["_vault"] = vault
+    return results
+
+
+def _ok(results: dict, step: str) -> None:
+    assert results["steps"].get(step, {}).get("ok"), results["errors"]
+
+
+# --- through the page ---------------------------------------------------------------------------
+
+
+def test_status_bar_shows_the_note_count(vscode_results: dict) -> None:
+    _ok(vscode_results, "open")
+    _ok(vscode_results, "statusbar")
+    assert "3 notes" in vscode_results["statusbar"]
+
+
+def test_problems_panel_lists_the_broken_link(vscode_results: dict) -> None:
+    _ok(vscode_results, "problems")
+    assert any("Missing note" in row for row in vscode_results["problems"])
+
+
+def test_hover_widget_shows_the_metadata(vscode_results: dict) -> None:
+    _ok(vscode_results, "hover")
+    for text in ("Deep Work", "Someone", "Deep Work: Rules for Focused Success", "example.com"):
+        assert text in vscode_results["hover"]
+
+
+def test_suggest_widget_opens_on_brackets(vscode_results: dict) -> None:
+    _ok(vscode_results, "completion")
+    rows = " ".join(vscode_results["suggest_after_brackets"])
+    assert "Deep Work" in rows
+    assert "Beta" in rows
+    assert ALPHA in rows or "First letter" in rows  # the Alpha note, by title or alias
+
+
+@pytest.mark.xfail(
+    reason="server: items carry filterText = the text typed when asked ('' right after [[) and "
+    "isIncomplete=false, so VS Code's own filtering hides them as the user types on; and for an "
+    "empty query a note is offered only under its alias. Ctrl+Space asks again and works.",
+    strict=False,
+)
+def test_suggest_widget_keeps_the_note_while_typing(vscode_results: dict) -> None:
+    _ok(vscode_results, "completion")
+    assert any(ALPHA in row for row in vscode_results["suggest_after_typing"])
+
+
+def test_accepting_the_suggestion_writes_the_link(vscode_results: dict) -> None:
+    _ok(vscode_results, "completion")
+    assert vscode_results["lines_after_accept"][-1] == f"[[{ALPHA}]]"
+
+
+def test_f12_opens_the_heading(vscode_results: dict) -> None:
+    _ok(vscode_results, "definition")
+    vault = vscode_results["_vault"]
+    assert f"{ALPHA}.md" in vscode_results["definition"]["tab"]
+    assert vscode_results["definition"]["selection"].startswith(f"Ln {vault.section_line + 1},")
+
+
+def test_commands_are_in_the_palette(vscode_results: dict) -> None:
+    _ok(vscode_results, "commands")
+    rows = " ".join(vscode_results["commands"])
+    assert "Restart Server" in rows
+    assert "Show Server Log" in rows
+
+
+# --- through VS Code's API (the probe extension) ------------------------------------------------
+
+
+def test_api_completion(vscode_results: dict) -> None:
+    _ok(vscode_results, "probe")
+    probe = vscode_results["probe"]
+    assert not probe["errors"], probe["errors"]
+    assert probe["noteCount"] == 3
+    labels = [item["label"] for item in probe["completion"]]
+    assert ALPHA in labels, labels
+
+
+def test_api_hover_definition_references_symbols(vscode_results: dict) -> None:
+    _ok(vscode_results, "probe")
+    probe = vscode_results["probe"]
+    vault = vscode_results["_vault"]
+    assert "Full Title" in probe["hover"]
+    assert "https://example.com/deep-work" in probe["hover"]
+    assert [(Path(d["file"]), d["line"]) for d in probe["definition"]] == [
+        (vault.alpha, vault.section_line)
+    ]
+    assert (vault.beta, 2) in [(Path(r["file"]), r["line"]) for r in probe["references"]]
+    assert "Beta" in probe["symbols"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "[[Alph",
+        "[[Alph]]",
+        pytest.param(
+            "[[Alph]",
+            marks=pytest.mark.xfail(
+                reason="server: with a lone ']' after the cursor (VS Code's auto-close of the "
+                "second '[' in Markdown) the edit appends ']]' after it: '[[Alpha — notes]]]'.",
+                strict=False,
+            ),
+        ),
+    ],
+)
+def test_api_completion_edit_gives_a_well_formed_link(vscode_results: dict, typed: str) -> None:
+    """The completion item's edit applied by VS Code to a line ``typed`` (cursor after Alph)."""
+    _ok(vscode_results, "probe")
+    assert vscode_results["probe"]["edits"][typed] == f"[[{ALPHA}]]"
+
+
+def test_api_diagnostics(vscode_results: dict) -> None:
+    _ok(vscode_results, "probe")
+    diags = vscode_results["probe"]["diagnostics"]
+    broken = [d for d in diags if "Missing note" in d["message"]]
+    assert broken, diags
+    assert {(d["code"], d["source"], d["line"]) for d in broken} == {
+        ("unresolved-link", "vault-ls", 3)
+    }
+
+
+@pytest.mark.xfail(
+    reason="server: it pushes textDocument/publishDiagnostics and also serves pull diagnostics "
+    "(textDocument/diagnostic) to a client that pulls, so VS Code lists every problem twice.",
+    strict=False,
+)
+def test_api_diagnostics_are_not_duplicated(vscode_results: dict) -> None:
+    _ok(vscode_results, "probe")
+    diags = vscode_results["probe"]["diagnostics"]
+    assert len([d for d in diags if "Missing note" in d["message"]]) == 1, diags

@@ -1,0 +1,180 @@
+// Driven by tests/editors/test_vscode.py: node vscode_test.mjs PARAMS.json
+// Opens code-server's workbench (VS Code 1.100) in Debian's chromium through playwright-core and
+// uses vault-ls like a person: quick-open a note, read the status bar, the Problems panel, a hover,
+// the suggest widget after typing "[[Alph", F12; then runs the probe extension's command.
+// Writes what it saw to params.out and screenshots to params.artifacts.
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const params = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const require = createRequire(path.join(params.node_modules, "noop.js"));
+const { chromium } = require("playwright-core");
+
+const out = { steps: {}, errors: [] };
+const save = () => fs.writeFileSync(params.out, JSON.stringify(out, null, 1));
+const T = params.timeout_ms;
+
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    out.steps[name] = { ok: true, ms: Date.now() - t0 };
+  } catch (e) {
+    out.steps[name] = { ok: false, ms: Date.now() - t0 };
+    out.errors.push(`${name}: ${e && e.stack ? e.stack.split("\n").slice(0, 4).join(" | ") : e}`);
+    try {
+      await page.screenshot({ path: path.join(params.artifacts, `vscode-failed-${name}.png`) });
+    } catch {}
+  }
+  save();
+}
+
+const clean = (s) => (s || "").replace(/\u00a0/g, " ");
+
+const browser = await chromium.launch({
+  executablePath: params.chromium,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+const page = await context.newPage();
+page.setDefaultTimeout(T);
+
+async function lineTexts() {
+  return (await page.locator(".editor-instance .monaco-editor .view-lines .view-line").allInnerTexts()).map(clean);
+}
+
+async function goTo(line, col) {
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+  await page.keyboard.type(`${line}:${col}`);
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+}
+
+async function selection() {
+  return clean(await page.locator("#status\\.editor\\.selection").innerText());
+}
+
+try {
+  await step("workbench", async () => {
+    await page.goto(`${params.url}/?folder=${encodeURIComponent(params.vault)}`);
+    await page.locator(".monaco-workbench").waitFor();
+    await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
+  });
+
+  await step("open", async () => {
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type("Beta.md");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Beta.md" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".tab.active", { hasText: "Beta.md" }).waitFor();
+    await page.locator(".editor-instance .view-line", { hasText: "Missing note" }).waitFor();
+  });
+
+  await step("statusbar", async () => {
+    const item = page.locator(".statusbar-item", { hasText: /\d+ notes?/ });
+    await item.first().waitFor();
+    out.statusbar = clean(await item.first().innerText());
+  });
+
+  await step("problems", async () => {
+    await page.keyboard.press("Control+Shift+M");
+    const row = page.locator(".markers-panel .monaco-list-row", { hasText: "Missing note" });
+    await row.first().waitFor();
+    out.problems = (await page.locator(".markers-panel .monaco-list-row").allInnerTexts()).map(clean);
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-problems.png") });
+    await page.keyboard.press("Control+J"); // hide the panel again
+  });
+
+  await step("hover", async () => {
+    await page.locator(".editor-instance .view-line", { hasText: "Deep Work" }).first().click();
+    const lines = await lineTexts();
+    const line = lines.findIndex((l) => l.includes("[[Deep Work"));
+    await goTo(line + 1, lines[line].indexOf("[[Deep Work") + 5);
+    await page.keyboard.press("Control+K");
+    await page.keyboard.press("Control+I");
+    const hover = page.locator(".monaco-hover:visible", { hasText: "Full Title" });
+    await hover.first().waitFor();
+    out.hover = clean(await hover.first().innerText());
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-hover.png") });
+    await page.keyboard.press("Escape");
+  });
+
+  await step("completion", async () => {
+    // Type "[[": the trigger character opens the suggest widget with the vault's notes.
+    await page.keyboard.press("Control+End");
+    await page.keyboard.press("Enter");
+    // One bracket at a time at a person's pace, so auto-closing happens the same way each run.
+    out.bracket_trace = [];
+    for (const ch of "[[") {
+      await page.keyboard.type(ch);
+      await page.waitForTimeout(250);
+      out.bracket_trace.push((await lineTexts()).at(-1));
+    }
+    const rows = page.locator(".suggest-widget .monaco-list-row");
+    const wanted = rows.filter({ hasText: params.expect_label });
+    await rows.filter({ hasText: params.expect_on_brackets }).first().waitFor();
+    out.suggest_after_brackets = (await rows.allInnerTexts()).map(clean);
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-suggest-brackets.png") });
+    // Keep typing part of the title: the widget should keep (and narrow to) the note.
+    out.typing_trace = [(await lineTexts()).at(-1)];
+    for (const ch of params.typed.replace(/^\[\[/, "")) {
+      await page.keyboard.type(ch);
+      await page.waitForTimeout(150);
+      out.typing_trace.push((await lineTexts()).at(-1));
+    }
+    try {
+      await wanted.first().waitFor({ timeout: 3000 });
+      out.suggest_after_typing = (await rows.allInnerTexts()).map(clean);
+    } catch {
+      out.suggest_after_typing = [];
+      out.lines_before_retrigger = await lineTexts();
+      await page.screenshot({ path: path.join(params.artifacts, "vscode-suggest-after-typing.png") });
+      await page.keyboard.press("Control+Space");
+      await wanted.first().waitFor();
+      out.suggest_after_ctrl_space = (await rows.allInnerTexts()).map(clean);
+    }
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-suggest.png") });
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(300);
+    out.lines_after_accept = await lineTexts();
+  });
+
+  await step("definition", async () => {
+    const lines = await lineTexts();
+    const line = lines.findIndex((l) => l.includes("[[Alpha — notes#"));
+    await goTo(line + 1, lines[line].indexOf("[[Alpha") + 5);
+    await page.keyboard.press("F12");
+    await page.locator(".tab.active", { hasText: "Alpha — notes.md" }).waitFor();
+    await page.waitForFunction(() => /Ln \d+/.test(document.querySelector("#status\\.editor\\.selection")?.textContent || ""));
+    await page.waitForTimeout(300);
+    out.definition = { tab: clean(await page.locator(".tab.active").innerText()), selection: await selection() };
+  });
+
+  await step("probe", async () => {
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type("Vault LS Probe: Run");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Vault LS Probe: Run" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    const end = Date.now() + T;
+    while (!fs.existsSync(params.probe_out) && Date.now() < end) await page.waitForTimeout(100);
+    if (!fs.existsSync(params.probe_out)) throw new Error("probe wrote nothing");
+  });
+
+  await step("commands", async () => {
+    // The extension's own commands are in the palette.
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type("Vault LS:");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Restart Server" }).first().waitFor();
+    out.commands = (await page.locator(".quick-input-list .monaco-list-row").allInnerTexts()).map(clean);
+    await page.keyboard.press("Escape");
+  });
+} finally {
+  save();
+  await browser.close();
+}
