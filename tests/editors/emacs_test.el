@@ -47,7 +47,7 @@
     (add-to-list 'auto-mode-alist '("\\.md\\'" . markdown-mode)))
   (load (vt 'vault_ls_el) nil t)
   (setq vault-ls-command (vt 'cmd)
-        vault-ls-settings '(:completion (:limit 50)))
+        vault-ls-settings '(:severity (:unresolved-link "error") :completion (:limit 50)))
   (vt-put 'eglot_version (or (bound-and-true-p eglot-version)
                              (ignore-errors (with-temp-buffer (insert-file-contents (locate-library "eglot.el")) (and (re-search-forward "^;; Version: \\(.*\\)$" nil t) (match-string 1)))))))
 

@@ -57,7 +57,10 @@ vim.cmd('runtime plugin/vault_ls.lua')
 vim.cmd('cd ' .. vim.fn.fnameescape(cfg.vault))
 
 step('setup', function()
-  require('vault_ls').setup({ cmd = cfg.cmd, settings = { completion = { limit = 50 } } })
+  require('vault_ls').setup({
+    cmd = cfg.cmd,
+    settings = { severity = { ['unresolved-link'] = 'error' }, completion = { limit = 50 } },
+  })
 end)
 
 local attached = step('attach', function()

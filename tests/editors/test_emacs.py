@@ -87,6 +87,7 @@ def test_flymake_shows_the_broken_link(emacs_results: dict) -> None:
     broken = [d for d in diags if "Missing note" in d["text"]]
     assert broken, diags
     assert broken[0]["line"] == 4
+    assert broken[0]["type"] == "eglot-error"  # vault-ls-settings reached the server
     assert not [d for d in diags if d["line"] in (3, 5)], diags
 
 

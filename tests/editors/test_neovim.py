@@ -97,6 +97,7 @@ def test_broken_link_diagnostic(nvim_results: dict) -> None:
     (d,) = [d for d in broken if "Missing note" in d["message"]]
     assert d["lnum"] == 3  # 0-based: "Broken: [[Missing note]] here."
     assert d["source"] == "vault-ls"
+    assert d["severity"] == 1  # ERROR: the plugin's settings reached the server
     assert not [d for d in nvim_results["diagnostics"] if d["lnum"] in (2, 4)], (
         "resolved links flagged"
     )

@@ -113,6 +113,7 @@ def vscode_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     probe_out = tmp / "probe.json"
     settings = {
         "vault-ls.server.command": server_command(),
+        "vault-ls.severity": {"unresolved-link": "error"},  # must reach the server
         "vaultLsProbe.out": str(probe_out),
         "security.workspace.trust.enabled": False,
         "workbench.startupEditor": "none",
@@ -343,6 +344,8 @@ def test_api_diagnostics(vscode_results: dict) -> None:
     assert {(d["code"], d["source"], d["line"]) for d in broken} == {
         ("unresolved-link", "vault-ls", 3)
     }
+    # vault-ls.severity set it to "error" (vscode.DiagnosticSeverity.Error == 0).
+    assert {d["severity"] for d in broken} == {0}
 
 
 @pytest.mark.xfail(

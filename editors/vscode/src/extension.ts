@@ -135,11 +135,20 @@ export function serverCommand(config: vscode.WorkspaceConfiguration): string[] {
 
 /** The settings the server reads, both as initializationOptions and workspace/configuration. */
 function serverSettings(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
-  return {
+  const settings: Record<string, unknown> = {
     exclude: config.get<string[]>("exclude", []),
     severity: config.get<Record<string, string>>("severity", {}),
-    completion: { limit: config.get<number>("completion.limit", 50) },
+    completion: {
+      limit: config.get<number>("completion.limit", 50),
+      style: config.get<string>("completion.style", "shortest"),
+    },
+    maxFiles: config.get<number>("maxFiles", 200000),
   };
+  const titleSources = config.get<string[] | null>("titleSources", null);
+  if (Array.isArray(titleSources)) {
+    settings.titleSources = titleSources;
+  }
+  return settings;
 }
 
 function expandHome(p: string): string {
