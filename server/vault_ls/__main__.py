@@ -1,3 +1,4 @@
 from vault_ls.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes import this module again: they must not serve
+    raise SystemExit(main())

@@ -10,8 +10,7 @@ the name, the one closest to the linking note wins and the link is marked ambigu
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from vault_ls.vault.model import NOTE_SUFFIX, Block, Heading, Link, Note
 from vault_ls.vault.names import heading_key, name_key
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from vault_ls.vault.index import VaultIndex
 
 
-@dataclass(frozen=True, slots=True)
-class Resolution:
+class Resolution(NamedTuple):
     path: str | None  # the note or attachment the link reaches
     candidates: tuple[str, ...] = ()  # every file carrying the name, when more than one
     outside: bool = False  # the path climbs out of the vault: never followed
@@ -42,8 +40,10 @@ OUTSIDE = Resolution(None, outside=True)
 def resolve_link(index: VaultIndex, link: Link, source: str) -> Resolution:
     if not link.target:
         return Resolution(source)
-    folder = posixpath.dirname(source)
     target = link.target.replace("\\", "/")
+    if link.kind == "wiki" and not target.startswith(("./", "../")):
+        return _by_name(index, target, source)
+    folder = posixpath.dirname(source)
     if link.kind == "markdown" or target.startswith(("./", "../")):
         relative = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
         path = posixpath.normpath(relative)
@@ -54,7 +54,7 @@ def resolve_link(index: VaultIndex, link: Link, source: str) -> Resolution:
             return Resolution(found)
         if target.startswith(("./", "../")):
             return UNRESOLVED
-    return _by_name(index, target, folder)
+    return _by_name(index, target, source)
 
 
 def _exact_file(index: VaultIndex, path: str) -> str | None:
@@ -70,7 +70,7 @@ def _exact_file(index: VaultIndex, path: str) -> str | None:
     return None
 
 
-def _by_name(index: VaultIndex, target: str, folder: str) -> Resolution:
+def _by_name(index: VaultIndex, target: str, source: str) -> Resolution:
     key = name_key(target)
     if key == ".." or key.startswith("../") or "/../" in key:
         return OUTSIDE
@@ -82,6 +82,7 @@ def _by_name(index: VaultIndex, target: str, folder: str) -> Resolution:
     exact = [c for c in candidates if name_key(c) == key or c.lower() == key]
     if len(exact) == 1:
         return Resolution(exact[0])
+    folder = posixpath.dirname(source)
     ordered = sorted(candidates, key=lambda path: _distance(folder, path))
     return Resolution(ordered[0], tuple(ordered))
 

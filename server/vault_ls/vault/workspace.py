@@ -6,12 +6,16 @@ by re-parsing only the file an event names.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from vault_ls.vault import fs
+from vault_ls.vault.cache import NoteCache, Stamp
 from vault_ls.vault.index import VaultIndex
+from vault_ls.vault.loader import parse_from_disk, parse_many
+from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.parse import parse_note
 
@@ -19,9 +23,18 @@ Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
 
 class Vault:
-    def __init__(self, root: Path, exclude: list[str] | None = None):
+    def __init__(
+        self,
+        root: Path,
+        exclude: list[str] | None = None,
+        use_cache: bool = True,
+        cache_folder: Path | None = None,
+    ):
         self.root = Path(root).resolve()
         self.exclude = list(exclude or [])
+        self.use_cache = use_cache
+        self.cache_folder = cache_folder
+        self._cache_entries: dict[str, tuple[Stamp, bytes]] | None = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
         self.truncated = False
@@ -44,17 +57,55 @@ class Vault:
     # --- loading -------------------------------------------------------------------------
 
     def load(self, progress: Progress | None = None, max_files: int = fs.DEFAULT_MAX_FILES) -> None:
+        """Index every file under the root: cached notes whose size and mtime still match are
+        taken from the cache, the others parsed (in worker processes when there are many)."""
         found = fs.scan(self.root, self.exclude, max_files)
         self.truncated = found.truncated
-        notes = []
         total = len(found.notes)
-        for done, relative in enumerate(found.notes, 1):
-            notes.append(self._parse_from_disk(relative))
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
-        index = VaultIndex()
-        index.set_notes(notes, found.attachments)
+        cache = NoteCache(self.root, self.cache_folder) if self.use_cache else None
+        cached = cache.load() if cache else {}
+        entries: dict[str, tuple[Stamp, bytes]] = {}
+        notes: list[Note] = []
+        stale: list[str] = []
+        stamps: dict[str, Stamp] = {}
+        collecting = gc.isenabled()
+        gc.disable()  # bulk allocation of long-lived objects: collections would find nothing
+        try:
+            for relative in found.notes:
+                stamps[relative] = stamp = file_stamp(self.absolute(relative))
+                hit = cached.get(relative)
+                note = NoteCache.note(hit[1]) if hit and hit[0] == stamp else None
+                if note is None or hit is None:
+                    stale.append(relative)
+                else:
+                    notes.append(note)
+                    entries[relative] = hit
+            done = len(notes)
+
+            def advance(count: int) -> None:
+                nonlocal done
+                done += count
+                if progress is not None:
+                    progress(done, total)
+
+            for relative, note, blob in parse_many(self.root, stale, advance):
+                notes.append(note)
+                entries[relative] = (stamps[relative], blob)
+            index = VaultIndex()
+            index.set_notes(notes, found.attachments)
+        finally:
+            if collecting:
+                gc.enable()
         self.index = index  # swapped whole: readers never see a half-built index
+        self._cache_entries = entries if stale or len(entries) != len(cached) else None
+        if progress is not None and not stale:
+            progress(total, total)
+
+    def save_cache(self) -> None:
+        """Write what the last load parsed, for the next start (nothing when unchanged)."""
+        if self.use_cache and self._cache_entries is not None:
+            NoteCache(self.root, self.cache_folder).save(self._cache_entries)
+            self._cache_entries = None
 
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
@@ -62,10 +113,7 @@ class Vault:
             self.index.set_note(parse_note(relative, text))
 
     def _parse_from_disk(self, relative: str) -> Note:
-        text, problem = fs.read_note(self.absolute(relative))
-        note = parse_note(relative, text)
-        note.decode_error = problem
-        return note
+        return parse_from_disk(self.root, relative)
 
     # --- events --------------------------------------------------------------------------
 

@@ -1,0 +1,120 @@
+"""The persistent note cache and the parallel loader: fast, and never wrong."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from vault_ls.vault import loader
+from vault_ls.vault.cache import NoteCache
+from vault_ls.vault.checks import check_note
+from vault_ls.vault.workspace import Vault
+
+CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    return root
+
+
+def snapshot(vault: Vault):
+    index = vault.index
+    return (
+        {path: note for path, note in index.notes.items()},
+        {target: set(sources) for target, sources in index.backlinks.items() if sources},
+        {path: check_note(index, note) for path, note in index.notes.items()},
+    )
+
+
+@pytest.fixture
+def vault_files(tmp_path):
+    return write(
+        tmp_path / "vault",
+        {
+            "A — 😀.md": "# A\n\n[[B#Part]] and [[Nowhere]] ^blk\n",
+            "B.md": "---\naliases: [Bee]\n---\n# B\n\n## Part\n",
+            "sub/C.md": "[[A — 😀#^blk]]\n",
+        },
+    )
+
+
+def test_warm_load_reads_the_cache_and_gives_the_same_index(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cold = Vault(vault_files, cache_folder=cache_dir)
+    cold.load()
+    cold.save_cache()
+    warm = Vault(vault_files, cache_folder=cache_dir)
+    parsed = []
+    original = loader.parse_from_disk
+    loader.parse_from_disk = lambda root, rel: parsed.append(rel) or original(root, rel)
+    try:
+        warm.load()
+    finally:
+        loader.parse_from_disk = original
+    assert parsed == []
+    assert snapshot(warm) == snapshot(cold)
+
+
+def test_a_changed_file_is_parsed_again(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = Vault(vault_files, cache_folder=cache_dir)
+    first.load()
+    first.save_cache()
+    target = vault_files / "B.md"
+    target.write_text("# B\n\n## Other\n", encoding="utf-8")
+    os.utime(target, ns=(1, 1))  # a different mtime even on coarse clocks
+    second = Vault(vault_files, cache_folder=cache_dir)
+    second.load()
+    codes = [p.code for p in check_note(second.index, second.index.notes["A — 😀.md"])]
+    assert codes == ["unresolved-heading", "unresolved-link"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b"not a database at all"),
+        lambda path: _set_meta(path, "fingerprint", "from another version"),
+        lambda path: _set_meta(path, "root", "/another/vault"),
+        lambda path: _corrupt_rows(path),
+    ],
+    ids=["garbage", "other-version", "other-vault", "bad-rows"],
+)
+def test_a_bad_cache_is_rebuilt_silently(vault_files, tmp_path, damage):
+    cache_dir = tmp_path / "cache"
+    reference = Vault(vault_files, cache_folder=cache_dir)
+    reference.load()
+    reference.save_cache()
+    damage(NoteCache(reference.root, cache_dir).path)
+    again = Vault(vault_files, cache_folder=cache_dir)
+    again.load()
+    assert snapshot(again) == snapshot(reference)
+
+
+def _set_meta(path: Path, key: str, value: str) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    db.close()
+
+
+def _corrupt_rows(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE notes SET note = ?", (b"\x80garbage",))
+    db.close()
+
+
+@pytest.mark.corpus
+def test_parallel_parse_equals_serial_parse(tmp_path):
+    vault_root = CORPORA / "ttrpg-13th-age-srd"
+    if not vault_root.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    parallel = Vault(vault_root, use_cache=False)
+    parallel.load()  # 1,000 notes: above PARALLEL_FROM, so worker processes parse
+    assert len(parallel.index) > loader.PARALLEL_FROM
+    serial_notes = {
+        path: loader.parse_from_disk(parallel.root, path) for path in parallel.index.notes
+    }
+    assert serial_notes == parallel.index.notes
