@@ -1,15 +1,18 @@
 """Reading and parsing many notes at once: in worker processes when there are enough of them.
 
 markdown-it-py is pure Python, so threads would not help; two processes parse a large vault
-about 1.8x faster. Workers send back pickled notes, which the cache stores as they are.
+about 1.8x faster. Workers (``worker.py``) send back pickled notes, which the cache stores as
+they are.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from vault_ls.vault import fs
@@ -31,48 +34,93 @@ def stamp(path: Path) -> tuple[int, int]:
 
 
 def parse_from_disk(root: Path, relative: str) -> Note:
-    text, problem = fs.read_note(root / relative)
+    text, problem = fs.read_inside(root, relative)
     note = parse_note(relative, text)
     note.decode_error = problem
     return note
 
 
-def _parse_chunk(job: tuple[str, list[str]]) -> list[tuple[str, bytes]]:
-    root, paths = Path(job[0]), job[1]
-    return [(relative, NoteCache.blob(parse_from_disk(root, relative))) for relative in paths]
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    """forkserver where it exists: workers fork from a small clean process that has the parser
-    imported, so they start fast, and never from the server itself, whose threads (the event
-    loop, the indexing thread) could hold a lock at the moment of a plain fork."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["vault_ls.vault.loader"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 def parse_many(
     root: Path, paths: list[str], done: Callable[[int], None] | None = None
 ) -> Iterator[tuple[str, Note, bytes]]:
-    """(path, note, pickled note) for every path, in order; ``done`` is told each chunk's size."""
-    workers = min(2, os.cpu_count() or 1)
-    if len(paths) < PARALLEL_FROM or workers < 2:
-        for start in range(0, len(paths), CHUNK):
-            for relative in paths[start : start + CHUNK]:
+    """(path, note, pickled note) for every path; ``done`` is told each chunk's size."""
+    chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
+    workers = _start_workers() if len(paths) >= PARALLEL_FROM else []
+    if not workers:
+        for chunk in chunks:
+            for relative in chunk:
                 note = parse_from_disk(root, relative)
                 yield relative, note, NoteCache.blob(note)
             if done:
-                done(len(paths[start : start + CHUNK]))
+                done(len(chunk))
         return
-    context = _context()
-    jobs = [(str(root), paths[start : start + CHUNK]) for start in range(0, len(paths), CHUNK)]
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for results in pool.map(_parse_chunk, jobs):
-            for relative, blob in results:
-                parsed = NoteCache.note(blob)
-                if parsed is not None:
-                    yield relative, parsed, blob
-            if done:
-                done(len(results))
+    try:
+        yield from _parse_in(workers, root, chunks, done)
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+
+
+def _start_workers() -> list[subprocess.Popen[bytes]]:
+    """Separate interpreters (not multiprocessing): nothing of the caller is re-imported or
+    forked, so a threaded server or a script without a ``__main__`` guard is safe."""
+    count = min(2, os.cpu_count() or 1)
+    if count < 2:
+        return []
+    package_parent = str(Path(__file__).resolve().parents[2])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([package_parent, os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [sys.executable, "-m", "vault_ls.vault.worker"]
+    try:
+        return [
+            subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            for _ in range(count)
+        ]
+    except OSError:
+        return []
+
+
+def _parse_in(
+    workers: list[subprocess.Popen[bytes]],
+    root: Path,
+    chunks: list[list[str]],
+    done: Callable[[int], None] | None,
+) -> Iterator[tuple[str, Note, bytes]]:
+    """One chunk in flight per worker; answers are read in the order chunks were sent."""
+    pending: deque[tuple[subprocess.Popen[bytes], list[str]]] = deque()
+    queue = deque(chunks)
+
+    def send(worker: subprocess.Popen[bytes]) -> None:
+        assert worker.stdin is not None
+        if queue:
+            chunk = queue.popleft()
+            pickle.dump((str(root), chunk), worker.stdin, pickle.HIGHEST_PROTOCOL)
+            worker.stdin.flush()
+            pending.append((worker, chunk))
+        else:
+            pickle.dump(None, worker.stdin)
+            worker.stdin.flush()
+
+    for worker in workers:
+        send(worker)
+    while pending:
+        worker, chunk = pending.popleft()
+        assert worker.stdout is not None
+        try:
+            answer = pickle.load(worker.stdout)
+        except (EOFError, pickle.UnpicklingError):
+            answer = []  # a worker died: its chunk is parsed here instead
+        send(worker)
+        parsed = {relative: blob for relative, blob in answer}
+        for relative in chunk:
+            blob = parsed.get(relative)
+            note = NoteCache.note(blob) if blob is not None else None
+            if note is None or blob is None:
+                note = parse_from_disk(root, relative)
+                blob = NoteCache.blob(note)
+            yield relative, note, blob
+        if done:
+            done(len(chunk))

@@ -9,6 +9,7 @@ ATX headings (closing ``#``s) and table cells, which are located explicitly.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
 
 from vault_ls.vault.positions import Position
@@ -18,14 +19,21 @@ class InlineMap:
     """Content offset -> source ``Position`` for one inline token."""
 
     def __init__(
-        self, line_starts: list[tuple[int, int, int]], columns: tuple[int, ...] | None = None
+        self,
+        line_starts: list[tuple[int, int, int]] | Callable[[], list[tuple[int, int, int]]],
+        columns: tuple[int, ...] | None = None,
     ):
-        # (content offset where a content line starts, source line, source column of that start)
-        self._starts = line_starts
-        self._offsets = [start[0] for start in line_starts]
+        # (content offset where a content line starts, source line, source column of that start),
+        # or a function computing them on first use: most inline tokens never need a position.
+        self._pending = line_starts if callable(line_starts) else None
+        self._starts: list[tuple[int, int, int]] = [] if callable(line_starts) else line_starts
+        self._offsets = [start[0] for start in self._starts]
         self._columns = columns  # per-character columns for a table cell (one source line)
 
     def position(self, offset: int) -> Position:
+        if self._pending is not None:
+            self._starts, self._pending = self._pending(), None
+            self._offsets = [start[0] for start in self._starts]
         if self._columns is not None:
             # Just after the previous character, so a range ending before a ``\|`` stops
             # before its backslash.
@@ -52,13 +60,16 @@ def _column_of(source_line: str, content_line: str) -> int:
 
 
 def block_map(content: str, first_line: int, lines: list[str]) -> InlineMap:
-    starts = []
-    offset = 0
-    for index, part in enumerate(content.split("\n")):
-        line = first_line + index
-        source = lines[line] if line < len(lines) else ""
-        starts.append((offset, line, _column_of(source, part)))
-        offset += len(part) + 1
+    def starts() -> list[tuple[int, int, int]]:
+        found = []
+        offset = 0
+        for index, part in enumerate(content.split("\n")):
+            line = first_line + index
+            source = lines[line] if line < len(lines) else ""
+            found.append((offset, line, _column_of(source, part)))
+            offset += len(part) + 1
+        return found
+
     return InlineMap(starts)
 
 

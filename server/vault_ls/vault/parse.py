@@ -143,10 +143,11 @@ class _Walker:
             item = METADATA_ITEM.match(first_line)
             if item:
                 self.field(item, "metadata", imap)
-        for offset, text in _lines_with_offsets(content):
-            inline_field = INLINE_FIELD.match(text)
-            if inline_field:
-                self.field(inline_field, "inline", imap, offset)
+        if "::" in content:
+            for offset, text in _lines_with_offsets(content):
+                inline_field = INLINE_FIELD.match(text)
+                if inline_field:
+                    self.field(inline_field, "inline", imap, offset)
         self.title_line(token, opener)
 
     def field(self, match: re.Match[str], source: str, imap: InlineMap, offset: int = 0) -> None:
