@@ -84,7 +84,7 @@ def read_note(path: Path) -> tuple[str, str | None]:
         return "", f"The file could not be read: {error.strerror or error}"
     problem = None
     if len(data) > MAX_NOTE_BYTES:
-        data = data[:MAX_NOTE_BYTES]
+        data = _whole_characters(data[:MAX_NOTE_BYTES])
         megabytes = MAX_NOTE_BYTES // (1024 * 1024)
         problem = f"The note is larger than {megabytes} MB; only the start is indexed"
     if b"\0" in data[:8192]:
@@ -96,3 +96,14 @@ def read_note(path: Path) -> tuple[str, str | None]:
         where = f"byte 0x{data[error.start]:02x} at offset {error.start}"
         message = f"The file is not valid UTF-8 ({where}); undecodable bytes are shown as \ufffd"
         return text, message
+
+
+def _whole_characters(data: bytes) -> bytes:
+    """``data`` without a UTF-8 character cut in two at its end (the size cap falls anywhere);
+    otherwise a valid note past 5 MB read as invalid UTF-8 and lost the size message."""
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte & 0xC0 != 0x80:  # the last character's first byte
+            length = 1 if byte < 0x80 else 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data[:-back] if length > back else data
+    return data
