@@ -72,6 +72,18 @@ def is_inside(real_root: str, real_path: str) -> bool:
     return real_path == real_root or real_path.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
+OUTSIDE_MESSAGE = "The file is a link to a place outside the vault; it is not read"
+
+
+def read_inside(root: Path, relative: str) -> tuple[str, str | None]:
+    """``read_note`` of the vault path ``relative``, refusing (without reading) a file that
+    resolves outside ``root``: a symlink out, or one that replaced a note after the scan."""
+    path = Path(root) / relative
+    if not is_inside(os.path.realpath(root), os.path.realpath(path)):
+        return "", OUTSIDE_MESSAGE
+    return read_note(path)
+
+
 def read_note(path: Path) -> tuple[str, str | None]:
     """The note's text and, when something was wrong with it, a message saying what.
 

@@ -89,6 +89,8 @@ class Vault:
                     progress(done, total)
 
             for relative, note, blob in parse_many(self.root, stale, advance):
+                if note.decode_error and not os.path.lexists(self.absolute(relative)):
+                    continue  # deleted since the scan: not a note that "could not be read"
                 notes.append(note)
                 entries[relative] = (stamps[relative], blob)
             index = VaultIndex()
@@ -121,7 +123,7 @@ class Vault:
         """The note's current text: the editor's when open, else the disk's."""
         if relative in self.open_texts:
             return self.open_texts[relative]
-        return fs.read_note(self.absolute(relative))[0]
+        return fs.read_inside(self.root, relative)[0]
 
     def set_text(self, relative: str, text: str) -> Note:
         """An open note changed in the editor."""
@@ -141,7 +143,11 @@ class Vault:
         """A file was created or changed on disk (ignored while the editor holds it open)."""
         if relative in self.open_texts:
             return
-        if relative.lower().endswith(NOTE_SUFFIX):
+        path = self.absolute(relative)
+        if not os.path.lexists(path) or not fs.is_inside(str(self.root), os.path.realpath(path)):
+            # Gone again before we read it, or a link out of the vault, which ``scan`` skips too.
+            self.file_deleted(relative)
+        elif relative.lower().endswith(NOTE_SUFFIX):
             self.index.set_note(self._parse_from_disk(relative))
         else:
             self.index.add_attachment(relative)
