@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 MAX_ALIAS_REFERENCES = 100
+MAX_DEPTH = 100  # lists and mappings inside one another
 MAX_EXPANDED_NODES = 100_000  # values, lists and mappings, counted with aliases expanded
 LIST_KEYS = {"aliases", "alias", "tags", "tag", "cssclasses", "cssclass"}
 WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
@@ -91,10 +92,27 @@ def load_yaml(text: str) -> dict[str, Any]:
     """The frontmatter mapping (empty for an empty block); raises ``FrontmatterProblem``."""
     if _FAST_LOADER is not None and "&" not in text:
         try:
-            return _as_mapping(yaml.load(text, Loader=_FAST_LOADER))
-        except yaml.YAMLError:
-            pass
-    return _as_mapping(_load_bounded(text))
+            data = yaml.load(text, Loader=_FAST_LOADER)
+        except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+            pass  # ``d: 2024-13-45`` raises ValueError: the pure loader reports it
+        else:
+            return _as_mapping(_shallow(data))
+    return _as_mapping(_shallow(_load_bounded(text)))
+
+
+def _shallow(data: Any) -> Any:
+    """``data``, when no value nests deeper than ``MAX_DEPTH``: displaying a property recurses,
+    and 500 nested lists (``x: [[[...]]]``) made ``parse_note`` raise RecursionError."""
+    stack = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FrontmatterProblem(f"values nest more than {MAX_DEPTH} levels deep", 0)
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+    return data
 
 
 def _load_bounded(text: str) -> Any:
