@@ -76,8 +76,59 @@ function M.find_root(bufnr)
   return (vim.fn.getcwd():gsub('/$', ''))
 end
 
+-- An empty Lua table would go out as a JSON array: send {} as an object.
+local function as_object(t)
+  if t == nil or next(t) == nil then
+    return vim.empty_dict()
+  end
+  return t
+end
+
 local function settings_table()
-  return { ['vault-ls'] = M.config.settings or {} }
+  return { ['vault-ls'] = as_object(M.config.settings) }
+end
+
+-- Indexing progress -----------------------------------------------------------------------------
+-- The server reports "$/progress" titled "Indexing vault" (begin/report) and ends with
+-- "Indexed N notes". Kept per client for M.status() / M.statusline(); a `User VaultLsIndexed`
+-- autocmd fires when indexing ends.
+
+M._status = {} -- client id -> { indexing = bool, message = string?, notes = number?, indexed = bool }
+local progress_titles = {} -- token -> title
+
+local function on_progress(err, result, ctx, config)
+  local value = result and result.value
+  if type(value) == 'table' and ctx and ctx.client_id then
+    local st = M._status[ctx.client_id] or {}
+    M._status[ctx.client_id] = st
+    if value.kind == 'begin' then
+      progress_titles[result.token] = value.title
+      st.indexing = true
+      st.message = value.title
+    elseif value.kind == 'report' then
+      st.message = value.message or st.message
+    elseif value.kind == 'end' then
+      st.indexing = false
+      st.indexed = true
+      st.message = value.message
+      local n = value.message and value.message:match('(%d+)%s+notes?')
+      if n then
+        st.notes = tonumber(n)
+      end
+      progress_titles[result.token] = nil
+      vim.schedule(function()
+        local opts = { pattern = 'VaultLsIndexed' }
+        if vim.fn.has('nvim-0.8') == 1 then
+          opts.data = { client_id = ctx.client_id, notes = st.notes }
+        end
+        vim.api.nvim_exec_autocmds('User', opts)
+      end)
+    end
+  end
+  local default = vim.lsp.handlers['$/progress']
+  if default then
+    return default(err, result, ctx, config)
+  end
 end
 
 local has_011 = vim.fn.has('nvim-0.11') == 1
@@ -118,8 +169,9 @@ local function client_config(root)
     cmd = M.config.cmd,
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
-    init_options = M.config.settings or {},
+    init_options = as_object(M.config.settings),
     settings = settings_table(),
+    handlers = { ['$/progress'] = on_progress },
     capabilities = M.config.capabilities or vim.lsp.protocol.make_client_capabilities(),
     on_attach = on_attach,
   }
@@ -313,10 +365,34 @@ function M.restart()
   end, 500)
 end
 
+--- Indexing state of the buffer's (or the first) vault-ls client:
+--- { indexing = bool, indexed = bool, message = string?, notes = number? }.
+function M.status(bufnr)
+  local client = M.clients(bufnr)[1]
+  return client and M._status[client.id] or { indexing = false, indexed = false }
+end
+
+--- For 'statusline': "vault-ls: Indexing vault 120/800 notes" while indexing, "3 notes" after.
+function M.statusline(bufnr)
+  local client = M.clients(bufnr or vim.api.nvim_get_current_buf())[1]
+  if not client then
+    return ''
+  end
+  local st = M._status[client.id] or {}
+  if st.indexing then
+    return 'vault-ls: ' .. (st.message or 'indexing')
+  end
+  if st.notes then
+    return string.format('%d %s', st.notes, st.notes == 1 and 'note' or 'notes')
+  end
+  return 'vault-ls'
+end
+
 function M.info()
   local lines = {}
   for _, client in ipairs(M.clients()) do
-    table.insert(lines, string.format('vault-ls client %d: root %s, cmd %s', client.id, client.config.root_dir, table.concat(client.config.cmd, ' ')))
+    local st = M._status[client.id] or {}
+    table.insert(lines, string.format('vault-ls client %d: root %s, cmd %s, %s', client.id, client.config.root_dir, table.concat(client.config.cmd, ' '), st.message or 'not indexed yet'))
   end
   if #lines == 0 then
     lines = { 'vault-ls: no client running' }
