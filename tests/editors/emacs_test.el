@@ -60,7 +60,12 @@
   (vt-put 'server_class (symbol-name (eieio-object-class (eglot-current-server)))))
 
 (vt-step "diagnostics"
-  (vt-wait (lambda () (flymake-diagnostics)))
+  ;; Wait for the diagnostics published once the vault is indexed (earlier ones may flag every
+  ;; link): the broken one is there and the resolved ones are not.
+  (vt-wait (lambda ()
+             (let ((texts (mapcar #'flymake-diagnostic-text (flymake-diagnostics))))
+               (and (cl-some (lambda (tx) (string-match-p "Missing note" tx)) texts)
+                    (not (cl-some (lambda (tx) (string-match-p "Deep Work" tx)) texts))))))
   (vt-put 'diagnostics
           (mapcar (lambda (d)
                     (list (cons 'line (line-number-at-pos (flymake-diagnostic-beg d)))

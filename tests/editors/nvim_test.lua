@@ -35,7 +35,7 @@ local function find_line(pattern)
 end
 
 local function hover_text()
-  local params = vim.lsp.util.make_position_params()
+  local params = vim.lsp.util.make_position_params(0, 'utf-16')
   local resp = vim.lsp.buf_request_sync(0, 'textDocument/hover', params, 5000) or {}
   local texts = {}
   for _, r in pairs(resp) do
@@ -73,6 +73,7 @@ local attached = step('attach', function()
   local client = require('vault_ls').clients(0)[1]
   out.root = client.config.root_dir
   out.omnifunc = vim.bo.omnifunc
+  out.native_config = vim.lsp.config ~= nil and vim.lsp.config[client.name] ~= nil
 end)
 
 if not attached then
@@ -80,10 +81,33 @@ if not attached then
   vim.cmd('cquit 1')
 end
 
-step('diagnostics', function()
+step('indexed', function()
+  -- Like a user waiting for the status line to show the note count.
   local ok = vim.wait(cfg.timeout_ms, function()
-    return #vim.diagnostic.get(0) > 0
+    return require('vault_ls').status(0).indexed
   end, 50)
+  out.status = require('vault_ls').status(0)
+  out.statusline = require('vault_ls').statusline()
+  assert(ok, 'indexing did not end')
+end)
+
+step('diagnostics', function()
+  -- Diagnostics published while the index was still loading may flag every link; wait for the
+  -- ones published after it.
+  local function settled()
+    local diags = vim.diagnostic.get(0)
+    local missing = false
+    for _, d in ipairs(diags) do
+      if d.message:find('Missing note', 1, true) then
+        missing = true
+      end
+      if d.lnum == 2 or d.lnum == 4 then
+        return false
+      end
+    end
+    return missing
+  end
+  out.diagnostics_settled = vim.wait(cfg.popup_timeout_ms, settled, 50)
   out.diagnostics = {}
   for _, d in ipairs(vim.diagnostic.get(0)) do
     local lsp = (d.user_data and d.user_data.lsp) or {}
@@ -96,7 +120,7 @@ step('diagnostics', function()
       code = d.code or lsp.code,
     })
   end
-  assert(ok, 'no diagnostics shown')
+  assert(#out.diagnostics > 0, 'no diagnostics shown')
 end)
 
 step('hover', function()
