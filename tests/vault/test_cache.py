@@ -118,3 +118,17 @@ def test_parallel_parse_equals_serial_parse(tmp_path):
         path: loader.parse_from_disk(parallel.root, path) for path in parallel.index.notes
     }
     assert serial_notes == parallel.index.notes
+
+
+def test_a_new_file_invalidates_the_saved_link_graph(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = Vault(vault_files, cache_folder=cache_dir)
+    first.load()
+    first.save_cache()
+    (vault_files / "Nowhere.md").write_text("# Nowhere\n", encoding="utf-8")
+    second = Vault(vault_files, cache_folder=cache_dir)
+    second.load()
+    assert second.index.linking_notes("Nowhere.md") == {"A — 😀.md"}
+    fresh = Vault(vault_files, use_cache=False)
+    fresh.load()
+    assert snapshot(second) == snapshot(fresh)

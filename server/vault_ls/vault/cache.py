@@ -14,9 +14,10 @@ import pickle
 import sqlite3
 from pathlib import Path
 
+from vault_ls.vault.index import LinkGraph
 from vault_ls.vault.model import Note
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 def cache_folder() -> Path:
@@ -38,11 +39,33 @@ FINGERPRINT = _engine_fingerprint()
 Stamp = tuple[int, int]  # (size, mtime in ns)
 
 
+def files_key(notes: list[str], attachments: list[str]) -> str:
+    """Names the exact set of files a link graph was resolved against."""
+    digest = hashlib.sha1("\n".join(sorted(notes)).encode())
+    digest.update(b"\0" + "\n".join(sorted(attachments)).encode())
+    return digest.hexdigest()
+
+
 class NoteCache:
     def __init__(self, root: Path, folder: Path | None = None):
         name = hashlib.sha1(str(root).encode()).hexdigest()[:20] + ".sqlite"
         self.path = (folder or cache_folder()) / name
         self.root = str(root)
+
+    def load_graph(self, files: str) -> LinkGraph | None:
+        """The link graph saved with exactly the files named by ``files`` (``files_key``)."""
+        if not self.path.exists():
+            return None
+        try:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                row = db.execute("SELECT blob FROM graph WHERE files = ?", (files,)).fetchone()
+            finally:
+                db.close()
+            graph = pickle.loads(row[0]) if row else None
+        except Exception:  # unreadable: resolving again is always correct
+            return None
+        return graph if isinstance(graph, tuple) and len(graph) == 2 else None
 
     def load(self) -> dict[str, tuple[Stamp, bytes]]:
         """Every cached entry (path -> (stamp, pickled note)); empty when unusable."""
@@ -74,7 +97,9 @@ class NoteCache:
     def blob(note: Note) -> bytes:
         return pickle.dumps(note, pickle.HIGHEST_PROTOCOL)
 
-    def save(self, entries: dict[str, tuple[Stamp, bytes]]) -> None:
+    def save(
+        self, entries: dict[str, tuple[Stamp, bytes]], graph: tuple[str, bytes] | None = None
+    ) -> None:
         """Replace the cache with ``entries``; failures are ignored (the cache is optional)."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +111,9 @@ class NoteCache:
                 db.execute(
                     "CREATE TABLE notes (path TEXT PRIMARY KEY, size INT, mtime INT, note BLOB)"
                 )
+                db.execute("CREATE TABLE graph (files TEXT, blob BLOB)")
+                if graph is not None:
+                    db.execute("INSERT INTO graph VALUES (?, ?)", graph)
                 db.executemany(
                     "INSERT INTO meta VALUES (?, ?)",
                     [("fingerprint", FINGERPRINT), ("root", self.root)],

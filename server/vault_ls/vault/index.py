@@ -14,6 +14,9 @@ from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
 from vault_ls.vault.names import name_key, path_suffixes
 from vault_ls.vault.resolve import Resolution, resolve_link
 
+# (source note -> resolved targets, last link name -> notes linking by that name)
+LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
+
 
 class VaultIndex:
     def __init__(self) -> None:
@@ -98,8 +101,14 @@ class VaultIndex:
             _discard(self.attachment_keys, key, path)
         self._relink(path.rsplit("/", 1)[-1].lower())
 
-    def set_notes(self, notes: Iterable[Note], attachments: Iterable[str] = ()) -> None:
-        """Bulk load: register every name first, then resolve every link once."""
+    def set_notes(
+        self,
+        notes: Iterable[Note],
+        attachments: Iterable[str] = (),
+        graph: LinkGraph | None = None,
+    ) -> None:
+        """Bulk load: register every name first, then resolve every link once — or take the
+        resolved ``graph`` saved by ``link_graph`` for exactly these files and notes."""
         for path in attachments:
             self.attachments.add(path)
             for key in path_suffixes(path.lower()):
@@ -111,8 +120,20 @@ class VaultIndex:
                 self.note_keys[key].add(note.path)
             for alias in note.aliases:
                 self.alias_keys[alias.strip().casefold()].add(note.path)
+        if graph is not None:
+            self._outgoing, linkers = graph
+            self._linkers = defaultdict(set, linkers)
+            for source, targets in self._outgoing.items():
+                for target in targets:
+                    self.backlinks[target].add(source)
+            return
         for note in loaded:
             self._link_out(note)
+
+    def link_graph(self) -> LinkGraph:
+        """What resolving every link produced: valid while no file is added, removed or renamed
+        and no note changes (the cache checks both)."""
+        return self._outgoing, dict(self._linkers)
 
     # --- internals -------------------------------------------------------------------
 

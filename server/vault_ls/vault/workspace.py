@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from vault_ls.vault import fs
-from vault_ls.vault.cache import NoteCache, Stamp
+from vault_ls.vault.cache import NoteCache, Stamp, files_key
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.loader import parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
@@ -34,7 +35,8 @@ class Vault:
         self.exclude = list(exclude or [])
         self.use_cache = use_cache
         self.cache_folder = cache_folder
-        self._cache_entries: dict[str, tuple[Stamp, bytes]] | None = None
+        # what the last load would write to the cache: note entries and the pickled link graph
+        self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], tuple[str, bytes]] | None = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
         self.truncated = False
@@ -93,21 +95,25 @@ class Vault:
                     continue  # deleted since the scan: not a note that "could not be read"
                 notes.append(note)
                 entries[relative] = (stamps[relative], blob)
+            files = files_key(found.notes, found.attachments)
+            unchanged = not stale and len(entries) == len(cached)
+            graph = cache.load_graph(files) if cache and unchanged else None
             index = VaultIndex()
-            index.set_notes(notes, found.attachments)
+            index.set_notes(notes, found.attachments, graph)
+            if cache and graph is None:
+                self._pending_save = (entries, (files, pickle.dumps(index.link_graph())))
         finally:
             if collecting:
                 gc.enable()
         self.index = index  # swapped whole: readers never see a half-built index
-        self._cache_entries = entries if stale or len(entries) != len(cached) else None
         if progress is not None and not stale:
             progress(total, total)
 
     def save_cache(self) -> None:
         """Write what the last load parsed, for the next start (nothing when unchanged)."""
-        if self.use_cache and self._cache_entries is not None:
-            NoteCache(self.root, self.cache_folder).save(self._cache_entries)
-            self._cache_entries = None
+        if self.use_cache and self._pending_save is not None:
+            NoteCache(self.root, self.cache_folder).save(*self._pending_save)
+            self._pending_save = None
 
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
