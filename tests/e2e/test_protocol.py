@@ -231,3 +231,42 @@ async def test_frontmatter_tags_complete_from_the_vault(utf16_session):
         types.CompletionParams(types.TextDocumentIdentifier(inline), types.Position(1, 9))
     )
     assert [i.label for i in result.items] == ["greek"]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+async def two_vaults(lsp_client: LanguageClient, tmp_path: Path):
+    accept_registrations(lsp_client)
+    first = write_vault(
+        tmp_path / "first", {"One.md": "[[Two]] [[Shared]]\n", "Shared.md": "# S\n"}
+    )
+    second = write_vault(tmp_path / "second", {"Two.md": "# Two\n", "Other.md": "[[Shared]]\n"})
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("neovim@v0.7.0"),
+            workspace_folders=[
+                types.WorkspaceFolder(first.as_uri(), "first"),
+                types.WorkspaceFolder(second.as_uri(), "second"),
+            ],
+        )
+    )
+    await wait_indexed(lsp_client)
+    lsp_client.roots = (first, second)
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_each_workspace_folder_is_its_own_vault(two_vaults):
+    first, second = two_vaults.roots
+    for root, name, expected in (
+        (first, "One.md", ["unresolved-link"]),  # [[Two]] lives in the other vault
+        (second, "Other.md", ["unresolved-link"]),  # so does Shared
+    ):
+        report = await two_vaults.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(types.TextDocumentIdentifier((root / name).as_uri()))
+        )
+        assert [d.code for d in report.items] == expected
+    symbols = await two_vaults.workspace_symbol_async(types.WorkspaceSymbolParams(query="Two"))
+    assert [(s.name, s.kind, s.location.uri) for s in symbols] == [
+        ("Two", types.SymbolKind.File, (second / "Two.md").as_uri()),
+        ("Two", types.SymbolKind.String, (second / "Two.md").as_uri()),  # its heading
+    ]
