@@ -259,3 +259,76 @@ def proc_cpu_seconds(pid: int | None) -> float | None:
         return None
     ticks = os.sysconf("SC_CLK_TCK")
     return round((int(fields[11]) + int(fields[12])) / ticks, 2)
+
+
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants that are alive now."""
+    children = _children_map()
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+class TreeSampler:
+    """Samples a process and its descendants (e.g. parse workers) every ``interval`` seconds:
+    the peak of their summed RSS, the peak process count, and CPU seconds per pid (the last value
+    seen, so workers that exit are still counted)."""
+
+    def __init__(self, pid: int, interval: float = 0.25):
+        self.pid = pid
+        self.interval = interval
+        self.peak_rss_mib = 0.0
+        self.peak_processes = 0
+        self.cpu: dict[int, float] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    def sample(self) -> None:
+        pids = process_tree(self.pid)
+        total = 0.0
+        for pid in pids:
+            mem = proc_memory(pid)
+            total += mem["rss_mib"] or 0.0
+            cpu = proc_cpu_seconds(pid)
+            if cpu is not None:
+                self.cpu[pid] = cpu
+        self.peak_rss_mib = max(self.peak_rss_mib, round(total, 1))
+        self.peak_processes = max(self.peak_processes, len(pids))
+
+    async def _run(self) -> None:
+        while True:
+            with contextlib.suppress(Exception):
+                self.sample()
+            await asyncio.sleep(self.interval)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.sample()
+        if self._task:
+            self._task.cancel()
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "peak_tree_rss_mib": self.peak_rss_mib,
+            "peak_processes": self.peak_processes,
+            "tree_cpu_seconds": round(sum(self.cpu.values()), 2),
+        }

@@ -29,7 +29,14 @@ from urllib.parse import unquote, urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lsp_client import LspClient, LspError, RawJSON, proc_cpu_seconds, proc_memory
+from lsp_client import (
+    LspClient,
+    LspError,
+    RawJSON,
+    TreeSampler,
+    proc_cpu_seconds,
+    proc_memory,
+)
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -167,6 +174,7 @@ class Session:
         self.capabilities: dict[str, Any] = {}
         self.incremental = incremental
         self.max_open = MAX_OPEN
+        self.sampler: TreeSampler | None = None
 
     async def open(self, rel: str) -> Doc:
         if rel in self.docs:
@@ -323,6 +331,9 @@ async def start_vault_ls(
     ended = client.waiter(index_end)
     await client.start()
     t0 = client.started_at
+    assert client.pid is not None
+    session.sampler = TreeSampler(client.pid)
+    session.sampler.start()
     init = await client.request(
         "initialize",
         {
@@ -354,7 +365,7 @@ async def start_vault_ls(
     index_source = "progress"
     try:
         await asyncio.wait_for(asyncio.shield(began), args.progress_wait)
-        done_at, _ = await asyncio.wait_for(ended, args.timeout)
+        done_at = await wait_index_end(client, ended, session.sampler, args)
     except TimeoutError:
         index_source = "workspace/symbol"
         done_at = await symbol_until_complete(client, args, vault)
@@ -370,7 +381,36 @@ async def start_vault_ls(
     figures["index_signal"] = index_source
     figures["memory_after_index"] = proc_memory(client.pid)
     figures["cpu_seconds_to_index"] = proc_cpu_seconds(client.pid)
+    session.sampler.sample()
+    figures["with_workers_to_index"] = session.sampler.summary()
     return session, figures
+
+
+async def wait_index_end(
+    client: LspClient, ended: asyncio.Future[Any], sampler: TreeSampler, args: argparse.Namespace
+) -> float:
+    """The time of the progress ``end``; gives up (RuntimeError) when the server and its
+    workers neither report progress nor use CPU for ``--stall`` seconds, or after ``--timeout``."""
+    started = time.perf_counter()
+    last_cpu, last_activity, last_progress = -1.0, started, 0.0
+    while True:
+        try:
+            done_at, _ = await asyncio.wait_for(asyncio.shield(ended), 5)
+            return float(done_at)
+        except TimeoutError:
+            pass
+        now = time.perf_counter()
+        cpu = sum(sampler.cpu.values())
+        progress = max((t for t, m, _ in client.notifications if m == "$/progress"), default=0.0)
+        if cpu - last_cpu > 0.5 or progress > last_progress:
+            last_cpu, last_activity, last_progress = cpu, now, progress
+        if now - last_activity > args.stall:
+            raise RuntimeError(
+                f"indexing stalled: no $/progress and no CPU for {args.stall:.0f} s "
+                f"(processes: {sampler.peak_processes})"
+            )
+        if now - started > args.timeout:
+            raise RuntimeError(f"indexing did not finish within {args.timeout:.0f} s")
 
 
 async def completion_while_indexing(
@@ -682,6 +722,9 @@ async def run_vault_ls(
             break
     out["memory_end"] = proc_memory(session.client.pid)
     out["cpu_seconds_total"] = proc_cpu_seconds(session.client.pid)
+    if session.sampler:
+        session.sampler.stop()
+        out["with_workers_total"] = session.sampler.summary()
     await session.client.stop()
     # second start: whatever the first one left in its cache is there now
     try:
@@ -689,6 +732,8 @@ async def run_vault_ls(
             args, vault, "warm", results_dir, probe_during_index=True
         )
         out["warm"] = warm
+        if warm_session.sampler:
+            warm_session.sampler.stop()
         await warm_session.client.stop()
     except Exception as exc:
         out["warm"] = {"status": f"error: {exc!r}"[:300]}
@@ -936,6 +981,8 @@ async def run_smoke(
     except Exception:
         checks.add("smoke run finished", False, traceback.format_exc(limit=3)[-600:])
     finally:
+        if session.sampler:
+            session.sampler.stop()
         await session.client.stop()
     print(f"smoke: {len(checks.results) - checks.failed} passed, {checks.failed} failed")
     return 1 if checks.failed else 0
@@ -1220,6 +1267,11 @@ def report(result: dict[str, Any]) -> str:
         fmt(get(v, "cold", "cpu_seconds_to_index"), " s"),
         fmt(p.get("cpu_seconds_to_index"), " s"),
     )
+    row(
+        "  CPU s to index incl. workers",
+        fmt(get(v, "cold", "with_workers_to_index", "tree_cpu_seconds"), " s"),
+        "",
+    )
     row("warm restart -> indexed", cell(v.get("warm"), "index_ms"), "")
     cwi = get(v, "warm", "completion_while_indexing")
     row(
@@ -1269,6 +1321,11 @@ def report(result: dict[str, Any]) -> str:
         "peak RSS",
         fmt(get(v, "memory_end", "peak_rss_mib"), " MiB"),
         fmt(get(p, "memory_end", "peak_rss_mib"), " MiB"),
+    )
+    row(
+        "  peak RSS incl. workers (sampled)",
+        fmt(get(v, "with_workers_total", "peak_tree_rss_mib"), " MiB"),
+        "",
     )
     row(
         "  RSS after index",
@@ -1380,6 +1437,8 @@ async def amain(args: argparse.Namespace) -> int:
         print("peer ...", flush=True)
         result["peer"] = await run_peer(args, vault, manifest, results_dir)
     result["ratios"] = ratios(result)
+    with contextlib.suppress(OSError):
+        result["machine"]["loadavg_at_end"] = os.getloadavg()
     out = args.json or results_dir / f"{stamp}-{vault.name}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(report(result))
@@ -1403,6 +1462,12 @@ def main(argv: list[str] | None = None) -> int:
         default=5,
         help="seconds to wait for 'Indexing vault' progress before falling back "
         "to polling workspace/symbol",
+    )
+    parser.add_argument(
+        "--stall",
+        type=float,
+        default=120,
+        help="give up indexing after this many seconds without progress or CPU",
     )
     parser.add_argument("--server-cmd", help="command for vault-ls (default: python -m vault_ls)")
     parser.add_argument("--cache-dir", type=Path, help="cache dir given to vault-ls (wiped first)")
