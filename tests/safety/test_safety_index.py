@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from safety_support import long, long_only, quick
 
@@ -156,7 +156,7 @@ def test_incremental_index_equals_full_build(start: dict[str, str], ops: list[tu
 
 @pytest.mark.slow
 @long_only
-@long
+@settings(long, max_examples=2000)
 @given(start_files, st.lists(operation, min_size=1, max_size=30))
 def test_incremental_index_equals_full_build_long(start: dict[str, str], ops: list[tuple]) -> None:
     run_sequence(start, ops)
