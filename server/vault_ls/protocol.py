@@ -1,0 +1,197 @@
+"""The wire: JSON-RPC framing and the LSP lifecycle rules that pygls 2.1 does not keep.
+
+``StrictLanguageServer`` is pygls' ``LanguageServer`` with ``VaultProtocol``; ``FramedStdin``
+hardens the stdio reader. ``tests/safety/test_wire.py`` holds both to the spec. Position
+encoding negotiation prefers UTF-8 (``_prefer_utf8``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, BinaryIO, cast
+
+import cattrs
+from lsprotocol import types
+from pygls.capabilities import ServerCapabilitiesBuilder
+from pygls.exceptions import (
+    JsonRpcException,
+    JsonRpcInvalidParams,
+    JsonRpcInvalidRequest,
+    JsonRpcParseError,
+    JsonRpcServerNotInitialized,
+)
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import RPCError, RPCNotification, RPCRequest, RPCResponse
+
+log = logging.getLogger("vault_ls")
+
+
+def _prefer_utf8(
+    cls: type[ServerCapabilitiesBuilder], capabilities: types.ClientCapabilities
+) -> types.PositionEncodingKind | str:
+    """UTF-8 when the client offers it (no conversion at all on our side), else UTF-16."""
+    offered = (capabilities.general and capabilities.general.position_encodings) or []
+    if types.PositionEncodingKind.Utf8 in offered:
+        return types.PositionEncodingKind.Utf8
+    return types.PositionEncodingKind.Utf16
+
+
+# pygls picks the client's first choice; the protocol lets the server choose among those offered.
+ServerCapabilitiesBuilder.choose_position_encoding = classmethod(_prefer_utf8)  # type: ignore[method-assign,assignment]
+
+MAX_CONTENT_LENGTH = 256 * 1024 * 1024  # bytes; a larger header is junk, not an allocation
+_HEADER = re.compile(rb"Content-Length: (\d+)\r\n")
+
+
+class FramedStdin:
+    """stdin for pygls' reader loop, hardened against a client's framing mistakes.
+
+    pygls reads lines up to ``Content-Length: N`` and a blank line, then N bytes. After a wrong N,
+    or a body without a usable header, it took the rest of the body for a header line; bodies hold
+    no newline, so that line ran into the next header, and so on: the server never answered again.
+    Here a header line with junk before it is cut to the header (the junk is the tail of a broken
+    message: that message is lost, the next one is read). A length over ``MAX_CONTENT_LENGTH`` is
+    ignored: pygls reads N bytes in one call, and a huge N ended the server with MemoryError."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def readline(self) -> bytes:
+        line = self.stream.readline()
+        start = line.rfind(b"Content-Length:")
+        if start > 0:
+            log.warning("skipped %d bytes of junk before a header", start)
+            line = line[start:]
+        match = _HEADER.fullmatch(line)
+        if match and int(match.group(1)) > MAX_CONTENT_LENGTH:
+            log.warning("ignored a message over %d bytes: %r", MAX_CONTENT_LENGTH, line)
+            return b"X-Ignored: Content-Length over the limit\r\n"
+        return line
+
+    def read(self, size: int) -> bytes:
+        return self.stream.read(size)
+
+
+class _Unreadable:
+    """A message that pygls could not structure into its lsprotocol type."""
+
+    def __init__(self, data: dict[str, Any], error: JsonRpcException) -> None:
+        self.data = data
+        self.error = error
+
+
+def _message_id(message: Any) -> int | str | None:
+    """The id to answer ``message`` with: ``None`` (written ``null``) when there is no valid one."""
+    found = message.get("id") if isinstance(message, dict) else getattr(message, "id", None)
+    return found if isinstance(found, int | str) and not isinstance(found, bool) else None
+
+
+class VaultProtocol(LanguageServerProtocol):
+    """pygls' protocol, answering where pygls 2.1 stays silent and following the LSP lifecycle:
+
+    - wrongly typed parameters of a request: -32602 (pygls raised while reading, answered
+      nothing, and the client waited forever);
+    - valid JSON that is no JSON-RPC 2.0 message (array, scalar, no ``jsonrpc`` or ``method``):
+      -32600 (pygls: nothing);
+    - requests before ``initialize``: -32002, notifications dropped (pygls served them);
+    - a second ``initialize``, and requests after ``shutdown``: -32600 (pygls: re-initialized,
+      and dropped them unanswered);
+    - ``exit`` without ``shutdown``: exit code 1 (pygls: 0), see ``run``.
+    Unparseable JSON (-32700) is answered by ``VaultServer.report_server_error``."""
+
+    def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
+        super().__init__(server, converter)
+        self.initialize_seen = False
+        self.exit_code = 0  # end of input without ``exit``: not an error of ours
+
+    def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
+        # A plain dict: the lsprotocol converter would drop ``"id": null``.
+        data = {"code": error.code, "message": error.message}
+        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": data})
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" in data and "id" in data and _message_id(data) is None:
+            return _Unreadable(data, JsonRpcInvalidRequest("Invalid Request: bad id"))
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            return _Unreadable(data, error)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Unreadable):
+            self._answer_unreadable(message)
+            return
+        if (
+            not isinstance(message, RPCRequest | RPCNotification | RPCResponse | RPCError)
+            or message.jsonrpc != self.VERSION
+        ):
+            log.warning("not a JSON-RPC 2.0 message: %.200r", message)
+            self.send_error(_message_id(message), JsonRpcInvalidRequest())
+            return
+        method = getattr(message, "method", None)
+        if isinstance(message, RPCRequest):
+            error = None
+            if method == types.INITIALIZE:
+                if self.initialize_seen:
+                    error = JsonRpcInvalidRequest("initialize may only be sent once")
+                self.initialize_seen = True
+            elif not self.initialize_seen:
+                error = JsonRpcServerNotInitialized("the server is not initialized")
+            elif self._shutdown:
+                error = JsonRpcInvalidRequest("the server is shutting down")
+            if error is not None:
+                self.send_error(message.id, error)
+                return
+        elif method == types.EXIT:
+            self.exit_code = 0 if self._shutdown else 1
+        elif method is not None and not self.initialize_seen:
+            log.warning("dropped %r: the server is not initialized", method)
+            return
+        super().handle_message(message)
+
+    def _answer_unreadable(self, message: _Unreadable) -> None:
+        data, error = message.data, message.error
+        method = data.get("method")
+        if not isinstance(method, str) and ("result" in data or "error" in data):
+            log.warning("unreadable response from the client: %s", error)
+            return
+        if isinstance(method, str) and "id" not in data:
+            log.warning("unreadable %r notification: %s", method, _reason(error))
+            return
+        if not isinstance(method, str):
+            error = JsonRpcInvalidRequest()
+        elif isinstance(error, JsonRpcInvalidParams):
+            error = JsonRpcInvalidParams(f"Invalid params for {method}: {_reason(error)}")
+        self.send_error(_message_id(data), error)
+
+
+def _reason(error: JsonRpcException) -> str:
+    """cattrs' account of what did not fit, e.g. ``invalid value for type, expected int @
+    $.params.position.line``."""
+    cause = error.__cause__
+    if isinstance(cause, cattrs.ClassValidationError):
+        return "; ".join(cattrs.transform_error(cause, path="$"))
+    return str(cause or error)
+
+
+class StrictLanguageServer(LanguageServer):
+    """pygls' server speaking through ``VaultProtocol``."""
+
+    def __init__(self, name: str, version: str) -> None:
+        super().__init__(name, version, protocol_cls=VaultProtocol)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Unparseable JSON is answered with -32700 and ``id: null`` (JSON-RPC 2.0), not popped at
+        the user as an error of the server (pygls' default)."""
+        if isinstance(error, json.JSONDecodeError | UnicodeDecodeError | RecursionError):
+            log.warning("unparseable message from the client: %s", error)
+            cast(VaultProtocol, self.protocol).send_error(None, JsonRpcParseError())
+            return
+        super().report_server_error(error, source)
+
+
+def exit_code(server: LanguageServer) -> int:
+    return cast(VaultProtocol, server.protocol).exit_code
