@@ -8,28 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
-import re
 import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
-import cattrs
 from lsprotocol import types
-from pygls.capabilities import ServerCapabilitiesBuilder
-from pygls.exceptions import (
-    JsonRpcException,
-    JsonRpcInvalidParams,
-    JsonRpcInvalidRequest,
-    JsonRpcParseError,
-    JsonRpcServerNotInitialized,
-)
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.json_rpc import RPCError, RPCNotification, RPCRequest, RPCResponse
 from pygls.uris import to_fs_path
 
 from vault_ls import __version__
@@ -43,174 +30,26 @@ from vault_ls.features import (
     symbols,
 )
 from vault_ls.features.convert import Encoder
+from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
 from vault_ls.settings import Settings
 from vault_ls.vault.positions import Position
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.workspace import Vault, parse_text
 
 log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
+LARGE_TEXT = 200_000  # characters: parsing costs ~1 µs each, so larger notes parse off the loop
 NOTE_GLOB = "**/*"
 T = TypeVar("T")
 
 
-def _prefer_utf8(
-    cls: type[ServerCapabilitiesBuilder], capabilities: types.ClientCapabilities
-) -> types.PositionEncodingKind | str:
-    """UTF-8 when the client offers it (no conversion at all on our side), else UTF-16."""
-    offered = (capabilities.general and capabilities.general.position_encodings) or []
-    if types.PositionEncodingKind.Utf8 in offered:
-        return types.PositionEncodingKind.Utf8
-    return types.PositionEncodingKind.Utf16
-
-
-# pygls picks the client's first choice; the protocol lets the server choose among those offered.
-ServerCapabilitiesBuilder.choose_position_encoding = classmethod(_prefer_utf8)  # type: ignore[method-assign,assignment]
-
-
-# --- the wire: JSON-RPC and LSP lifecycle rules that pygls 2.1 does not keep -------------------
-
-MAX_CONTENT_LENGTH = 256 * 1024 * 1024  # bytes; a larger header is junk, not an allocation
-_HEADER = re.compile(rb"Content-Length: (\d+)\r\n")
-
-
-class FramedStdin:
-    """stdin for pygls' reader loop, hardened against a client's framing mistakes.
-
-    pygls reads lines up to ``Content-Length: N`` and a blank line, then N bytes. After a wrong N,
-    or a body without a usable header, it took the rest of the body for a header line; bodies hold
-    no newline, so that line ran into the next header, and so on: the server never answered again.
-    Here a header line with junk before it is cut to the header (the junk is the tail of a broken
-    message: that message is lost, the next one is read). A length over ``MAX_CONTENT_LENGTH`` is
-    ignored: pygls reads N bytes in one call, and a huge N ended the server with MemoryError."""
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self.stream = stream
-
-    def readline(self) -> bytes:
-        line = self.stream.readline()
-        start = line.rfind(b"Content-Length:")
-        if start > 0:
-            log.warning("skipped %d bytes of junk before a header", start)
-            line = line[start:]
-        match = _HEADER.fullmatch(line)
-        if match and int(match.group(1)) > MAX_CONTENT_LENGTH:
-            log.warning("ignored a message over %d bytes: %r", MAX_CONTENT_LENGTH, line)
-            return b"X-Ignored: Content-Length over the limit\r\n"
-        return line
-
-    def read(self, size: int) -> bytes:
-        return self.stream.read(size)
-
-
-class _Unreadable:
-    """A message that pygls could not structure into its lsprotocol type."""
-
-    def __init__(self, data: dict[str, Any], error: JsonRpcException) -> None:
-        self.data = data
-        self.error = error
-
-
-def _message_id(message: Any) -> int | str | None:
-    """The id to answer ``message`` with: ``None`` (written ``null``) when there is no valid one."""
-    found = message.get("id") if isinstance(message, dict) else getattr(message, "id", None)
-    return found if isinstance(found, int | str) and not isinstance(found, bool) else None
-
-
-class VaultProtocol(LanguageServerProtocol):
-    """pygls' protocol, answering where pygls 2.1 stays silent and following the LSP lifecycle:
-
-    - wrongly typed parameters of a request: -32602 (pygls raised while reading, answered
-      nothing, and the client waited forever);
-    - valid JSON that is no JSON-RPC 2.0 message (array, scalar, no ``jsonrpc`` or ``method``):
-      -32600 (pygls: nothing);
-    - requests before ``initialize``: -32002, notifications dropped (pygls served them);
-    - a second ``initialize``, and requests after ``shutdown``: -32600 (pygls: re-initialized,
-      and dropped them unanswered);
-    - ``exit`` without ``shutdown``: exit code 1 (pygls: 0), see ``run``.
-    Unparseable JSON (-32700) is answered by ``VaultServer.report_server_error``."""
-
-    def __init__(self, server: LanguageServer, converter: cattrs.Converter) -> None:
-        super().__init__(server, converter)
-        self.initialize_seen = False
-        self.exit_code = 0  # end of input without ``exit``: not an error of ours
-
-    def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
-        # A plain dict: the lsprotocol converter would drop ``"id": null``.
-        data = {"code": error.code, "message": error.message}
-        self._send_data({"jsonrpc": "2.0", "id": msg_id, "error": data})
-
-    def structure_message(self, data: dict[str, Any]) -> Any:
-        if "jsonrpc" in data and "id" in data and _message_id(data) is None:
-            return _Unreadable(data, JsonRpcInvalidRequest("Invalid Request: bad id"))
-        try:
-            return super().structure_message(data)
-        except JsonRpcException as error:
-            return _Unreadable(data, error)
-
-    def handle_message(self, message: Any) -> None:
-        if isinstance(message, _Unreadable):
-            self._answer_unreadable(message)
-            return
-        if (
-            not isinstance(message, RPCRequest | RPCNotification | RPCResponse | RPCError)
-            or message.jsonrpc != self.VERSION
-        ):
-            log.warning("not a JSON-RPC 2.0 message: %.200r", message)
-            self.send_error(_message_id(message), JsonRpcInvalidRequest())
-            return
-        method = getattr(message, "method", None)
-        if isinstance(message, RPCRequest):
-            error = None
-            if method == types.INITIALIZE:
-                if self.initialize_seen:
-                    error = JsonRpcInvalidRequest("initialize may only be sent once")
-                self.initialize_seen = True
-            elif not self.initialize_seen:
-                error = JsonRpcServerNotInitialized("the server is not initialized")
-            elif self._shutdown:
-                error = JsonRpcInvalidRequest("the server is shutting down")
-            if error is not None:
-                self.send_error(message.id, error)
-                return
-        elif method == types.EXIT:
-            self.exit_code = 0 if self._shutdown else 1
-        elif method is not None and not self.initialize_seen:
-            log.warning("dropped %r: the server is not initialized", method)
-            return
-        super().handle_message(message)
-
-    def _answer_unreadable(self, message: _Unreadable) -> None:
-        data, error = message.data, message.error
-        method = data.get("method")
-        if not isinstance(method, str) and ("result" in data or "error" in data):
-            log.warning("unreadable response from the client: %s", error)
-            return
-        if isinstance(method, str) and "id" not in data:
-            log.warning("unreadable %r notification: %s", method, _reason(error))
-            return
-        if not isinstance(method, str):
-            error = JsonRpcInvalidRequest()
-        elif isinstance(error, JsonRpcInvalidParams):
-            error = JsonRpcInvalidParams(f"Invalid params for {method}: {_reason(error)}")
-        self.send_error(_message_id(data), error)
-
-
-def _reason(error: JsonRpcException) -> str:
-    """cattrs' account of what did not fit, e.g. ``invalid value for type, expected int @
-    $.params.position.line``."""
-    cause = error.__cause__
-    if isinstance(cause, cattrs.ClassValidationError):
-        return "; ".join(cattrs.transform_error(cause, path="$"))
-    return str(cause or error)
-
-
-class VaultServer(LanguageServer):
+class VaultServer(StrictLanguageServer):
     def __init__(self) -> None:
-        super().__init__("vault-ls", __version__, protocol_cls=VaultProtocol)
+        super().__init__("vault-ls", __version__)
         self.vaults: list[Vault] = []
         self.settings = Settings()
         self.initial_settings: dict[str, Any] = {}
         self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._parses: dict[str, asyncio.Task[None]] = {}
 
     # --- locating documents --------------------------------------------------------------
 
@@ -234,15 +73,41 @@ class VaultServer(LanguageServer):
     # --- diagnostics -----------------------------------------------------------------------
 
     def schedule_diagnostics(self) -> None:
-        """Debounced: republish every open note (links into a changed note may have changed)."""
+        """Debounced: after any change, links in every open note may resolve differently."""
         loop = asyncio.get_running_loop()
         timer = self._timers.pop("all", None)
         if timer is not None:
             timer.cancel()
-        self._timers["all"] = loop.call_later(DEBOUNCE_SECONDS, self.publish_open)
+        self._timers["all"] = loop.call_later(DEBOUNCE_SECONDS, self.refresh_diagnostics)
 
-    def publish_open(self) -> None:
+    def parse_in_background(self, vault: Vault, path: str, text: str) -> None:
+        """Parse a large note in a thread (the latest text only) so requests keep flowing; the
+        index is changed back on the event loop, the only thread that changes it."""
+        pending = self._parses.pop(path, None)
+        if pending is not None:
+            pending.cancel()
+
+        async def parse() -> None:
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+            note = await asyncio.to_thread(parse_text, path, text)
+            vault.set_parsed(path, text, note)
+            self._parses.pop(path, None)
+            self.schedule_diagnostics()
+
+        self._parses[path] = asyncio.get_running_loop().create_task(parse())
+
+    def pulls_diagnostics(self) -> bool:
+        """A client that pulls and can be told to pull again gets no pushed copies (VS Code
+        would list every problem twice)."""
+        return _supports(self, "text_document.diagnostic") and _supports(
+            self, "workspace.diagnostics.refresh_support"
+        )
+
+    def refresh_diagnostics(self) -> None:
         self._timers.pop("all", None)
+        if self.pulls_diagnostics():
+            self.workspace_diagnostic_refresh(None)
+            return
         for uri, document in list(self.workspace.text_documents.items()):
             found = self.locate(uri)
             if found is None:
@@ -255,6 +120,9 @@ class VaultServer(LanguageServer):
     def diagnostics_of(
         self, vault: Vault, path: str, encoder: Encoder | None = None
     ) -> list[types.Diagnostic]:
+        """Nothing until the vault is indexed: every link would look broken."""
+        if not vault.loaded:
+            return []
         return _guard(diagnostics.diagnostics, [])(
             vault,
             path,
@@ -263,21 +131,7 @@ class VaultServer(LanguageServer):
             self.settings.title_sources,
         )
 
-    def files_changed(self) -> None:
-        self.schedule_diagnostics()
-        if _supports(self, "workspace.diagnostics.refresh_support"):
-            self.workspace_diagnostic_refresh(None)
-
     # --- errors ----------------------------------------------------------------------------
-
-    def report_server_error(self, error: Exception, source: Any) -> None:
-        """Unparseable JSON is answered with -32700 and ``id: null`` (JSON-RPC 2.0), not popped at
-        the user as an error of the server (pygls' default)."""
-        if isinstance(error, json.JSONDecodeError | UnicodeDecodeError | RecursionError):
-            log.warning("unparseable message from the client: %s", error)
-            cast(VaultProtocol, self.protocol).send_error(None, JsonRpcParseError())
-            return
-        super().report_server_error(error, source)
 
 
 server = VaultServer()
@@ -405,7 +259,7 @@ async def index_all(ls: VaultServer) -> None:
             token, types.WorkDoneProgressEnd(message=f"Indexed {count} notes")
         )
     ls.window_log_message(types.LogMessageParams(types.MessageType.Info, f"Indexed {count} notes"))
-    ls.files_changed()
+    ls.schedule_diagnostics()
 
 
 async def register_watchers(ls: VaultServer) -> None:
@@ -435,7 +289,7 @@ async def on_configuration(ls: VaultServer, params: types.DidChangeConfiguration
     if ls.settings.exclude != before:
         await index_all(ls)
     else:
-        ls.files_changed()
+        ls.schedule_diagnostics()
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -453,10 +307,15 @@ def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> Non
 
 def _document_changed(ls: VaultServer, uri: str) -> None:
     found = ls.locate(uri)
-    if found is not None:
-        vault, path = found
-        _guard(vault.set_text, None)(path, ls.workspace.get_text_document(uri).source)
-    ls.schedule_diagnostics()
+    if found is None:
+        return
+    vault, path = found
+    text = ls.workspace.get_text_document(uri).source
+    if len(text) < LARGE_TEXT:
+        _guard(vault.set_text, None)(path, text)
+        ls.schedule_diagnostics()
+    else:
+        ls.parse_in_background(vault, path, text)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -482,7 +341,7 @@ def on_watched_files(ls: VaultServer, params: types.DidChangeWatchedFilesParams)
             _guard(vault.file_deleted, None)(path)
         else:
             _guard(vault.file_changed, None)(path)
-    ls.files_changed()
+    ls.schedule_diagnostics()
 
 
 FILE_OPERATIONS = types.FileOperationRegistrationOptions(
@@ -496,7 +355,7 @@ def on_created(ls: VaultServer, params: types.CreateFilesParams) -> None:
         found = ls.locate(file.uri)
         if found is not None:
             _guard(found[0].file_changed, None)(found[1])
-    ls.files_changed()
+    ls.schedule_diagnostics()
 
 
 @server.feature(types.WORKSPACE_DID_DELETE_FILES, FILE_OPERATIONS)
@@ -505,7 +364,7 @@ def on_deleted(ls: VaultServer, params: types.DeleteFilesParams) -> None:
         found = ls.locate(file.uri)
         if found is not None:
             _guard(found[0].file_deleted, None)(found[1])
-    ls.files_changed()
+    ls.schedule_diagnostics()
 
 
 @server.feature(types.WORKSPACE_DID_RENAME_FILES, FILE_OPERATIONS)
@@ -519,7 +378,7 @@ def on_renamed(ls: VaultServer, params: types.RenameFilesParams) -> None:
                 _guard(old[0].file_deleted, None)(old[1])
             if new is not None:
                 _guard(new[0].file_changed, None)(new[1])
-    ls.files_changed()
+    ls.schedule_diagnostics()
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -645,4 +504,4 @@ def run(tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io(stdin=cast(BinaryIO, FramedStdin(sys.stdin.buffer)))
-    return cast(VaultProtocol, server.protocol).exit_code
+    return exit_code(server)

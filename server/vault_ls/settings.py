@@ -30,7 +30,8 @@ class Settings:
         """Settings from a JSON object, and a message for every value that was ignored."""
         settings, problems = cls(), []
         if not isinstance(raw, dict):
-            return settings, ([] if raw is None else ["settings must be an object"])
+            # null, [] and "" are how clients say "no settings"
+            return settings, ([] if not raw else ["settings must be an object"])
         exclude = raw.get("exclude", [])
         if isinstance(exclude, list) and all(isinstance(item, str) for item in exclude):
             settings.exclude = exclude

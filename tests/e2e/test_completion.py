@@ -35,8 +35,30 @@ async def test_alias_inserts_the_piped_form(client, vault_root):
 
 async def test_clashing_names_insert_the_folder(client, vault_root):
     result = await complete(client, vault_root, "[[Same")
-    inserts = sorted(edit(item)[2] for item in result.items if item.label == "Same")
-    assert inserts == ["a/Same]]", "b/Same]]"]
+    found = sorted((item.label, edit(item)[2]) for item in result.items if "Same" in item.label)
+    assert found == [("Same in a", "a/Same|Same in a]]"), ("Same in b", "b/Same|Same in b]]")]
+
+
+async def test_an_alias_is_offered_beside_its_note(client, vault_root):
+    result = await complete(client, vault_root, "[[")
+    alpha = [(i.label, i.detail, i.filter_text) for i in result.items if "Alpha" in edit(i)[2]]
+    assert alpha == [
+        ("Alpha — notes", "(vault root)", "Alpha — notes"),
+        ("First letter", "alias of Alpha — notes", "First letter"),
+    ]
+
+
+async def test_filter_text_keeps_items_while_typing_on(client, vault_root):
+    result = await complete(client, vault_root, "[[rui")
+    first = result.items[0]
+    # the editor filters on what was matched: the title and the file name both stay visible
+    assert (first.label, first.filter_text) == ("Louie Kurenai", "Louie Kurenai ruikurenaii")
+
+
+async def test_a_lone_closing_bracket_is_replaced(client, vault_root):
+    result = await complete(client, vault_root, "[[Bet]", column=5)
+    beta = next(item for item in result.items if item.label == "Beta")
+    assert edit(beta) == (2, 6, "Beta]]")
 
 
 async def test_existing_closing_brackets_are_not_doubled(client, vault_root):

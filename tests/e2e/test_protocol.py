@@ -1,6 +1,7 @@
 """Session-level behaviour: position encodings, progress, settings from initializationOptions,
 advertised capabilities, and the Readwise corpus."""
 
+import asyncio
 import sys
 from pathlib import Path
 
@@ -270,3 +271,45 @@ async def test_each_workspace_folder_is_its_own_vault(two_vaults):
         ("Two", types.SymbolKind.File, (second / "Two.md").as_uri()),
         ("Two", types.SymbolKind.String, (second / "Two.md").as_uri()),  # its heading
     ]
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+async def pulling_client(lsp_client: LanguageClient, tmp_path: Path):
+    """A client like VS Code 1.67+: pulls diagnostics and accepts refresh requests."""
+    root = write_vault(tmp_path / "vault", VAULT)
+    accept_registrations(lsp_client)
+    capabilities = client_capabilities("visual-studio-code")
+    capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities(
+        related_document_support=True
+    )
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=True
+    )
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities,
+            root_uri=root.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(root.as_uri(), "vault")],
+        )
+    )
+    await wait_indexed(lsp_client)
+    lsp_client.vault_root = root
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_pulling_client_gets_refreshes_not_pushed_copies(pulling_client):
+    client, root = pulling_client, pulling_client.vault_root
+    beta = open_note(client, root, "Beta.md")
+    before = client.diagnostic_refresh_count
+    open_note(client, root, "Missing note.md", "# Missing note\n")
+    for _ in range(100):
+        if client.diagnostic_refresh_count > before:
+            break
+        await asyncio.sleep(0.05)
+    assert client.diagnostic_refresh_count > before
+    assert beta not in client.diagnostics  # nothing pushed: the Problems panel lists it once
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(types.TextDocumentIdentifier(beta))
+    )
+    assert [d.code for d in report.items] == ["alias-link"]  # Missing note now exists

@@ -119,16 +119,7 @@ def test_broken_link_diagnostic(nvim_results: dict) -> None:
     }  # ERROR: the plugin's settings reached the server
 
 
-def test_resolved_links_are_not_flagged(nvim_results: dict, request: pytest.FixtureRequest) -> None:
-    if nvim_results["version"]["minor"] >= 11:
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="server: Neovim 0.11+ pulls textDocument/diagnostic at didOpen, before the "
-                "index has loaded; the answer flags every link and, as the server pushes the "
-                "settled set separately and Neovim has no diagnostic refresh, stays until an edit.",
-                strict=False,
-            )
-        )
+def test_resolved_links_are_not_flagged(nvim_results: dict) -> None:
     _ok(nvim_results, "diagnostics")
     flagged = [d for d in nvim_results["diagnostics"] if d["lnum"] != 3]
     assert not flagged, flagged

@@ -260,12 +260,6 @@ def test_suggest_widget_opens_on_brackets(vscode_results: dict) -> None:
     assert ALPHA in rows or "First letter" in rows  # the Alpha note, by title or alias
 
 
-@pytest.mark.xfail(
-    reason="server: items carry filterText = the text typed when asked ('' right after [[) and "
-    "isIncomplete=false, so VS Code's own filtering hides them as the user types on; and for an "
-    "empty query a note is offered only under its alias. Ctrl+Space asks again and works.",
-    strict=False,
-)
 def test_suggest_widget_keeps_the_note_while_typing(vscode_results: dict) -> None:
     _ok(vscode_results, "completion")
     assert any(ALPHA in row for row in vscode_results["suggest_after_typing"])
@@ -320,14 +314,7 @@ def test_api_hover_definition_references_symbols(vscode_results: dict) -> None:
     [
         "[[Alph",
         "[[Alph]]",
-        pytest.param(
-            "[[Alph]",
-            marks=pytest.mark.xfail(
-                reason="server: with a lone ']' after the cursor (VS Code's auto-close of the "
-                "second '[' in Markdown) the edit appends ']]' after it: '[[Alpha — notes]]]'.",
-                strict=False,
-            ),
-        ),
+        "[[Alph]",
     ],
 )
 def test_api_completion_edit_gives_a_well_formed_link(vscode_results: dict, typed: str) -> None:
@@ -348,11 +335,6 @@ def test_api_diagnostics(vscode_results: dict) -> None:
     assert {d["severity"] for d in broken} == {0}
 
 
-@pytest.mark.xfail(
-    reason="server: it pushes textDocument/publishDiagnostics and also serves pull diagnostics "
-    "(textDocument/diagnostic) to a client that pulls, so VS Code lists every problem twice.",
-    strict=False,
-)
 def test_api_diagnostics_are_not_duplicated(vscode_results: dict) -> None:
     _ok(vscode_results, "probe")
     diags = vscode_results["probe"]["diagnostics"]

@@ -640,14 +640,9 @@ async def test_ten_megabyte_message(wire: Wire) -> None:
     assert time.monotonic() - started < 3
 
 
-@pytest.mark.xfail(
-    reason="open notes are parsed in full on the event loop (no 5 MB cap as for files on disk): "
-    "10 MB of prose takes ~8-10 s, of links ~35 s before the next request is read",
-    raises=TimeoutError,
-    strict=True,
-)
 async def test_ten_megabyte_note(wire: Wire) -> None:
-    """A 10 MB note opened in the vault: the server still answers within a few seconds."""
+    """A 10 MB note opened in the vault: it is parsed off the event loop (up to the 5 MB cap),
+    and the server keeps answering meanwhile, from what it has indexed so far."""
     paragraph = "A paragraph of prose that links to [[Beta]] and #tags it.\n\n"
     text = "See [[Beta]].\n\n" + paragraph * (TEN_MB // len(paragraph))
     await wire.notify(
@@ -661,14 +656,16 @@ async def test_ten_megabyte_note(wire: Wire) -> None:
             }
         },
     )
+    started = time.monotonic()
     hover = await wire.request(
         "textDocument/hover",
         {"textDocument": {"uri": wire.uri("Big.md")}, "position": {"line": 0, "character": 6}},
     )
     try:
         answer = await wire.response(hover, timeout=5)
-        assert "Beta" in answer["result"]["contents"]["value"]
+        assert answer["result"] is None  # not indexed yet: no answer rather than a wait
         await wire.assert_serving()
+        assert time.monotonic() - started < 5
     finally:
         wire.process.kill()  # do not wait for the parse to end
 

@@ -1,8 +1,9 @@
 """Completion after ``[[``/``![[`` (notes, headings, blocks, attachments), ``](`` (paths),
 ``#`` (tags) and in a frontmatter ``tags:`` list.
 
-Ranking happens here (fuzzy, capped, ``isIncomplete``) so huge vaults stay fast; every item
-carries the typed text as ``filterText`` so editors keep our order instead of re-filtering.
+Ranking happens here (fuzzy, capped, ``isIncomplete``) so huge vaults stay fast; ``sortText``
+keeps our order, and ``filterText`` holds what the query matched so that the editor's own
+filtering, while the user types on, keeps the items we ranked.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Candidate:
     detail: str
     kind: types.CompletionItemKind
     path: str | None = None  # the note, for the resolve step
+    # What the editor filters on while the user keeps typing (default: the label). It must
+    # hold what the query matched, or the editor hides items the server ranked.
+    searched: str | None = None
 
 
 @dataclass
@@ -91,7 +95,7 @@ def _as_list(
             kind=candidate.kind,
             detail=candidate.detail,
             sort_text=f"{rank:05d}",
-            filter_text=context.query,
+            filter_text=candidate.searched or candidate.label,
             text_edit=types.TextEdit(edit_range, candidate.insert + context.close),
             data={"path": candidate.path} if candidate.path else None,
         )
@@ -119,7 +123,9 @@ def _wiki(
 
     def context(from_column: int, query: str, stops: str) -> Context:
         if tail is None:
-            return Context(from_column, len(before), query, "]]")
+            # A lone ``]`` (an editor's auto-closed bracket) is replaced, not left dangling.
+            lone = 1 if after.startswith("]") else 0
+            return Context(from_column, len(before) + lone, query, "]]")
         cut = min((tail.find(ch) for ch in stops if ch in tail), default=len(tail))
         return Context(from_column, len(before) + cut, query, "")
 
@@ -169,36 +175,29 @@ def link_reference(vault: Vault, note: Note, style: str) -> str:
 
 
 def _notes(vault: Vault, query: str, style: str = "shortest") -> list[Candidate]:
+    """One item per note, labelled with its title, and one per matching alias (as Obsidian's
+    suggester does); an alias item ranks just below its note when both match as well."""
     found = []
+    kind = types.CompletionItemKind.File
     for note in vault.index:
-        name_score = fuzzy.score(query, note.name)
-        best: tuple[float, str, str | None] | None = None  # score, label, display text
-        if name_score is not None:
-            best = (name_score, note.name, None)
+        folder = note.folder or "(vault root)"
+        reference: str | None = None
         title = note.title
-        if title != note.name:
-            title_score = fuzzy.score(query, title)
-            if title_score is not None and (best is None or title_score > best[0]):
-                best = (title_score, title, title)
+        titled = title != note.name
+        scores = [fuzzy.score(query, note.name), fuzzy.score(query, title) if titled else None]
+        points = max((p for p in scores if p is not None), default=None)
+        if points is not None:
+            reference = link_reference(vault, note, style)
+            insert = f"{reference}|{title}" if titled else reference
+            searched = f"{title} {note.name}" if titled else note.name
+            found.append(Candidate(title, insert, points, folder, kind, note.path, searched))
         for alias in note.aliases:
-            alias_score = fuzzy.score(query, alias)
-            if alias_score is not None and (best is None or alias_score > best[0]):
-                best = (alias_score, alias, alias)
-        if best is None:
-            continue
-        reference = link_reference(vault, note, style)
-        display = best[2]
-        insert = f"{reference}|{display}" if display else reference
-        found.append(
-            Candidate(
-                best[1],
-                insert,
-                best[0],
-                note.folder or "(vault root)",
-                types.CompletionItemKind.File,
-                note.path,
-            )
-        )
+            alias_points = fuzzy.score(query, alias)
+            if alias_points is not None:
+                reference = reference or link_reference(vault, note, style)
+                insert = f"{reference}|{alias}"
+                detail = f"alias of {note.name}"
+                found.append(Candidate(alias, insert, alias_points - 0.5, detail, kind, note.path))
     return found
 
 
@@ -238,7 +237,10 @@ def _blocks(note: Note, query: str) -> list[Candidate]:
         points = fuzzy.score(query, block.id + " " + block.text)
         if points is not None:
             kind = types.CompletionItemKind.Reference
-            found.append(Candidate(f"^{block.id}", block.id, points, block.text[:80], kind))
+            searched = f"{block.id} {block.text}"
+            found.append(
+                Candidate(f"^{block.id}", block.id, points, block.text[:80], kind, None, searched)
+            )
     return found
 
 
@@ -259,6 +261,7 @@ def _vault_headings(vault: Vault, query: str) -> list[Candidate]:
                     note.path,
                     types.CompletionItemKind.Reference,
                     note.path,
+                    f"##{heading.text}",  # the replaced text starts with the typed ``##``
                 )
             )
     return found
@@ -280,6 +283,7 @@ def _vault_blocks(vault: Vault, query: str) -> list[Candidate]:
                     f"{note.path} ^{block.id}",
                     types.CompletionItemKind.Reference,
                     note.path,
+                    f"^^{block.text or block.id}",
                 )
             )
     return found

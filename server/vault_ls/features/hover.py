@@ -64,6 +64,8 @@ def _link_text(vault: Vault, path: str, link: Link) -> str:
 
 
 def _unresolved(vault: Vault, link: Link) -> str:
+    if not vault.loaded:
+        return f"`{link.target}`: the vault is still being indexed."
     owners = sorted(vault.index.notes_with_alias(link.target))
     if owners and link.kind == "wiki":
         owner = vault.index.notes[owners[0]]

@@ -40,6 +40,8 @@ def references(
         target = path
         on_heading = heading_at(note, pos)
         on_block = block_at(note, pos)
+        if on_heading is not None and on_heading.level == 1 and on_heading.parent is None:
+            on_heading = None  # a note's title heading stands for the note: all its backlinks
         heading = on_heading.text if on_heading else None
         block = on_block.id if on_block else None
     return [

@@ -23,6 +23,16 @@ from vault_ls.vault.parse import parse_note
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
 
+def parse_text(relative: str, text: str) -> Note:
+    """An editor's text, held to the same size cap as a note read from disk."""
+    if len(text) <= fs.MAX_NOTE_BYTES:
+        return parse_note(relative, text)
+    note = parse_note(relative, text[: fs.MAX_NOTE_BYTES])
+    megabytes = fs.MAX_NOTE_BYTES // (1024 * 1024)
+    note.decode_error = f"The note is larger than {megabytes} MB; only the start is indexed"
+    return note
+
+
 class Vault:
     def __init__(
         self,
@@ -39,6 +49,7 @@ class Vault:
         self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], tuple[str, bytes]] | None = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
+        self.loaded = False  # until the first load: answers would see a partial vault
         self.truncated = False
 
     # --- paths ---------------------------------------------------------------------------
@@ -106,6 +117,7 @@ class Vault:
             if collecting:
                 gc.enable()
         self.index = index  # swapped whole: readers never see a half-built index
+        self.loaded = True
         if progress is not None and not stale:
             progress(total, total)
 
@@ -118,7 +130,7 @@ class Vault:
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
         for relative, text in list(self.open_texts.items()):
-            self.index.set_note(parse_note(relative, text))
+            self.index.set_note(parse_text(relative, text))
 
     def _parse_from_disk(self, relative: str) -> Note:
         return parse_from_disk(self.root, relative)
@@ -134,9 +146,14 @@ class Vault:
     def set_text(self, relative: str, text: str) -> Note:
         """An open note changed in the editor."""
         self.open_texts[relative] = text
-        note = parse_note(relative, text)
+        note = parse_text(relative, text)
         self.index.set_note(note)
         return note
+
+    def set_parsed(self, relative: str, text: str, note: Note) -> None:
+        """Like ``set_text``, with the note already parsed (off the caller's thread)."""
+        self.open_texts[relative] = text
+        self.index.set_note(note)
 
     def close(self, relative: str) -> None:
         self.open_texts.pop(relative, None)
