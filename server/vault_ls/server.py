@@ -160,6 +160,16 @@ def _supports(ls: LanguageServer, dotted: str) -> bool:
     return bool(value)
 
 
+def _accepts_markdown(ls: LanguageServer, dotted: str) -> bool:
+    """Whether the client renders Markdown there (a client that says nothing is assumed to)."""
+    value: Any = ls.client_capabilities
+    for name in dotted.split("."):
+        value = getattr(value, name, None)
+        if value is None:
+            return True
+    return types.MarkupKind.Markdown in value
+
+
 def _at(
     ls: VaultServer, uri: str, position: types.Position
 ) -> tuple[Vault, str, Position, Encoder] | None:
@@ -404,7 +414,9 @@ def on_completion_resolve(ls: VaultServer, item: types.CompletionItem) -> types.
     for vault in ls.vaults:
         data = item.data if isinstance(item.data, dict) else {}
         if data.get("path") in vault.index.notes:
-            return _guard(completion.resolve_item, item)(vault, item)
+            path = "text_document.completion.completion_item.documentation_format"
+            markdown = _accepts_markdown(ls, path)
+            return _guard(completion.resolve_item, item)(vault, item, markdown)
     return item
 
 
@@ -421,7 +433,8 @@ def on_definition(ls: VaultServer, params: types.DefinitionParams) -> Any:
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def on_hover(ls: VaultServer, params: types.HoverParams) -> types.Hover | None:
     at = _at(ls, params.text_document.uri, params.position)
-    return _guard(hover.hover, None)(*at) if at else None
+    markdown = _accepts_markdown(ls, "text_document.hover.content_format")
+    return _guard(hover.hover, None)(*at, markdown) if at else None
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)

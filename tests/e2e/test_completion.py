@@ -122,5 +122,8 @@ async def test_tags(client, vault_root):
 async def test_resolve_adds_a_preview(client, vault_root):
     result = await complete(client, vault_root, "[[Lou")
     item = await client.completion_item_resolve_async(result.items[0])
+    formats = client.capabilities.text_document.completion.completion_item.documentation_format
+    expected = "plaintext" if formats is not None and "markdown" not in formats else "markdown"
+    assert item.documentation.kind == expected
     assert "**Author**: [[Someone]]" in item.documentation.value
     assert "https://example.com/louie" in item.documentation.value

@@ -363,8 +363,11 @@ def _key_above(note: Note, pos: Position) -> str | None:
 # --- resolve ---------------------------------------------------------------------------------
 
 
-def resolve_item(vault: Vault, item: types.CompletionItem) -> types.CompletionItem:
-    """Add a preview of the note: its metadata and first lines."""
+def resolve_item(
+    vault: Vault, item: types.CompletionItem, markdown: bool = True
+) -> types.CompletionItem:
+    """Add a preview of the note: its metadata and first lines (Markdown, or the same text as
+    plain text for a client that cannot render Markdown there)."""
     data = item.data if isinstance(item.data, dict) else {}
     note = vault.index.notes.get(str(data.get("path", "")))
     if note is not None:
@@ -372,5 +375,6 @@ def resolve_item(vault: Vault, item: types.CompletionItem) -> types.CompletionIt
         body = note_body(vault, note)
         if body:
             text += "\n\n---\n\n" + body
-        item.documentation = types.MarkupContent(types.MarkupKind.Markdown, text)
+        kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+        item.documentation = types.MarkupContent(kind, text)
     return item

@@ -18,7 +18,9 @@ from vault_ls.vault.workspace import Vault
 CLOSE_NAMES = 3
 
 
-def hover(vault: Vault, path: str, pos: Position, encoder: Encoder) -> types.Hover | None:
+def hover(
+    vault: Vault, path: str, pos: Position, encoder: Encoder, markdown: bool = True
+) -> types.Hover | None:
     note = vault.index.notes.get(path)
     if note is None:
         return None
@@ -36,7 +38,8 @@ def hover(vault: Vault, path: str, pos: Position, encoder: Encoder) -> types.Hov
         )
         text = f"**#{tag.name}**\n\nused in {count} note{'s' if count != 1 else ''}"
         where = encoder.range(path, tag.range)
-    return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), where)
+    kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
+    return types.Hover(types.MarkupContent(kind, text), where)
 
 
 def _link_text(vault: Vault, path: str, link: Link) -> str:
