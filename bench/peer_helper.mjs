@@ -6,6 +6,7 @@
 // by a Python tokenizer. Protocol: one JSON object a line on stdin
 //   {"id": 1, "op": "parse" | "read", "path": "/abs/file.md", "text": "optional text"}
 // answered by one line on stdout: `<id> <JSON result>` (the result is passed on verbatim).
+import { once } from "node:events";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
@@ -17,9 +18,11 @@ const frontMatter = require(require.resolve("markdown-it-front-matter", { paths:
 
 const md = MarkdownIt({ html: true }).use(frontMatter, () => {});
 
+// One request at a time, and never faster than the pipe drains: at 50k notes an unthrottled
+// writer queues gigabytes in process.stdout and dies with ENOBUFS.
 const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-rl.on("line", async (line) => {
-  if (!line) return;
+for await (const line of rl) {
+  if (!line) continue;
   const req = JSON.parse(line);
   let out;
   try {
@@ -32,5 +35,7 @@ rl.on("line", async (line) => {
   } catch (e) {
     out = req.op === "read" ? "null" : "[]";
   }
-  process.stdout.write(`${req.id} ${out}\n`);
-});
+  if (!process.stdout.write(`${req.id} ${out}\n`)) {
+    await once(process.stdout, "drain");
+  }
+}

@@ -785,6 +785,9 @@ class NodeHelper:
             fut = self.pending.pop(int(seq), None)
             if fut and not fut.done():
                 fut.set_result(body)
+        for fut in self.pending.values():  # the helper died: fail its requests, do not hang
+            if not fut.done():
+                fut.set_exception(ConnectionError("peer_helper.mjs exited"))
 
     async def call(self, op: str, path: str, text: str | None = None) -> RawJSON:
         assert self.proc and self.proc.stdin
@@ -1433,13 +1436,14 @@ async def amain(args: argparse.Namespace) -> int:
                 result["vault_ls"] = {"status": f"error: {exc!r}"[:500]}
         else:
             result["vault_ls"] = {"status": "vault_ls.server not importable"}
+    out = args.json or results_dir / f"{stamp}-{vault.name}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")  # partial
     if not args.no_peer:
         print("peer ...", flush=True)
         result["peer"] = await run_peer(args, vault, manifest, results_dir)
     result["ratios"] = ratios(result)
     with contextlib.suppress(OSError):
         result["machine"]["loadavg_at_end"] = os.getloadavg()
-    out = args.json or results_dir / f"{stamp}-{vault.name}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(report(result))
     print(f"\nJSON: {out}")
