@@ -6,6 +6,7 @@ from lsprotocol import types
 
 from vault_ls.features.convert import Encoder
 from vault_ls.features.lookup import block_at, heading_at, link_at, tag_at
+from vault_ls.vault.index import last_name
 from vault_ls.vault.model import Link
 from vault_ls.vault.names import heading_key
 from vault_ls.vault.positions import Position
@@ -58,11 +59,14 @@ def links_to(
     if target in vault.index.notes:
         sources.add(target)  # same-note anchors
     found = []
+    named = last_name(target)
     for source in sorted(sources):
         note = vault.index.notes.get(source)
         if note is None:
             continue
         for link in note.links:
+            if link.target and last_name(link.target) != named:
+                continue  # names another file: no need to resolve it (hubs have 1000s of links)
             if vault.index.resolve(link, source).path != target:
                 continue
             if heading is not None and (

@@ -69,7 +69,7 @@ class VaultIndex:
             self.alias_keys[alias.strip().casefold()].add(note.path)
         self._link_out(note)
         if is_new:
-            self._relink(_last_name(note.path))
+            self._relink(last_name(note.path))
 
     def remove_note(self, path: str) -> None:
         note = self.notes.pop(path, None)
@@ -78,7 +78,7 @@ class VaultIndex:
         self._forget_note_content(note)
         for key in path_suffixes(name_key(path)):
             _discard(self.note_keys, key, path)
-        self._relink(_last_name(path))
+        self._relink(last_name(path))
 
     def rename_note(self, old: str, new: str, note: Note) -> None:
         """``note`` is the parsed text at its new path ``new``."""
@@ -143,13 +143,13 @@ class VaultIndex:
         for target in self._outgoing.pop(note.path, set()):
             _discard(self.backlinks, target, note.path)
         for link in note.links:
-            _discard(self._linkers, _last_name(link.target), note.path)
+            _discard(self._linkers, last_name(link.target), note.path)
 
     def _link_out(self, note: Note) -> None:
         targets = set()
         for link in note.links:
             if link.target:
-                self._linkers[_last_name(link.target)].add(note.path)
+                self._linkers[last_name(link.target)].add(note.path)
             resolution = resolve_link(self, link, note.path)
             if resolution.path is not None:
                 targets.add(resolution.path)
@@ -168,7 +168,7 @@ class VaultIndex:
             self._link_out(note)
 
 
-def _last_name(target: str) -> str:
+def last_name(target: str) -> str:
     """The file name a link target ends with, lower-cased, ``.md`` dropped."""
     key = target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
     return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
