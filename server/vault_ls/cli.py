@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
         try:
-            return check(Path(args.path), args.format, args.exclude)
+            return check(Path(args.path), args.format, args.exclude, not args.no_cache)
         except BrokenPipeError:  # the reader (``| head``) went away: not an error of ours
             sys.stderr.close()
             return 0
@@ -41,18 +41,22 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument(
         "--exclude", action="append", default=[], metavar="GLOB", help="skip matching files"
     )
+    check_parser.add_argument(
+        "--no-cache", action="store_true", help="parse every note; do not read or write the cache"
+    )
     return parser
 
 
-def check(path: Path, output_format: str, exclude: list[str]) -> int:
+def check(path: Path, output_format: str, exclude: list[str], use_cache: bool = True) -> int:
     if not path.is_dir():
         print(f"vault-ls: {path} is not a folder", file=sys.stderr)
         return 2
-    vault = Vault(path, exclude)
+    vault = Vault(path, exclude, use_cache=use_cache)
     show_progress = output_format == "text" and sys.stderr.isatty()
     vault.load(progress=_progress_line if show_progress else None)
     if show_progress:
         print("\r\033[K", end="", file=sys.stderr)
+    vault.save_cache()
     report = check_vault(vault.index)
     if output_format == "json":
         json.dump(_as_json(report), sys.stdout, ensure_ascii=False, indent=2)

@@ -217,6 +217,13 @@ async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> No
         await pull_configuration(ls)
     await index_all(ls)
     await register_watchers(ls)
+    await save_caches(ls)
+
+
+async def save_caches(ls: VaultServer) -> None:
+    """Last, once answering is possible: only the next start needs the cache."""
+    for vault in ls.vaults:
+        await asyncio.to_thread(vault.save_cache)
 
 
 async def pull_configuration(ls: VaultServer) -> None:
@@ -298,6 +305,7 @@ async def on_configuration(ls: VaultServer, params: types.DidChangeConfiguration
         apply_settings(ls, params.settings)
     if ls.settings.exclude != before:
         await index_all(ls)
+        await save_caches(ls)
     else:
         ls.schedule_diagnostics()
 

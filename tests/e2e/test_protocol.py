@@ -313,3 +313,14 @@ async def test_a_pulling_client_gets_refreshes_not_pushed_copies(pulling_client)
         types.DocumentDiagnosticParams(types.TextDocumentIdentifier(beta))
     )
     assert [d.code for d in report.items] == ["alias-link"]  # Missing note now exists
+
+
+async def test_the_server_saves_its_cache_after_indexing(utf16_session):
+    from vault_ls.vault.cache import NoteCache
+
+    saved = NoteCache(utf16_session.vault_root.resolve()).path
+    for _ in range(100):
+        if saved.exists():
+            break
+        await asyncio.sleep(0.05)
+    assert saved.exists()

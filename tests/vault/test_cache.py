@@ -132,3 +132,15 @@ def test_a_new_file_invalidates_the_saved_link_graph(vault_files, tmp_path):
     fresh = Vault(vault_files, use_cache=False)
     fresh.load()
     assert snapshot(second) == snapshot(fresh)
+
+
+def test_check_writes_the_cache_unless_told_not_to(vault_files, tmp_path):
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VAULT_LS_CACHE_DIR": str(tmp_path / "cli-cache")}
+    command = [sys.executable, "-m", "vault_ls", "check", str(vault_files)]
+    subprocess.run([*command, "--no-cache"], env=env, capture_output=True, check=False)
+    assert not (tmp_path / "cli-cache").exists()
+    subprocess.run(command, env=env, capture_output=True, check=False)
+    assert NoteCache(vault_files.resolve(), tmp_path / "cli-cache").path.exists()
