@@ -215,8 +215,8 @@ def apply_settings(ls: VaultServer, raw: Any, base: bool = False) -> None:
 async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> None:
     if _supports(ls, "workspace.configuration"):
         await pull_configuration(ls)
+    await register_watchers(ls)  # first: files that change while indexing are reported too
     await index_all(ls)
-    await register_watchers(ls)
     await save_caches(ls)
 
 

@@ -8,10 +8,12 @@ filtering, while the user types on, keeps the items we ranked.
 
 from __future__ import annotations
 
+import heapq
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from lsprotocol import types
@@ -32,7 +34,7 @@ TAG_BEFORE = re.compile(r"(?:^|\s)#([^\s#]*)$")
 @dataclass
 class Candidate:
     label: str
-    insert: str  # replaces the typed text
+    insert: str | Callable[[], str]  # replaces the typed text (a function: computed if shown)
     score: float
     detail: str
     kind: types.CompletionItemKind
@@ -66,7 +68,7 @@ def complete(
     line = lines[pos.line]
     before, after = line[: pos.character], line[pos.character :]
     note = vault.index.notes.get(path)
-    found = _wiki(vault, note, path, before, after, style)
+    found = _wiki(vault, note, path, before, after, style, limit)
     if found is None:
         found = _markdown_destination(vault, path, before, after)
     if found is None:
@@ -85,7 +87,10 @@ def _as_list(
     candidates: Iterable[Candidate],
     limit: int,
 ) -> types.CompletionList:
-    ranked = sorted(candidates, key=lambda c: (-c.score, len(c.label), c.label.casefold()))
+    found = list(candidates)
+    ranked = heapq.nsmallest(
+        limit, found, key=lambda c: (-c.score, len(c.label), c.label.casefold())
+    )
     edit_range = encoder.range(
         path, Range(Position(line, context.start), Position(line, context.end))
     )
@@ -96,19 +101,29 @@ def _as_list(
             detail=candidate.detail,
             sort_text=f"{rank:05d}",
             filter_text=candidate.searched or candidate.label,
-            text_edit=types.TextEdit(edit_range, candidate.insert + context.close),
+            text_edit=types.TextEdit(edit_range, _text(candidate.insert) + context.close),
             data={"path": candidate.path} if candidate.path else None,
         )
-        for rank, candidate in enumerate(ranked[:limit])
+        for rank, candidate in enumerate(ranked)
     ]
-    return types.CompletionList(is_incomplete=len(ranked) > limit, items=items)
+    return types.CompletionList(is_incomplete=len(found) > limit, items=items)
+
+
+def _text(insert: str | Callable[[], str]) -> str:
+    return insert() if callable(insert) else insert
 
 
 # --- wikilinks -------------------------------------------------------------------------------
 
 
 def _wiki(
-    vault: Vault, note: Note | None, path: str, before: str, after: str, style: str
+    vault: Vault,
+    note: Note | None,
+    path: str,
+    before: str,
+    after: str,
+    style: str,
+    limit: int = DEFAULT_LIMIT,
 ) -> tuple[Context, list[Candidate]] | None:
     opening = before.rfind("[[")
     if opening < 0 or "]]" in before[opening:]:
@@ -143,7 +158,7 @@ def _wiki(
             return context(anchor_start + 1, anchor[1:], "|"), _blocks(target, anchor[1:])
         query = anchor.rsplit("#", 1)[-1]
         return context(anchor_start, anchor, "|"), _headings(target, query)
-    candidates = _notes(vault, typed, style)
+    candidates = _notes(vault, typed, style, limit)
     if embed:
         candidates += _attachments(vault, typed)
     return context(start, typed, "|#"), candidates
@@ -174,31 +189,78 @@ def link_reference(vault: Vault, note: Note, style: str) -> str:
     return shortest_reference(vault, note.path)
 
 
-def _notes(vault: Vault, query: str, style: str = "shortest") -> list[Candidate]:
-    """One item per note, labelled with its title, and one per matching alias (as Obsidian's
-    suggester does); an alias item ranks just below its note when both match as well."""
-    found = []
-    kind = types.CompletionItemKind.File
-    for note in vault.index:
+class _NoteEntry(NamedTuple):
+    keys: tuple[str, ...]  # case-folded texts the query is matched against
+    label: str
+    detail: str
+    note: Note
+    display: str | None  # text after ``|`` in the inserted link
+    penalty: float  # an alias ranks just below its note
+    searched: str
+
+
+_entries_cache: dict[int, tuple[int, list[_NoteEntry]]] = {}
+
+
+def _note_entries(vault: Vault) -> list[_NoteEntry]:
+    """What completion searches, built once per version of the index (not per keystroke)."""
+    index = vault.index
+    cached = _entries_cache.get(id(index))
+    if cached is not None and cached[0] == index.version:
+        return cached[1]
+    entries = []
+    for note in index:
+        name, title = note.name, note.title
         folder = note.folder or "(vault root)"
-        reference: str | None = None
-        title = note.title
-        titled = title != note.name
-        scores = [fuzzy.score(query, note.name), fuzzy.score(query, title) if titled else None]
-        points = max((p for p in scores if p is not None), default=None)
-        if points is not None:
-            reference = link_reference(vault, note, style)
-            insert = f"{reference}|{title}" if titled else reference
-            searched = f"{title} {note.name}" if titled else note.name
-            found.append(Candidate(title, insert, points, folder, kind, note.path, searched))
+        if title != name:
+            keys = (title.casefold(), name.casefold())
+            entries.append(_NoteEntry(keys, title, folder, note, title, 0.0, f"{title} {name}"))
+        else:
+            entries.append(_NoteEntry((name.casefold(),), name, folder, note, None, 0.0, name))
         for alias in note.aliases:
-            alias_points = fuzzy.score(query, alias)
-            if alias_points is not None:
-                reference = reference or link_reference(vault, note, style)
-                insert = f"{reference}|{alias}"
-                detail = f"alias of {note.name}"
-                found.append(Candidate(alias, insert, alias_points - 0.5, detail, kind, note.path))
+            detail = f"alias of {name}"
+            entries.append(_NoteEntry((alias.casefold(),), alias, detail, note, alias, 0.5, alias))
+    _entries_cache.clear()  # one index at a time per vault is enough: drop older tables
+    _entries_cache[id(index)] = (index.version, entries)
+    return entries
+
+
+def _notes(
+    vault: Vault, query: str, style: str = "shortest", limit: int = DEFAULT_LIMIT
+) -> list[Candidate]:
+    """One item per note, labelled with its title, and one per matching alias (as Obsidian's
+    suggester does). Only the best ``limit + 1`` become items (one more than shown tells
+    the caller the list is incomplete); their link texts are worked out last."""
+    wanted = query.casefold()
+    scored = []
+    for position, entry in enumerate(_note_entries(vault)):
+        best: float | None = None
+        for key in entry.keys:
+            points = fuzzy.score_folded(wanted, key)
+            if points is not None and (best is None or points > best):
+                best = points
+        if best is not None:
+            scored.append((entry.penalty - best, len(entry.label), entry.label, position))
+    entries = _note_entries(vault)
+    kind = types.CompletionItemKind.File
+    found = []
+    for negative, _, _, position in heapq.nsmallest(limit + 1, scored):
+        entry = entries[position]
+        insert = _link_text(vault, entry.note, style, entry.display)
+        found.append(
+            Candidate(
+                entry.label, insert, -negative, entry.detail, kind, entry.note.path, entry.searched
+            )
+        )
     return found
+
+
+def _link_text(vault: Vault, note: Note, style: str, display: str | None) -> Callable[[], str]:
+    def text() -> str:
+        reference = link_reference(vault, note, style)
+        return f"{reference}|{display}" if display else reference
+
+    return text
 
 
 def _attachments(vault: Vault, query: str) -> list[Candidate]:

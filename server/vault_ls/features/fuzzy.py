@@ -10,8 +10,15 @@ def score(query: str, candidate: str) -> float | None:
     """
     if not query:
         return 1.0 - len(candidate) / 1000
-    text = candidate.casefold()
-    wanted = query.casefold()
+    return score_folded(query.casefold(), candidate.casefold())
+
+
+def score_folded(wanted: str, text: str) -> float | None:
+    """``score`` for a query and a candidate already case-folded (the hot loop of completion)."""
+    if not wanted:
+        return 1.0 - len(text) / 1000
+    if wanted[0] not in text:
+        return None
     if text == wanted:
         return 1000.0
     if text.startswith(wanted):

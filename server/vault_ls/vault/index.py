@@ -21,6 +21,7 @@ LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
 class VaultIndex:
     def __init__(self) -> None:
         self.notes: dict[str, Note] = {}
+        self.version = 0  # changes with every change: lets readers cache what they derive
         self.attachments: set[str] = set()
         # lower-cased path suffix (notes without ``.md``) -> paths
         self.note_keys: dict[str, set[str]] = defaultdict(set)
@@ -58,6 +59,7 @@ class VaultIndex:
 
     def set_note(self, note: Note) -> None:
         """Add a note, or replace the one at the same path."""
+        self.version += 1
         is_new = note.path not in self.notes
         if not is_new:
             self._forget_note_content(self.notes[note.path])
@@ -72,6 +74,7 @@ class VaultIndex:
             self._relink(last_name(note.path))
 
     def remove_note(self, path: str) -> None:
+        self.version += 1
         note = self.notes.pop(path, None)
         if note is None:
             return
@@ -86,6 +89,7 @@ class VaultIndex:
         self.set_note(note)
 
     def add_attachment(self, path: str) -> None:
+        self.version += 1
         if path in self.attachments:
             return
         self.attachments.add(path)
@@ -94,6 +98,7 @@ class VaultIndex:
         self._relink(path.rsplit("/", 1)[-1].lower())
 
     def remove_attachment(self, path: str) -> None:
+        self.version += 1
         if path not in self.attachments:
             return
         self.attachments.discard(path)
@@ -109,6 +114,7 @@ class VaultIndex:
     ) -> None:
         """Bulk load: register every name first, then resolve every link once — or take the
         resolved ``graph`` saved by ``link_graph`` for exactly these files and notes."""
+        self.version += 1
         for path in attachments:
             self.attachments.add(path)
             for key in path_suffixes(path.lower()):

@@ -116,6 +116,9 @@ class Vault:
         finally:
             if collecting:
                 gc.enable()
+        # The index is millions of long-lived objects: moved out of the collector's sight, they
+        # no longer make every later collection (during completion, say) take a second.
+        gc.freeze()
         self.index = index  # swapped whole: readers never see a half-built index
         self.loaded = True
         if progress is not None and not stale:
