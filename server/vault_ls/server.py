@@ -1,7 +1,8 @@
 """The language server: pygls wiring only. Each handler converts in, calls a feature, converts out.
 
 Vaults are indexed in a worker thread after ``initialized`` (with ``$/progress``); requests that
-arrive meanwhile are answered from what is indexed so far. Open documents use the editor's text.
+arrive meanwhile are answered from what is indexed so far, except diagnostics, which wait for the
+index (every link would look broken). Open documents use the editor's text.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class VaultServer(StrictLanguageServer):
         self.vaults: list[Vault] = []
         self.settings = Settings()
         self.initial_settings: dict[str, Any] = {}
-        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._diagnostics_timer: asyncio.TimerHandle | None = None
         self._parses: dict[str, asyncio.Task[None]] = {}
 
     # --- locating documents --------------------------------------------------------------
@@ -74,11 +75,10 @@ class VaultServer(StrictLanguageServer):
 
     def schedule_diagnostics(self) -> None:
         """Debounced: after any change, links in every open note may resolve differently."""
+        if self._diagnostics_timer is not None:
+            self._diagnostics_timer.cancel()
         loop = asyncio.get_running_loop()
-        timer = self._timers.pop("all", None)
-        if timer is not None:
-            timer.cancel()
-        self._timers["all"] = loop.call_later(DEBOUNCE_SECONDS, self.refresh_diagnostics)
+        self._diagnostics_timer = loop.call_later(DEBOUNCE_SECONDS, self.refresh_diagnostics)
 
     def parse_in_background(self, vault: Vault, path: str, text: str) -> None:
         """Parse a large note in a thread (the latest text only) so requests keep flowing; the
@@ -104,7 +104,7 @@ class VaultServer(StrictLanguageServer):
         )
 
     def refresh_diagnostics(self) -> None:
-        self._timers.pop("all", None)
+        self._diagnostics_timer = None
         if self.pulls_diagnostics():
             self.workspace_diagnostic_refresh(None)
             return
@@ -131,8 +131,6 @@ class VaultServer(StrictLanguageServer):
             self.settings.title_sources,
         )
 
-    # --- errors ----------------------------------------------------------------------------
-
 
 server = VaultServer()
 
@@ -151,23 +149,24 @@ def _guard(feature: Callable[..., T], fallback: T) -> Callable[..., T]:
     return guarded
 
 
-def _supports(ls: LanguageServer, dotted: str) -> bool:
+def _capability(ls: LanguageServer, dotted: str) -> Any:
+    """A client capability by its dotted path (``None`` where the client says nothing)."""
     value: Any = ls.client_capabilities
     for name in dotted.split("."):
         value = getattr(value, name, None)
         if value is None:
-            return False
-    return bool(value)
+            return None
+    return value
+
+
+def _supports(ls: LanguageServer, dotted: str) -> bool:
+    return bool(_capability(ls, dotted))
 
 
 def _accepts_markdown(ls: LanguageServer, dotted: str) -> bool:
     """Whether the client renders Markdown there (a client that says nothing is assumed to)."""
-    value: Any = ls.client_capabilities
-    for name in dotted.split("."):
-        value = getattr(value, name, None)
-        if value is None:
-            return True
-    return types.MarkupKind.Markdown in value
+    formats = _capability(ls, dotted)
+    return formats is None or types.MarkupKind.Markdown in formats
 
 
 def _at(
