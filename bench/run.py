@@ -502,7 +502,7 @@ async def measure_completion(
                 hits += 1
             await session.change(doc, (line, 0), (line, utf16_len(typed)), "")
     all_ms = [v for k in by_k for v in by_k[k]]
-    out: dict[str, Any] = {"all": stats(all_ms)}
+    out: dict[str, Any] = {"all": stats(all_ms), "first_ms": round(by_k[0][0], 1)}
     for k in range(4):
         out[f"typed_{k}"] = stats(by_k[k]) | {"mean_items": round(sum(counts[k]) / len(counts[k]))}
     out["target_in_items_after_3_chars"] = f"{hits}/{samples}"
