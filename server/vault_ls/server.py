@@ -38,7 +38,7 @@ from vault_ls.vault.workspace import Vault, parse_text
 
 log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
-LARGE_TEXT = 200_000  # characters: parsing costs ~1 µs each, so larger notes parse off the loop
+LARGE_TEXT = 50_000  # characters: parsing costs ~1-2 µs each, so larger notes parse off the loop
 NOTE_GLOB = "**/*"
 T = TypeVar("T")
 
@@ -108,13 +108,14 @@ class VaultServer(StrictLanguageServer):
         if self.pulls_diagnostics():
             self.workspace_diagnostic_refresh(None)
             return
-        for uri, document in list(self.workspace.text_documents.items()):
-            found = self.locate(uri)
+        for document in list(self.workspace.text_documents.values()):
+            # the URI as the client spelled it (pygls keys documents by an unquoted form)
+            found = self.locate(document.uri)
             if found is None:
                 continue
             items = self.diagnostics_of(*found)
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
+                types.PublishDiagnosticsParams(document.uri, items, version=document.version)
             )
 
     def diagnostics_of(

@@ -129,3 +129,13 @@ async def test_severity_setting_applies_live(client, vault_root):
     if not client.capabilities.workspace or not client.capabilities.workspace.configuration:
         found = await pushed(client, beta, lambda d: len(d) == 1)
         assert (found[0].code, found[0].severity) == ("alias-link", types.DiagnosticSeverity.Error)
+
+
+async def test_pushed_diagnostics_use_the_uri_the_client_opened(client, vault_root):
+    # The file name has spaces and an em-dash: its URI is percent-encoded, and a client matches
+    # diagnostics to documents by comparing URIs as strings.
+    text = (vault_root / "Alpha — notes.md").read_text(encoding="utf-8") + "[[Nowhere]]\n"
+    address = open_note(client, vault_root, "Alpha — notes.md", text)
+    assert "%20" in address
+    found = await pushed(client, address, lambda d: len(d) == 1)
+    assert found[0].message == 'No note named "Nowhere"'
