@@ -540,3 +540,8 @@ def test_name_and_title_properties() -> None:
 def test_crlf_and_lone_cr_keep_columns() -> None:
     note = parse("a\r\n— 😀 [[t]]\rnext [[u]]\r\n")
     assert [cols(link.range) for link in note.links] == [(1, 4, 1, 9), (2, 5, 2, 10)]
+
+
+def test_wide_lines_are_the_lines_with_non_ascii_text():
+    note = parse_note("n.md", "plain\n😀 [[a]]\nascii [[b]]\r\n中文\n")
+    assert note.wide_lines == frozenset({1, 3})

@@ -27,6 +27,9 @@ class Encoder:
     def _column(self, path: str, line: int, character: int) -> int:
         if self.encoding == "utf-32":
             return character
+        note = self.vault.index.notes.get(path)
+        if note is not None and line not in note.wide_lines and path not in self._lines:
+            return character  # an ASCII line: every unit is one character, no need to read it
         lines = self.lines(path)
         text = lines[line] if 0 <= line < len(lines) else ""
         return character if text.isascii() else to_units(text, character, self.encoding)

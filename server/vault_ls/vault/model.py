@@ -94,6 +94,9 @@ class Note:
     frontmatter_error: FrontmatterError | None = None
     frontmatter_range: Range | None = None
     line_count: int = 0
+    # Lines holding non-ASCII text: the only ones whose columns differ between code points,
+    # UTF-16 and UTF-8, so positions elsewhere convert without reading the note again.
+    wide_lines: frozenset[int] = frozenset()
     decode_error: str | None = None  # set when the file was not valid UTF-8
 
     @property

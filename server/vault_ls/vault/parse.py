@@ -51,7 +51,8 @@ def parse_note(path: str, text: str) -> Note:
     """Parse ``text`` (any line endings) as the note at vault-relative ``path``. Never raises."""
     text = normalize_newlines(text)
     lines = text.split("\n")
-    note = Note(path=path, line_count=len(lines))
+    wide = frozenset(number for number, line in enumerate(lines) if not line.isascii())
+    note = Note(path=path, line_count=len(lines), wide_lines=wide)
     walker = _Walker(note, lines)
     walker.walk(_MD.parse(text))
     walker.finish()
