@@ -27,6 +27,7 @@ from vault_ls.features import (
     diagnostics,
     document_links,
     hover,
+    note_search,
     references,
     symbols,
 )
@@ -262,6 +263,7 @@ async def index_all(ls: VaultServer) -> None:
         vault.exclude = ls.settings.exclude
         await asyncio.to_thread(vault.load, report, ls.settings.max_files)
         vault.reapply_open_texts()
+        _guard(note_search.table_for, None)(vault.index)  # now, not at the first completion
         if vault.truncated:
             ls.window_show_message(
                 types.ShowMessageParams(

@@ -13,13 +13,13 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 from urllib.parse import quote
 
 from lsprotocol import types
 
 from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
+from vault_ls.features.note_search import table_for
 from vault_ls.features.preview import note_body, note_summary
 from vault_ls.vault.model import Link, Note
 from vault_ls.vault.names import path_suffixes
@@ -189,82 +189,22 @@ def link_reference(vault: Vault, note: Note, style: str) -> str:
     return shortest_reference(vault, note.path)
 
 
-class _NoteEntry(NamedTuple):
-    keys: tuple[str, ...]  # case-folded texts the query is matched against
-    label: str
-    detail: str
-    note: Note
-    display: str | None  # text after ``|`` in the inserted link
-    penalty: float  # an alias ranks just below its note
-    searched: str
-
-
-_entries_cache: dict[int, tuple[int, list[_NoteEntry]]] = {}
-_entries_by_note: dict[str, tuple[Note, list[_NoteEntry]]] = {}
-
-
-def _note_entries(vault: Vault) -> list[_NoteEntry]:
-    """What completion searches, put together once per version of the index; each note's part
-    is reused while the note object is the same, so a keystroke rebuilds one note's part."""
-    index = vault.index
-    cached = _entries_cache.get(id(index))
-    if cached is not None and cached[0] == index.version:
-        return cached[1]
-    entries: list[_NoteEntry] = []
-    for note in index:
-        known = _entries_by_note.get(note.path)
-        if known is None or known[0] is not note:
-            known = (note, _entries_of(note))
-            _entries_by_note[note.path] = known
-        entries.extend(known[1])
-    if len(_entries_by_note) > 2 * len(index) + 100:  # forget notes that are gone
-        for path in [p for p in _entries_by_note if p not in index.notes]:
-            del _entries_by_note[path]
-    _entries_cache.clear()  # the newest table is the one asked for next
-    _entries_cache[id(index)] = (index.version, entries)
-    return entries
-
-
-def _entries_of(note: Note) -> list[_NoteEntry]:
-    name, title = note.name, note.title
-    folder = note.folder or "(vault root)"
-    if title != name:
-        keys = (title.casefold(), name.casefold())
-        entries = [_NoteEntry(keys, title, folder, note, title, 0.0, f"{title} {name}")]
-    else:
-        entries = [_NoteEntry((name.casefold(),), name, folder, note, None, 0.0, name)]
-    for alias in note.aliases:
-        detail = f"alias of {name}"
-        entries.append(_NoteEntry((alias.casefold(),), alias, detail, note, alias, 0.5, alias))
-    return entries
-
-
 def _notes(
     vault: Vault, query: str, style: str = "shortest", limit: int = DEFAULT_LIMIT
 ) -> list[Candidate]:
     """One item per note, labelled with its title, and one per matching alias (as Obsidian's
     suggester does). Only the best ``limit + 1`` become items (one more than shown tells
     the caller the list is incomplete); their link texts are worked out last."""
-    wanted = query.casefold()
-    scored = []
-    for position, entry in enumerate(_note_entries(vault)):
-        best: float | None = None
-        for key in entry.keys:
-            points = fuzzy.score_folded(wanted, key)
-            if points is not None and (best is None or points > best):
-                best = points
-        if best is not None:
-            scored.append((entry.penalty - best, len(entry.label), entry.label, position))
-    entries = _note_entries(vault)
+    ranked, _ = table_for(vault.index).best(query, limit + 1)
     kind = types.CompletionItemKind.File
     found = []
-    for negative, _, _, position in heapq.nsmallest(limit + 1, scored):
-        entry = entries[position]
-        insert = _link_text(vault, entry.note, style, entry.display)
+    for points, entry in ranked:
+        note = vault.index.notes.get(entry.path)
+        if note is None:
+            continue
+        insert = _link_text(vault, note, style, entry.display)
         found.append(
-            Candidate(
-                entry.label, insert, -negative, entry.detail, kind, entry.note.path, entry.searched
-            )
+            Candidate(entry.label, insert, points, entry.detail, kind, entry.path, entry.searched)
         )
     return found
 

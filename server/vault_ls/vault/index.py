@@ -22,6 +22,8 @@ class VaultIndex:
     def __init__(self) -> None:
         self.notes: dict[str, Note] = {}
         self.version = 0  # changes with every change: lets readers cache what they derive
+        # changes when a note comes, goes or changes its title or aliases (not on other edits)
+        self.names_version = 0
         self.attachments: set[str] = set()
         # lower-cased path suffix (notes without ``.md``) -> paths
         self.note_keys: dict[str, set[str]] = defaultdict(set)
@@ -62,7 +64,12 @@ class VaultIndex:
         self.version += 1
         is_new = note.path not in self.notes
         if not is_new:
-            self._forget_note_content(self.notes[note.path])
+            old = self.notes[note.path]
+            if (old.title, old.aliases) != (note.title, note.aliases):
+                self.names_version += 1
+            self._forget_note_content(old)
+        else:
+            self.names_version += 1
         self.notes[note.path] = note
         if is_new:
             for key in path_suffixes(name_key(note.path)):
@@ -75,6 +82,7 @@ class VaultIndex:
 
     def remove_note(self, path: str) -> None:
         self.version += 1
+        self.names_version += 1
         note = self.notes.pop(path, None)
         if note is None:
             return
@@ -115,6 +123,7 @@ class VaultIndex:
         """Bulk load: register every name first, then resolve every link once — or take the
         resolved ``graph`` saved by ``link_graph`` for exactly these files and notes."""
         self.version += 1
+        self.names_version += 1
         for path in attachments:
             self.attachments.add(path)
             for key in path_suffixes(path.lower()):
