@@ -144,3 +144,14 @@ def test_check_writes_the_cache_unless_told_not_to(vault_files, tmp_path):
     assert not (tmp_path / "cli-cache").exists()
     subprocess.run(command, env=env, capture_output=True, check=False)
     assert NoteCache(vault_files.resolve(), tmp_path / "cli-cache").path.exists()
+
+
+def test_opening_a_note_as_indexed_parses_nothing(vault_files, tmp_path):
+    vault = Vault(vault_files, use_cache=False)
+    vault.load()
+    indexed = vault.index.notes["B.md"]
+    text = (vault_files / "B.md").read_text(encoding="utf-8")
+    assert vault.set_text("B.md", text) is indexed  # the editor opened what is on disk
+    changed = vault.set_text("B.md", text + "[[A — 😀]]\n")
+    assert changed is not indexed
+    assert vault.index.linking_notes("A — 😀.md") == {"B.md", "sub/C.md"}

@@ -97,6 +97,9 @@ class Note:
     # Lines holding non-ASCII text: the only ones whose columns differ between code points,
     # UTF-16 and UTF-8, so positions elsewhere convert without reading the note again.
     wide_lines: frozenset[int] = frozenset()
+    digest: int = (
+        0  # of the text it was parsed from: an editor opening the same text needs no parse
+    )
     decode_error: str | None = None  # set when the file was not valid UTF-8
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import unquote
@@ -47,12 +48,17 @@ TOP_LEVEL_BLOCKS = {
 }
 
 
+def text_digest(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
 def parse_note(path: str, text: str) -> Note:
     """Parse ``text`` (any line endings) as the note at vault-relative ``path``. Never raises."""
+    digest = text_digest(text)
     text = normalize_newlines(text)
     lines = text.split("\n")
     wide = frozenset(number for number, line in enumerate(lines) if not line.isascii())
-    note = Note(path=path, line_count=len(lines), wide_lines=wide)
+    note = Note(path=path, line_count=len(lines), wide_lines=wide, digest=digest)
     walker = _Walker(note, lines)
     walker.walk(_MD.parse(text))
     walker.finish()

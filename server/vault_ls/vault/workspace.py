@@ -18,7 +18,7 @@ from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.loader import parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
-from vault_ls.vault.parse import parse_note
+from vault_ls.vault.parse import parse_note, text_digest
 
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
@@ -147,8 +147,11 @@ class Vault:
         return fs.read_inside(self.root, relative)[0]
 
     def set_text(self, relative: str, text: str) -> Note:
-        """An open note changed in the editor."""
+        """An open note changed in the editor (or was opened: usually as indexed, no parse)."""
         self.open_texts[relative] = text
+        known = self.index.notes.get(relative)
+        if known is not None and known.digest == text_digest(text):
+            return known
         note = parse_text(relative, text)
         self.index.set_note(note)
         return note
