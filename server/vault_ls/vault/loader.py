@@ -18,7 +18,7 @@ from pathlib import Path
 from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.model import Note
-from vault_ls.vault.parse import parse_note
+from vault_ls.vault.parse import parse_note, text_digest
 
 PARALLEL_FROM = 400  # notes; below this, starting workers costs more than it saves
 CHUNK = 100
@@ -33,8 +33,11 @@ def stamp(path: Path) -> tuple[int, int]:
     return (status.st_size, status.st_mtime_ns)
 
 
-def parse_from_disk(root: Path, relative: str) -> Note:
+def parse_from_disk(root: Path, relative: str, known: Note | None = None) -> Note:
+    """The note as the disk has it; ``known`` itself when that is what the disk still holds."""
     text, problem = fs.read_inside(root, relative)
+    if known is not None and known.digest == text_digest(text) and known.decode_error == problem:
+        return known
     note = parse_note(relative, text)
     note.decode_error = problem
     return note

@@ -135,9 +135,6 @@ class Vault:
         for relative, text in list(self.open_texts.items()):
             self.index.set_note(parse_text(relative, text))
 
-    def _parse_from_disk(self, relative: str) -> Note:
-        return parse_from_disk(self.root, relative)
-
     # --- events --------------------------------------------------------------------------
 
     def text(self, relative: str) -> str:
@@ -177,7 +174,10 @@ class Vault:
             # Gone again before we read it, or a link out of the vault, which ``scan`` skips too.
             self.file_deleted(relative)
         elif relative.lower().endswith(NOTE_SUFFIX):
-            self.index.set_note(self._parse_from_disk(relative))
+            known = self.index.notes.get(relative)
+            note = parse_from_disk(self.root, relative, known)
+            if note is not known:  # a save of what the editor had, or a touch: nothing to redo
+                self.index.set_note(note)
         else:
             self.index.add_attachment(relative)
 
