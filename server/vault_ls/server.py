@@ -263,7 +263,8 @@ async def index_all(ls: VaultServer) -> None:
         vault.exclude = ls.settings.exclude
         await asyncio.to_thread(vault.load, report, ls.settings.max_files)
         vault.reapply_open_texts()
-        _guard(note_search.table_for, None)(vault.index)  # now, not at the first completion
+        for build in (note_search.table_for, note_search.file_table_for):
+            _guard(build, None)(vault.index)  # now, not at the first completion
         if vault.truncated:
             ls.window_show_message(
                 types.ShowMessageParams(

@@ -60,3 +60,28 @@ def test_the_table_follows_title_and_alias_changes_only():
     assert [entry.label for entry in rebuilt.entries] == ["A", "B", "Bee"]
     index.remove_note("A.md")
     assert [entry.label for entry in table_for(index).entries] == ["B", "Bee"]
+
+
+@pytest.mark.parametrize("query", ["", "a", "caf", "café", "caf%C3%A9", "alps 1", "zz", ".png"])
+def test_file_table_best_equals_scoring_everything(query):
+    from urllib.parse import quote
+
+    from vault_ls.features.note_search import FileTable
+
+    index = build(4)
+    for number in range(40):
+        index.add_attachment(f"img/{WORDS[number % len(WORDS)]} {number}.png")
+    table = FileTable(index)
+    skip = table.paths[3]
+    wanted = query.casefold()
+    scored = []
+    for path in table.paths:
+        if path == skip:
+            continue
+        name = path.rsplit("/", 1)[-1].casefold()
+        points = [fuzzy.score_folded(wanted, key) for key in (quote(name, safe="/%"), name)]
+        found = [p for p in points if p is not None]
+        if found:
+            scored.append((-max(found), len(path), path))
+    scored.sort()
+    assert table.best(query, 15, skip) == [(-s, p) for s, _, p in scored[:15]]

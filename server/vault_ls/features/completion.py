@@ -19,7 +19,7 @@ from lsprotocol import types
 
 from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
-from vault_ls.features.note_search import table_for
+from vault_ls.features.note_search import file_table_for, table_for
 from vault_ls.features.preview import note_body, note_summary
 from vault_ls.vault.model import Link, Note
 from vault_ls.vault.names import path_suffixes
@@ -321,27 +321,24 @@ def _markdown_destination(
     typed = found.group(1)
     folder = posixpath.dirname(path)
     end = len(before) + next((i for i, ch in enumerate(after) if ch in ")# \t"), len(after))
-    # Typed text without a folder is matched against file names alone, and relative paths are
-    # worked out only for the best: a vault of 10,000 files answers in milliseconds.
-    by_name = "/" not in typed
-    wanted = typed.casefold()
-    scored = []
-    files = [*(note.path for note in vault.index), *vault.index.attachments]
-    for target in files:
-        if target == path:
-            continue
-        key = target.rsplit("/", 1)[-1] if by_name else _relative_link(target, folder)
-        points = fuzzy.score_folded(wanted, quote(key.casefold(), safe="/%"))
-        if points is None and by_name:
-            points = fuzzy.score_folded(wanted, key.casefold())
-        if points is not None:
-            scored.append((-points, len(target), target))
+    # Typed text without a folder is matched against file names (a table kept between
+    # requests), and relative paths are worked out only for the best.
+    if "/" not in typed:
+        ranked = file_table_for(vault.index).best(typed, limit + 1, skip=path)
+    else:
+        wanted = typed.casefold()
+        scored = []
+        for target in [*(note.path for note in vault.index), *vault.index.attachments]:
+            key = _relative_link(target, folder).casefold()
+            points = fuzzy.score_folded(wanted, key)
+            if points is not None and target != path:
+                scored.append((-points, len(target), target))
+        ranked = [(-negative, target) for negative, _, target in heapq.nsmallest(limit + 1, scored)]
     candidates = []
-    for negative, _, target in heapq.nsmallest(limit + 1, scored):
+    for points, target in ranked:
         relative = _relative_link(target, folder)
-        candidates.append(
-            Candidate(relative, relative, -negative, target, types.CompletionItemKind.File)
-        )
+        kind = types.CompletionItemKind.File
+        candidates.append(Candidate(relative, relative, points, target, kind))
     return Context(found.start(1), end, typed, ""), candidates
 
 

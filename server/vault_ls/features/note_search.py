@@ -1,8 +1,9 @@
-"""The table completion searches for notes: every note's title, file name and aliases,
-case-folded once, with a sorted list of the keys so that a query looks at prefix matches only
-when there are enough of them (they outrank every other kind of match).
+"""The tables completion searches: notes by title, file name and aliases (after ``[[``), and
+files by file name (after ``](``), case-folded once, with a sorted list of the keys so that a
+query looks at prefix matches only when there are enough of them (they outrank every other kind
+of match).
 
-A table is kept while no note is added, removed or renamed and no title or alias changes
+A table is kept while no file is added, removed or renamed and no title or alias changes
 (``VaultIndex.names_version``): typing in a note does not rebuild it.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from typing import NamedTuple
+from urllib.parse import quote
 
 from vault_ls.features import fuzzy
 from vault_ls.vault.index import VaultIndex
@@ -96,4 +98,67 @@ def table_for(index: VaultIndex) -> NoteTable:
     table = NoteTable(index)
     _tables.clear()  # one table at a time: the newest index is the one asked about next
     _tables[id(index)] = (index.names_version, table)
+    return table
+
+
+def _scan(
+    keys: list[str], positions: list[int], wanted: str, count: int, total: int
+) -> set[int] | range:
+    """Positions worth scoring: the prefix matches when they are more than ``count``."""
+    start = bisect_left(keys, wanted)
+    end = bisect_left(keys, wanted + LAST_CHARACTER, start)
+    prefixed = set(positions[start:end])
+    return prefixed if len(prefixed) > count else range(total)
+
+
+class FileTable:
+    """Every note and attachment by its file name, as written and as percent-encoded."""
+
+    def __init__(self, index: VaultIndex):
+        self.paths = sorted([*index.notes, *index.attachments])
+        self.names = []
+        for path in self.paths:
+            name = path.rsplit("/", 1)[-1].casefold()
+            self.names.append((quote(name, safe="/%"), name))
+        pairs = sorted(
+            (key, position) for position, keys in enumerate(self.names) for key in set(keys)
+        )
+        self.keys = [key for key, _ in pairs]
+        self.positions = [position for _, position in pairs]
+        self.empty_order = sorted(range(len(self.paths)), key=self._rank_for_nothing)
+
+    def _rank_for_nothing(self, position: int) -> tuple[float, int, str]:
+        shortest = min(len(key) for key in self.names[position])
+        path = self.paths[position]
+        return (-(1.0 - shortest / 1000), len(path), path)
+
+    def best(self, query: str, count: int, skip: str) -> list[tuple[float, str]]:
+        """The ``count`` best (score, path) for a file-name query, leaving out ``skip``."""
+        wanted = query.casefold()
+        if not wanted:
+            chosen = [p for p in self.empty_order[: count + 1] if self.paths[p] != skip][:count]
+            return [(-self._rank_for_nothing(p)[0], self.paths[p]) for p in chosen]
+        searched = _scan(self.keys, self.positions, wanted, count + 1, len(self.paths))
+        scored = []
+        for position in searched:
+            path = self.paths[position]
+            if path == skip:
+                continue
+            points = [fuzzy.score_folded(wanted, key) for key in self.names[position]]
+            found = [p for p in points if p is not None]
+            if found:
+                scored.append((-max(found), len(path), path))
+        return [(-negative, path) for negative, _, path in heapq.nsmallest(count, scored)]
+
+
+_file_tables: dict[int, tuple[int, FileTable]] = {}
+
+
+def file_table_for(index: VaultIndex) -> FileTable:
+    cached = _file_tables.get(id(index))
+    if cached is not None and cached[0] == index.names_version:
+        return cached[1]
+    table = FileTable(index)
+    _file_tables.clear()
+    _file_tables[id(index)] = (index.names_version, table)
     return table

@@ -22,7 +22,8 @@ class VaultIndex:
     def __init__(self) -> None:
         self.notes: dict[str, Note] = {}
         self.version = 0  # changes with every change: lets readers cache what they derive
-        # changes when a note comes, goes or changes its title or aliases (not on other edits)
+        # changes when a file comes or goes or a note changes its title or aliases (not on
+        # other edits)
         self.names_version = 0
         self.attachments: set[str] = set()
         # lower-cased path suffix (notes without ``.md``) -> paths
@@ -98,6 +99,7 @@ class VaultIndex:
 
     def add_attachment(self, path: str) -> None:
         self.version += 1
+        self.names_version += 1
         if path in self.attachments:
             return
         self.attachments.add(path)
@@ -107,6 +109,7 @@ class VaultIndex:
 
     def remove_attachment(self, path: str) -> None:
         self.version += 1
+        self.names_version += 1
         if path not in self.attachments:
             return
         self.attachments.discard(path)
