@@ -54,6 +54,11 @@ def text_digest(text: str) -> int:
 
 def parse_note(path: str, text: str) -> Note:
     """Parse ``text`` (any line endings) as the note at vault-relative ``path``. Never raises."""
+    return parse_note_markdown_it(path, text)
+
+
+def parse_note_markdown_it(path: str, text: str) -> Note:
+    """``parse_note`` by markdown-it alone: the reference any faster path must equal."""
     digest = text_digest(text)
     text = normalize_newlines(text)
     lines = text.split("\n")
