@@ -8,6 +8,7 @@ ATX headings (closing ``#``s) and table cells, which are located explicitly.
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -29,8 +30,16 @@ class InlineMap:
         self._starts: list[tuple[int, int, int]] = [] if callable(line_starts) else line_starts
         self._offsets = [start[0] for start in self._starts]
         self._columns = columns  # per-character columns for a table cell (one source line)
+        self._shift = 0
+
+    def shifted(self, by: int) -> InlineMap:
+        """The map for text parsed on its own from offset ``by`` (an image's label)."""
+        inner = copy.copy(self)
+        inner._shift += by
+        return inner
 
     def position(self, offset: int) -> Position:
+        offset += self._shift
         if self._pending is not None:
             self._starts, self._pending = self._pending(), None
             self._offsets = [start[0] for start in self._starts]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from vault_ls.vault import frontmatter
+from vault_ls.vault import fastparse, frontmatter
 from vault_ls.vault.model import (
     Block,
     Field,
@@ -28,6 +29,7 @@ from vault_ls.vault.syntax import build_parser
 from vault_ls.vault.wikilink import WikiParts, split_wikilink
 
 _MD = build_parser()
+AnyToken = Token | fastparse.FastToken
 
 # `` ^id`` ends a block; the help vault also writes it straight after an embed: ``![[x.png]]^id``.
 BLOCK_ID = re.compile(r"(?:^|\s|(?<=\]\]))\^([A-Za-z0-9-]+)[ \t]*$")
@@ -54,18 +56,25 @@ def text_digest(text: str) -> int:
 
 def parse_note(path: str, text: str) -> Note:
     """Parse ``text`` (any line endings) as the note at vault-relative ``path``. Never raises."""
-    return parse_note_markdown_it(path, text)
+    return _parse(path, text, fast=True)
 
 
 def parse_note_markdown_it(path: str, text: str) -> Note:
-    """``parse_note`` by markdown-it alone: the reference any faster path must equal."""
+    """``parse_note`` by markdown-it alone: the reference the fast path must equal."""
+    return _parse(path, text, fast=False)
+
+
+def _parse(path: str, text: str, fast: bool) -> Note:
     digest = text_digest(text)
     text = normalize_newlines(text)
     lines = text.split("\n")
     wide = frozenset(number for number, line in enumerate(lines) if not line.isascii())
     note = Note(path=path, line_count=len(lines), wide_lines=wide, digest=digest)
+    tokens: Sequence[AnyToken] | None = fastparse.tokenize(text, lines) if fast else None
+    if tokens is None:
+        tokens = _MD.parse(text)
     walker = _Walker(note, lines)
-    walker.walk(_MD.parse(text))
+    walker.walk(tokens)
     walker.finish()
     return note
 
@@ -91,7 +100,7 @@ class _Walker:
         self.cell_index = 0
         self.title_line_link: Link | None = None
 
-    def walk(self, tokens: list[Token]) -> None:
+    def walk(self, tokens: Sequence[AnyToken]) -> None:
         for index, token in enumerate(tokens):
             kind = token.type
             if token.level == 0 and kind in TOP_LEVEL_BLOCKS and token.map:
@@ -110,7 +119,7 @@ class _Walker:
 
     # --- blocks --------------------------------------------------------------------------
 
-    def inline(self, token: Token, opener: Token) -> None:
+    def inline(self, token: AnyToken, opener: AnyToken) -> None:
         if token.map is None:
             return
         line = token.map[0]
@@ -129,7 +138,7 @@ class _Walker:
         if opener.type == "paragraph_open":
             self.paragraph(token, opener, imap)
 
-    def heading(self, token: Token, opener: Token) -> None:
+    def heading(self, token: AnyToken, opener: AnyToken) -> None:
         assert opener.map is not None
         level = int(opener.tag[1])
         while self.heading_stack and self.note.headings[self.heading_stack[-1]].level >= level:
@@ -147,7 +156,7 @@ class _Walker:
         if level == 1 and not any(h.level == 1 for h in self.note.headings[:-1]):
             self.claim_title("first heading", text, self.note.headings[-1].range)
 
-    def paragraph(self, token: Token, opener: Token, imap: InlineMap) -> None:
+    def paragraph(self, token: AnyToken, opener: AnyToken, imap: InlineMap) -> None:
         content = token.content
         self.block_id(token, opener, imap)
         first_line = content.split("\n", 1)[0]
@@ -174,7 +183,7 @@ class _Walker:
         if source == "metadata" and key.casefold() == "full title":
             self.claim_title("Full Title", value, value_range)
 
-    def title_line(self, token: Token, opener: Token) -> None:
+    def title_line(self, token: AnyToken, opener: AnyToken) -> None:
         """A first paragraph that is only a wikilink names the note (some Readwise templates),
         when it resembles the file name or another title; otherwise it is just a link."""
         if self.blocks_seen != 1 or opener.level != 0 or self.note.headings:
@@ -194,7 +203,7 @@ class _Walker:
         if any(_resembles(text, other) for other in others):
             self.claim_title("title line", text, link.range)
 
-    def block_id(self, token: Token, opener: Token, imap: InlineMap) -> None:
+    def block_id(self, token: AnyToken, opener: AnyToken, imap: InlineMap) -> None:
         content = token.content
         children = token.children or []
         if children and children[-1].type != "text":
@@ -217,7 +226,7 @@ class _Walker:
 
     # --- inline ------------------------------------------------------------------------
 
-    def children(self, children: list[Token], imap: InlineMap) -> None:
+    def children(self, children: Sequence[AnyToken], imap: InlineMap) -> None:
         for child in children:
             meta = child.meta
             if child.type == "wikilink":
@@ -228,7 +237,8 @@ class _Walker:
                 tag_range = Range(imap.position(meta["start"]), imap.position(meta["end"]))
                 self.note.tags.append(Tag(child.content, tag_range))
             if child.type == "image" and child.children:
-                self.children(child.children, imap)
+                # markdown-it parses an image's label on its own: offsets count from the label
+                self.children(child.children, imap.shifted(meta["start"] + 2))
 
     def wikilink(self, meta: dict[str, Any], imap: InlineMap) -> None:
         parts: WikiParts = meta["parts"]
@@ -247,7 +257,7 @@ class _Walker:
             )
         )
 
-    def markdown_link(self, token: Token, imap: InlineMap) -> None:
+    def markdown_link(self, token: AnyToken, imap: InlineMap) -> None:
         meta = token.meta
         src_start, src_end = meta["dest_start"], meta["dest_end"]
         raw = token.attrGet("src") if token.type == "image" else token.attrGet("href")
@@ -296,7 +306,7 @@ class _Walker:
 
     # --- frontmatter --------------------------------------------------------------------
 
-    def frontmatter(self, token: Token) -> None:
+    def frontmatter(self, token: AnyToken) -> None:
         assert token.map is not None
         note, first = self.note, token.map[0] + 1
         note.frontmatter_range = line_range(self.lines, token.map[0], token.map[1] - 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 from markdown_it import MarkdownIt, rules_inline
 from markdown_it.rules_block import StateBlock
@@ -27,35 +28,44 @@ InlineRule = Callable[[StateInline, bool], bool]
 WIKILINK_INSIDE = re.compile(r"(?:[^\]\n\[]|\[(?!\[))*")
 
 
-def wikilink_rule(state: StateInline, silent: bool) -> bool:
-    """``[[...]]`` and ``![[...]]`` on one line; the inside may not open another ``[[``."""
-    src, start = state.src, state.pos
+def match_wikilink(src: str, start: int) -> dict[str, Any] | None:
+    """The wikilink or embed starting at ``start``, as ``wikilink`` token meta; None if none.
+
+    ``[[...]]`` and ``![[...]]`` sit on one line; the inside may not open another ``[[``.
+    """
     embed = src.startswith("![[", start)
     if not embed and not src.startswith("[[", start):
-        return False
+        return None
     inner_start = start + (3 if embed else 2)
     # The inside ends at the first ``]``, newline or ``[[``; only ``]]`` closes the link. Scanning
     # no further keeps a line of many ``[[`` linear (``src.find("]]")`` made it quadratic).
     found = WIKILINK_INSIDE.match(src, inner_start)
     close = found.end() if found else inner_start
     if not src.startswith("]]", close):
-        return False
+        return None
     inside = src[inner_start:close]
     parts = split_wikilink(inside)
     if parts is None:
+        return None
+    return {
+        "start": start,
+        "end": close + 2,
+        "target_start": inner_start + _leading_space(inside),
+        "target_end": inner_start + parts.target_length,
+        "embed": embed,
+        "parts": parts,
+    }
+
+
+def wikilink_rule(state: StateInline, silent: bool) -> bool:
+    meta = match_wikilink(state.src, state.pos)
+    if meta is None:
         return False
     if not silent:
         token = state.push("wikilink", "", 0)
-        token.content = inside
-        token.meta = {
-            "start": start,
-            "end": close + 2,
-            "target_start": inner_start + _leading_space(inside),
-            "target_end": inner_start + parts.target_length,
-            "embed": embed,
-            "parts": parts,
-        }
-    state.pos = close + 2
+        token.content = state.src[meta["start"] : meta["end"]]
+        token.meta = meta
+    state.pos = meta["end"]
     return True
 
 

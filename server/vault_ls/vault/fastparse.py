@@ -1,0 +1,375 @@
+"""markdown-it's tokens for the plain Markdown most notes are made of, several times faster.
+
+Most notes are front matter, ATX headings, paragraphs, flat lists and fenced code, with
+wikilinks, tags, code spans and simple ``[text](path)`` links inside. For such a note ``tokenize``
+builds the tokens ``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would,
+at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
+The moment a note holds anything else — block quotes, indented or nested content, HTML, tables,
+setext headings, thematic breaks, ordered lists, reference definitions, escapes, entities, math,
+``%%`` comments, a link it cannot read at a glance — ``tokenize`` returns None and markdown-it
+parses the note. tests/vault/test_fastparse.py holds the proof: every note of every corpus, of
+the benchmark vaults and of thousands of generated documents gives the same ``Note`` both ways.
+
+The rules mirrored here are markdown-it-py's own (``rules_block``/``rules_inline``): which lines
+end a paragraph, how a list item's content is cut, which positions the inline tokenizer visits.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from markdown_it.common.utils import mdTrim
+
+from vault_ls.vault.syntax import NEEDS_INLINE, match_wikilink, tag_end
+
+
+class FastToken:
+    """The part of ``markdown_it.token.Token`` the walker reads."""
+
+    __slots__ = ("attrs", "children", "content", "level", "map", "markup", "meta", "tag", "type")
+
+    def __init__(
+        self,
+        type: str,
+        level: int = 0,
+        map: list[int] | None = None,
+        content: str = "",
+        children: list[FastToken] | None = None,
+        meta: dict[str, Any] | None = None,
+        markup: str = "",
+        tag: str = "",
+    ):
+        self.type = type
+        self.level = level
+        self.map = map
+        self.content = content
+        self.children = children
+        self.meta = meta if meta is not None else {}
+        self.markup = markup
+        self.tag = tag
+        self.attrs: dict[str, str] = {}
+
+    def attrGet(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+
+class Unsupported(Exception):
+    """The note holds something only markdown-it reads right."""
+
+
+# --- block level ---------------------------------------------------------------------------
+
+ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
+FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)")
+BULLET = re.compile(r"([-*+])([ \t]*)(.*)")
+ORDERED = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
+# Lines made of ``- = | :`` and spaces only: setext underlines, table delimiter rows, empty
+# items, ``---`` breaks; ``***``/``___`` breaks too. markdown-it gives each a meaning of its own.
+DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,}[ \t]*")
+# Line starts the fast path never reads: quotes, HTML, tables, math, comments, indentation.
+FOREIGN_START = frozenset(">|<$% \t")
+# Inline text the fast path never reads: escapes, HTML and autolinks, math, comments, entities.
+FOREIGN_INLINE = re.compile(r"[\\<$]|%%|&#?[A-Za-z0-9]+;")
+
+
+def tokenize(text: str, lines: list[str]) -> list[FastToken] | None:
+    """markdown-it's tokens for ``text`` (newlines normalised; ``lines`` is it split on ``\\n``),
+    or None when the note needs markdown-it."""
+    if "]:" in text:  # a reference definition may be anywhere; its links could be too
+        return None
+    try:
+        return _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines)).run()
+    except Unsupported:
+        return None
+
+
+class _Blocks:
+    def __init__(self, lines: list[str], end: int):
+        self.lines = lines
+        self.end = end  # markdown-it's line count: a final newline ends a line, opens none
+        self.tokens: list[FastToken] = []
+
+    def run(self) -> list[FastToken]:
+        lines, end = self.lines, self.end
+        line = self.front_matter() if end and lines[0].startswith("---") else 0
+        while line < end:
+            text = lines[line]
+            if not text.strip(" \t"):
+                line += 1
+                continue
+            kind, detail = self.classify(text)
+            if kind == "heading":
+                line = self.heading(line, detail)
+            elif kind == "fence":
+                line = self.fence(line, detail)
+            elif kind == "bullet":
+                line = self.bullet_list(line)
+            else:
+                line = self.paragraph(line, 0, text)
+        return self.tokens
+
+    def classify(self, text: str) -> tuple[str, Any]:
+        """What a line at the start of a block opens; raises for anything not mirrored here."""
+        first = text[0]
+        if first in FOREIGN_START or DELIMITER_LINE.fullmatch(text):
+            raise Unsupported
+        if first == "#":
+            found = ATX_HEADING.match(text)
+            return ("heading", found.end()) if found else ("paragraph", None)
+        if first in "`~":
+            fence = FENCE_OPEN.match(text)
+            if fence:
+                if first == "`" and "`" in fence.group(2):
+                    raise Unsupported  # not a fence: a paragraph opening with a code span
+                return "fence", fence.group(1)
+        if first in "-*+":
+            bullet = BULLET.fullmatch(text)
+            assert bullet is not None
+            spaces, rest = bullet.group(2), bullet.group(3)
+            if spaces:
+                if "\t" in spaces or len(spaces) > 4 or not rest:
+                    raise Unsupported  # tab stops, indented code in an item, an empty item
+                return "bullet", (bullet.group(1), 1 + len(spaces))
+            if not rest:
+                raise Unsupported
+        if first.isdigit() and ORDERED.match(text):
+            raise Unsupported
+        return "paragraph", None
+
+    def ends_paragraph(self, text: str) -> bool:
+        """Whether a non-blank line ends the paragraph above it (markdown-it's terminators)."""
+        if not text.strip(" \t"):
+            return True
+        kind, _ = self.classify(text)
+        return kind != "paragraph"
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def front_matter(self) -> int:
+        """``---`` on the first line to the next ``---`` (mdit-py-plugins' front matter)."""
+        lines = self.lines
+        if lines[0] != "---":
+            raise Unsupported
+        for number in range(1, self.end):
+            stripped = lines[number].lstrip(" \t")
+            if stripped.startswith(("---", "...")):
+                if lines[number] != "---":
+                    raise Unsupported
+                self.tokens.append(
+                    FastToken("front_matter", 0, [0, number + 1], "\n".join(lines[1:number]))
+                )
+                return number + 1
+        raise Unsupported  # unclosed: markdown-it reads a thematic break
+
+    def heading(self, line: int, hashes: int) -> int:
+        text = self.lines[line]
+        stop = len(text.rstrip(" \t"))
+        closing = stop
+        while closing > hashes and text[closing - 1] == "#":
+            closing -= 1
+        if closing < stop and closing > hashes and text[closing - 1] in " \t":
+            stop = closing
+        content = mdTrim(text[hashes:stop])
+        where = [line, line + 1]
+        tag = f"h{hashes}"
+        self.tokens.append(FastToken("heading_open", 0, where, markup="#" * hashes, tag=tag))
+        self.tokens.append(FastToken("inline", 1, where, content, inline_children(content)))
+        self.tokens.append(FastToken("heading_close", 0, markup="#" * hashes, tag=tag))
+        return line + 1
+
+    def fence(self, line: int, marker: str) -> int:
+        char, size = marker[0], len(marker)
+        close = line + 1
+        while close < self.end:
+            text = self.lines[close]
+            stripped = text.lstrip(" ")
+            if stripped.startswith(char * size) and len(text) - len(stripped) <= 3:
+                if not stripped.lstrip(char).strip(" \t"):
+                    break
+            elif text.startswith("\t") and text.lstrip(" \t").startswith(char):
+                raise Unsupported  # tab stops decide whether it closes
+            close += 1
+        stop = min(close + 1, self.end)
+        self.tokens.append(FastToken("fence", 0, [line, stop], markup=marker))
+        return stop
+
+    def paragraph(self, line: int, level: int, first: str) -> int:
+        """A paragraph from ``line`` (whose text, list marker cut off, is ``first``); returns
+        the line that ends it."""
+        lines, end = self.lines, self.end
+        stop = line + 1
+        while stop < end and not self.ends_paragraph(lines[stop]):
+            stop += 1
+        content = mdTrim("\n".join([first, *lines[line + 1 : stop]]))
+        where = [line, stop]
+        self.tokens.append(FastToken("paragraph_open", level, where))
+        self.tokens.append(FastToken("inline", level + 1, where, content, inline_children(content)))
+        self.tokens.append(FastToken("paragraph_close", level))
+        return stop
+
+    def bullet_list(self, line: int) -> int:
+        """Items at column 0 with the same marker, each one paragraph (lazy lines included)."""
+        lines, end = self.lines, self.end
+        marker, first = lines[line][0], line
+        opener = FastToken("bullet_list_open", 0, [line, line], markup=marker)
+        self.tokens.append(opener)
+        while True:
+            _, (_, offset) = self.classify(lines[line])
+            item = FastToken("list_item_open", 1, [line, line], markup=marker)
+            self.tokens.append(item)
+            content = lines[line][offset:]
+            if self.classify(content)[0] != "paragraph":
+                raise Unsupported  # an item opening with a heading, fence or nested list
+            stop = self.paragraph(line, 2, content)
+            self.tokens.append(FastToken("list_item_close", 1))
+            following = stop
+            while following < end and not lines[following].strip(" \t"):
+                following += 1
+            item.map = [line, following]
+            if following >= end:
+                break
+            text = lines[following]
+            kind, detail = self.classify(text)
+            if kind != "bullet" or detail[0] != marker:
+                break
+            line = following
+        self.tokens.append(FastToken("bullet_list_close", 0))
+        opener.map = [first, following]
+        return following
+
+
+# --- inline --------------------------------------------------------------------------------
+
+# Where a rule we mirror may start: markdown-it visits each of these characters (they end a
+# ``text`` run), and nothing else it reads here can swallow one.
+INLINE_START = re.compile(r"[\[!`#]")
+LABEL_STOP = re.compile(r"[\[\]`]")
+SIMPLE_DESTINATION = re.compile(r"[^\s()<>\\`\[\]]*\)")
+UNSAFE_PROTOCOL = re.compile(r"(?:vbscript|javascript|file|data):", re.IGNORECASE)
+
+
+def inline_children(content: str) -> list[FastToken]:
+    """markdown-it's inline tokens of ``content`` as far as the walker reads them: wikilinks,
+    tags, links and images with their positions, code spans, and text where text stands."""
+    if not NEEDS_INLINE.search(content):
+        return []  # ``syntax.selective_inline`` skips such content too
+    if FOREIGN_INLINE.search(content):
+        raise Unsupported
+    children: list[FastToken] = []
+    may_link = "](" in content
+    pos, text_from = 0, 0
+    while True:
+        found = INLINE_START.search(content, pos)
+        if found is None:
+            break
+        start = found.start()
+        char = content[start]
+        token: FastToken | None = None
+        if char == "`":
+            pos, token = _code_span(content, start)
+        elif char == "#":
+            pos = start + 1
+            if start == 0 or content[start - 1].isspace():
+                stop = tag_end(content, start)
+                if stop > start:
+                    tag_meta = {"start": start, "end": stop}
+                    token = FastToken("tag", content=content[start + 1 : stop], meta=tag_meta)
+                    pos = stop
+        else:  # ``[`` or ``!``
+            meta = match_wikilink(content, start)
+            pos = start + 1
+            if meta is not None:
+                token = FastToken("wikilink", content=content[start : meta["end"]], meta=meta)
+                pos = meta["end"]
+            elif may_link and content.startswith("[", start + (char == "!")):
+                link = _link(content, start, char == "!")
+                if link is not None:
+                    if start > text_from:
+                        children.append(FastToken("text", content=content[text_from:start]))
+                    children.extend(link)
+                    pos = text_from = link[0].meta["end"]
+                    continue
+        if token is not None:
+            if start > text_from:
+                children.append(FastToken("text", content=content[text_from:start]))
+            children.append(token)
+            text_from = pos
+    if text_from < len(content):
+        # markdown-it ends with the text after the last line break
+        tail = content[text_from:]
+        children.append(FastToken("text", content=tail.rsplit("\n", 1)[-1] or tail))
+    return children
+
+
+def _code_span(content: str, start: int) -> tuple[int, FastToken | None]:
+    """markdown-it's ``backticks`` rule: a run of n backticks closes at the next run of n."""
+    after = start
+    while after < len(content) and content[after] == "`":
+        after += 1
+    size = after - start
+    search = after
+    while True:
+        opening = content.find("`", search)
+        if opening < 0:
+            return after, None  # no closing run: the backticks are text
+        closing = opening
+        while closing < len(content) and content[closing] == "`":
+            closing += 1
+        if closing - opening == size:
+            return closing, FastToken("code_inline")
+        search = closing
+
+
+def _link(content: str, start: int, image: bool) -> list[FastToken] | None:
+    """``[label](path)`` or ``![label](path)`` at ``start`` with a label free of brackets and
+    code and a destination free of spaces, parentheses and escapes; None when markdown-it reads
+    no link there; raises where its reading would take more than this."""
+    bracket = start + 1 if image else start
+    stop = LABEL_STOP.search(content, bracket + 1)
+    if stop is None:
+        return None  # no closing bracket: not a link
+    label_end = stop.start()
+    if content[label_end] != "]":
+        raise Unsupported  # nested brackets or code inside the label
+    if not content.startswith("(", label_end + 1):
+        return None  # a reference link, and the note defines no references
+    dest_start = label_end + 2
+    destination = SIMPLE_DESTINATION.match(content, dest_start)
+    if destination is None:
+        raise Unsupported  # spaces, a title, angle brackets, parentheses
+    dest_end = destination.end() - 1
+    href = content[dest_start:dest_end]
+    if UNSAFE_PROTOCOL.match(href):
+        raise Unsupported  # markdown-it refuses the destination and reads no link
+    meta = {
+        "start": start,
+        "end": dest_end + 1,
+        "label_end": label_end,
+        "dest_start": dest_start,
+        "dest_end": dest_end,
+    }
+    if image:
+        # markdown-it parses an image's label on its own: offsets count from the label
+        token = FastToken("image", children=_tags(content[bracket + 1 : label_end]), meta=meta)
+        token.attrs["src"] = href
+        return [token]
+    token = FastToken("link_open", meta=meta)
+    token.attrs["href"] = href
+    return [token, *_tags(content, bracket + 1, label_end), FastToken("link_close")]
+
+
+def _tags(text: str, start: int = 0, stop: int | None = None) -> list[FastToken]:
+    """The tags in a link label: the only tokens a label free of brackets and code holds."""
+    tags: list[FastToken] = []
+    at = text.find("#", start, stop)
+    while at >= 0:
+        after = at + 1
+        if at == 0 or text[at - 1].isspace():
+            end = tag_end(text, at)
+            if end > at:
+                meta = {"start": at, "end": end}
+                tags.append(FastToken("tag", content=text[at + 1 : end], meta=meta))
+                after = end
+        at = text.find("#", after, stop)
+    return tags

@@ -1,0 +1,172 @@
+"""The fast path (``fastparse``) is only an optimisation: for every note it either declines or
+yields exactly the ``Note`` markdown-it gives. Checked on every note of the real corpora, on a
+generated benchmark vault, and on notes chosen to sit on each edge of what it reads.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from vault_ls.vault import fs
+from vault_ls.vault.fastparse import tokenize
+from vault_ls.vault.parse import parse_note, parse_note_markdown_it
+from vault_ls.vault.positions import normalize_newlines
+
+REPO = Path(__file__).resolve().parents[2]
+CORPORA = REPO.parent / "shared" / "corpora"
+CORPUS_NAMES = [
+    "obsidian-help",
+    "readwise-export",
+    "ttrpg-13th-age-srd",
+    "markdown-oxide-testfiles",
+]
+
+
+def takes_fast_path(text: str) -> bool:
+    text = normalize_newlines(text)
+    return tokenize(text, text.split("\n")) is not None
+
+
+def assert_same_note(path: str, text: str) -> None:
+    fast, reference = parse_note(path, text), parse_note_markdown_it(path, text)
+    for field in reference.__slots__:
+        assert getattr(fast, field) == getattr(reference, field), (path, field)
+
+
+def vault_texts(root: Path) -> list[tuple[str, str]]:
+    found = fs.scan(root, [], fs.DEFAULT_MAX_FILES)
+    texts = []
+    for rel in found.notes:
+        text = fs.read_note(root / rel)[0]
+        if text is not None:
+            texts.append((rel, text))
+    return texts
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is absent")
+@pytest.mark.parametrize("corpus", CORPUS_NAMES)
+def test_every_corpus_note_parses_the_same_both_ways(corpus: str) -> None:
+    texts = vault_texts(CORPORA / corpus)
+    assert texts
+    for path, text in texts:
+        assert_same_note(path, text)
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is absent")
+def test_the_fast_path_reads_most_of_the_ttrpg_vault() -> None:
+    # The 1,000-note TTRPG vault is plain notes: if the fast path stopped reading them, the
+    # equality above would still hold while the speed was gone.
+    texts = vault_texts(CORPORA / "ttrpg-13th-age-srd")
+    fast = sum(takes_fast_path(text) for _, text in texts)
+    assert fast >= 0.8 * len(texts)
+
+
+def load_generator():  # bench/generate.py is a script, not a package
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "bench" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_vault_parses_the_same_and_fast(tmp_path: Path) -> None:
+    load_generator().generate(300, tmp_path / "vault", seed=7)
+    texts = vault_texts(tmp_path / "vault")
+    assert len(texts) >= 300
+    for path, text in texts:
+        assert takes_fast_path(text), path
+        assert_same_note(path, text)
+
+
+# Each note here is read by the fast path; the test proves it reads it as markdown-it does.
+FAST = {
+    "headings": "# Title — ü 日本\n\n## Two ##\n### Three #not-closing\n#### \n#tag line\n",
+    "front matter": "---\ntitle: T\ntags: [a, b]\naliases:\n  - Al\n---\n# Title\nbody [[A]]\n",
+    "empty front matter": "---\n---\ntext #tag\n",
+    "lists": "- one [[A]]\n- two ^b1\n\n- three\n* star\n+ plus #t\ntext\n- lazy\nline [[B]]\n",
+    "list wide marker": "-    four spaces [[A]]\n- x\n",
+    "paragraph ends": "para [[A]]\n# heading\npara\n- item\npara\n```\n[[not]]\n```\nafter\n",
+    "fences": "~~~py\n[[no]]\n~~~~\n```` \n```\n[[still code]]\n````\n```unclosed\n[[no]]",
+    "code spans": "a `[[no]]` b ``x ` [[no]]`` c `open [[yes]] ```x``` #t\n",
+    "tags": "#a x#b (#c) #1984 #d/e #ü_1 [[X#notatag]] #end\n",
+    "embeds and links": "![[p.png|100]] ![alt #t](i.png) [x](a%20b.md#H) [w]()\n",
+    "failed links": "[a] b](c) [x] [y] (z.md) ![nope] [[Y]]\n",
+    "not wikilinks": "[[]] [[|x]] [[bad]x]] [[[A]] [[B]]] [x] [[C\nD]]\n",
+    "image alt tags": "![#a b #c](i.png) [#no #yes](n.md)\n",
+    "block ids": "para ^id1\n\n[[A]]^id2\n\n- item `code` ^id3\n\n*em* ^id4\n",
+    "title line": "[[Note Name]]\n\nbody\n",
+    "emoji": "x 😀 [[A|b 😀]] #😀 [y](b.md) #t😀\n",
+    "crlf": "# T\r\n\r\n[[A]] ^x\r\n- [[B]]\r\n",
+    "no final newline": "text [[A]]",
+}
+
+# Each note here holds something only markdown-it reads right: the fast path must decline.
+DECLINED = {
+    "quote": "> [[A]]\n",
+    "indented code": "    [[A]]\n",
+    "nested list": "- a\n  - [[b]]\n",
+    "ordered list": "1. [[A]]\n",
+    "html": "<div>\n[[A]]\n</div>\n",
+    "table": "| a | b |\n|---|---|\n| [[A]] | c |\n",
+    "setext": "Title [[A]]\n===\n",
+    "break": "a\n\n***\n\nb\n",
+    "escape": "\\[[A]] [[B]]\n",
+    "entity": "&#91;[A]] &amp;\n",
+    "math": "$x$ [[A]]\n",
+    "comment": "%%[[A]]%% [[B]]\n",
+    "reference": "[x]: a.md\n\n[x] [[A]]\n",
+    "nested label": "[a [b]](c.md)\n",
+    "code in label": "[a `]`](c.md)\n",
+    "title in link": '[a](b.md "t")\n',
+    "front matter, long marker": "----\na: 1\n----\n",
+    "unclosed front matter": "---\na: 1\n",
+    "javascript link": "[a](javascript:alert)\n",
+    "bracket in wikilink and a link": "[[bad]x]] [a](b.md)\n",
+    "wikilink in image label": "![nope [[Y]]](i.png)\n",
+    "angle destination": "[y](<z w.md>)\n",
+}
+
+
+@pytest.mark.parametrize("name", list(FAST))
+def test_fast_path_reads_plain_notes_as_markdown_it_does(name: str) -> None:
+    text = FAST[name]
+    assert takes_fast_path(text)
+    assert_same_note("note.md", text)
+
+
+@pytest.mark.parametrize("name", list(DECLINED))
+def test_fast_path_declines_what_it_does_not_mirror(name: str) -> None:
+    text = DECLINED[name]
+    assert not takes_fast_path(text)
+    assert_same_note("note.md", text)
+
+
+def test_fast_path_keeps_exact_positions_on_a_plain_note() -> None:
+    note = parse_note("n.md", "# T\n\n- a — [[Ünï|x]] and [y](P%C3%BC.md) #tag ^blk\n")
+    wiki, md = note.links
+    assert (wiki.target, wiki.display, tuple(wiki.range), tuple(wiki.target_range)) == (
+        "Ünï",
+        "x",
+        ((2, 6), (2, 15)),
+        ((2, 8), (2, 11)),
+    )
+    assert (md.target, tuple(md.range)) == ("Pü.md", ((2, 20), (2, 35)))
+    assert [(t.name, tuple(t.range)) for t in note.tags] == [("tag", ((2, 36), (2, 40)))]
+    assert [(b.id, tuple(b.block_range)) for b in note.blocks] == [("blk", ((2, 0), (2, 45)))]
+
+
+def test_tags_in_an_image_label_stand_where_they_are_written() -> None:
+    # markdown-it parses the label on its own; both paths count from the line, not the label
+    text = "x ![#a b #c](i.png)\n"
+    for note in (parse_note("n.md", text), parse_note_markdown_it("n.md", text)):
+        assert [(t.name, tuple(t.range)) for t in note.tags] == [
+            ("a", ((0, 4), (0, 6))),
+            ("c", ((0, 9), (0, 11))),
+        ]
