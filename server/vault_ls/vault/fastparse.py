@@ -67,6 +67,9 @@ ORDERED = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
 # Lines made of ``- = | :`` and spaces only: setext underlines, table delimiter rows, empty
 # items, ``---`` breaks; ``***``/``___`` breaks too. markdown-it gives each a meaning of its own.
 DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,}[ \t]*")
+# First characters of every line that may be more than a paragraph's text.
+BLOCK_MARKS = frozenset("#`~-*+_=|:>|<$% \t0123456789")
+PARAGRAPH = ("paragraph", None)
 # Line starts the fast path never reads: quotes, HTML, tables, math, comments, indentation.
 FOREIGN_START = frozenset(">|<$% \t")
 # Inline text the fast path never reads: escapes, HTML and autolinks, math, comments, entities.
@@ -112,11 +115,13 @@ class _Blocks:
     def classify(self, text: str) -> tuple[str, Any]:
         """What a line at the start of a block opens; raises for anything not mirrored here."""
         first = text[0]
+        if first not in BLOCK_MARKS:
+            return PARAGRAPH
         if first in FOREIGN_START or DELIMITER_LINE.fullmatch(text):
             raise Unsupported
         if first == "#":
             found = ATX_HEADING.match(text)
-            return ("heading", found.end()) if found else ("paragraph", None)
+            return ("heading", found.end()) if found else PARAGRAPH
         if first in "`~":
             fence = FENCE_OPEN.match(text)
             if fence:
@@ -135,7 +140,7 @@ class _Blocks:
                 raise Unsupported
         if first.isdigit() and ORDERED.match(text):
             raise Unsupported
-        return "paragraph", None
+        return PARAGRAPH
 
     def ends_paragraph(self, text: str) -> bool:
         """Whether a non-blank line ends the paragraph above it (markdown-it's terminators)."""

@@ -49,8 +49,9 @@ class InlineMap:
             columns, line = self._columns, self._starts[0][1]
             offset = min(offset, len(columns) - 1)
             return Position(line, columns[offset - 1] + 1 if offset > 0 else columns[0])
-        index = max(0, bisect_right(self._offsets, offset) - 1)
-        content_start, line, column = self._starts[index]
+        starts = self._starts
+        index = max(0, bisect_right(self._offsets, offset) - 1) if len(starts) > 1 else 0
+        content_start, line, column = starts[index]
         return Position(line, column + offset - content_start)
 
 

@@ -208,7 +208,7 @@ class _Walker:
         children = token.children or []
         if children and children[-1].type != "text":
             return
-        found = BLOCK_ID.search(content)
+        found = BLOCK_ID.search(content) if "^" in content else None
         marker = f"^{found.group(1)}" if found else ""
         # No children: the inline pass was skipped because the content is plain text.
         if not found or (children and not children[-1].content.rstrip().endswith(marker)):
