@@ -93,7 +93,10 @@ class VaultServer(StrictLanguageServer):
             note = await asyncio.to_thread(parse_text, path, text)
             vault.set_parsed(path, text, note)
             self._parses.pop(path, None)
-            self.schedule_diagnostics()
+            # the edits were debounced before the parse: a second wait would only add latency
+            if self._diagnostics_timer is not None:
+                self._diagnostics_timer.cancel()
+            self.refresh_diagnostics()
 
         self._parses[path] = asyncio.get_running_loop().create_task(parse())
 

@@ -139,3 +139,23 @@ async def test_pushed_diagnostics_use_the_uri_the_client_opened(client, vault_ro
     assert "%20" in address
     found = await pushed(client, address, lambda d: len(d) == 1)
     assert found[0].message == 'No note named "Nowhere"'
+
+
+async def test_a_large_note_parsed_off_the_loop_gets_its_diagnostics(client, vault_root):
+    # Over 50,000 characters the server parses in a thread; the diagnostics must still follow
+    # each edit, the last one winning, and requests must be answered meanwhile.
+    filler = "Plain words — café 日本 😀 without links.\n\n" * 1500
+    text = filler + "End: [[Alpha — notes]]\n"
+    address = open_note(client, vault_root, "Large.md", text)
+    await pushed(client, address, lambda d: len(d) == 0)
+    replace_text(client, address, filler + "End: [[Nowhere one]]\n", 2)
+    replace_text(client, address, filler + "End: [[Nowhere two]]\n", 3)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=address))
+    )
+    assert symbols is not None
+    found = await pushed(client, address, lambda d: len(d) == 1)
+    line = filler.count("\n")
+    assert summary(found) == [
+        (line, 7, 18, "unresolved-link", 'No note named "Nowhere two"'),
+    ]
