@@ -5,7 +5,7 @@ wikilinks, tags, code spans and simple ``[text](path)`` links inside. For such a
 builds the tokens ``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would,
 at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
 The moment a note holds anything else — block quotes, indented or nested content, HTML, tables,
-setext headings, thematic breaks, ordered lists, reference definitions, escapes, entities, math,
+setext headings, thematic breaks, reference definitions, escapes, entities, math,
 ``%%`` comments, a link it cannot read at a glance — ``tokenize`` returns None and markdown-it
 parses the note. tests/vault/test_fastparse.py holds the proof: every note of every corpus, of
 the benchmark vaults and of thousands of generated documents gives the same ``Note`` both ways.
@@ -63,7 +63,7 @@ class Unsupported(Exception):
 ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
 FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)")
 BULLET = re.compile(r"([-*+])([ \t]*)(.*)")
-ORDERED = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
+ORDERED = re.compile(r"(\d{1,9})([.)])([ \t]*)(.*)")
 # Lines made of ``- = | :`` and spaces only: setext underlines, table delimiter rows, empty
 # items, ``---`` breaks; ``***``/``___`` breaks too. markdown-it gives each a meaning of its own.
 DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,}[ \t]*")
@@ -106,10 +106,10 @@ class _Blocks:
                 line = self.heading(line, detail)
             elif kind == "fence":
                 line = self.fence(line, detail)
-            elif kind == "bullet":
-                line = self.bullet_list(line)
+            elif kind in ("bullet", "ordered"):
+                line = self.list(line, kind, detail[0])
             else:
-                line = self.paragraph(line, 0, text)
+                line = self.paragraph(line, 0, text, in_item=False)
         return self.tokens
 
     def classify(self, text: str) -> tuple[str, Any]:
@@ -138,15 +138,24 @@ class _Blocks:
                 return "bullet", (bullet.group(1), 1 + len(spaces))
             if not rest:
                 raise Unsupported
-        if first.isdigit() and ORDERED.match(text):
-            raise Unsupported
+        if first.isdigit():
+            ordered = ORDERED.fullmatch(text)
+            if ordered:
+                spaces, rest = ordered.group(3), ordered.group(4)
+                if not rest or "\t" in spaces or len(spaces) > 4:
+                    raise Unsupported
+                if spaces:  # ``3.14`` opens no list
+                    number, delimiter = ordered.group(1), ordered.group(2)
+                    return "ordered", (delimiter, len(number) + 1 + len(spaces), int(number))
         return PARAGRAPH
 
-    def ends_paragraph(self, text: str) -> bool:
+    def ends_paragraph(self, text: str, in_item: bool) -> bool:
         """Whether a non-blank line ends the paragraph above it (markdown-it's terminators)."""
         if not text.strip(" \t"):
             return True
-        kind, _ = self.classify(text)
+        kind, detail = self.classify(text)
+        if kind == "ordered" and not in_item:
+            return detail[2] == 1  # only a list starting at 1 may interrupt a paragraph
         return kind != "paragraph"
 
     # --- blocks ---------------------------------------------------------------------------
@@ -199,12 +208,12 @@ class _Blocks:
         self.tokens.append(FastToken("fence", 0, [line, stop], markup=marker))
         return stop
 
-    def paragraph(self, line: int, level: int, first: str) -> int:
+    def paragraph(self, line: int, level: int, first: str, in_item: bool) -> int:
         """A paragraph from ``line`` (whose text, list marker cut off, is ``first``); returns
         the line that ends it."""
         lines, end = self.lines, self.end
         stop = line + 1
-        while stop < end and not self.ends_paragraph(lines[stop]):
+        while stop < end and not self.ends_paragraph(lines[stop], in_item):
             stop += 1
         content = mdTrim("\n".join([first, *lines[line + 1 : stop]]))
         where = [line, stop]
@@ -213,20 +222,21 @@ class _Blocks:
         self.tokens.append(FastToken("paragraph_close", level))
         return stop
 
-    def bullet_list(self, line: int) -> int:
-        """Items at column 0 with the same marker, each one paragraph (lazy lines included)."""
+    def list(self, line: int, kind: str, marker: str) -> int:
+        """Items at column 0 of one kind and marker (``-``, ``*``, ``+``; ``.`` or ``)`` after a
+        number), each one paragraph, lazy lines included."""
         lines, end = self.lines, self.end
-        marker, first = lines[line][0], line
-        opener = FastToken("bullet_list_open", 0, [line, line], markup=marker)
+        first = line
+        opener = FastToken(f"{kind}_list_open", 0, [line, line], markup=marker)
         self.tokens.append(opener)
         while True:
-            _, (_, offset) = self.classify(lines[line])
+            _, (_, offset, *_) = self.classify(lines[line])
             item = FastToken("list_item_open", 1, [line, line], markup=marker)
             self.tokens.append(item)
             content = lines[line][offset:]
             if self.classify(content)[0] != "paragraph":
                 raise Unsupported  # an item opening with a heading, fence or nested list
-            stop = self.paragraph(line, 2, content)
+            stop = self.paragraph(line, 2, content, in_item=True)
             self.tokens.append(FastToken("list_item_close", 1))
             following = stop
             while following < end and not lines[following].strip(" \t"):
@@ -235,11 +245,11 @@ class _Blocks:
             if following >= end:
                 break
             text = lines[following]
-            kind, detail = self.classify(text)
-            if kind != "bullet" or detail[0] != marker:
+            next_kind, detail = self.classify(text)
+            if next_kind != kind or detail[0] != marker:
                 break
             line = following
-        self.tokens.append(FastToken("bullet_list_close", 0))
+        self.tokens.append(FastToken(f"{kind}_list_close", 0))
         opener.map = [first, following]
         return following
 
