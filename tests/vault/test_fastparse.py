@@ -92,7 +92,7 @@ FAST = {
     "empty front matter": "---\n---\ntext #tag\n",
     "lists": "- one [[A]]\n- two ^b1\n\n- three\n* star\n+ plus #t\ntext\n- lazy\nline [[B]]\n",
     "list wide marker": "-    four spaces [[A]]\n- x\n",
-    "ordered lists": "1. one [[A]]\n2. two ^b\n\n3) other delimiter\n10. ten\ntext\n2. no list\n1. a list\n",
+    "ordered lists": "1. one [[A]]\n2. two ^b\n\n3) other\n10. ten\ntext\n2. no list\n1. a list\n",
     "ordered in items": "- item\n2. interrupts here\n- b\n3.14 is pi\n1.5 x\n",
     "paragraph ends": "para [[A]]\n# heading\npara\n- item\npara\n```\n[[not]]\n```\nafter\n",
     "fences": "~~~py\n[[no]]\n~~~~\n```` \n```\n[[still code]]\n````\n```unclosed\n[[no]]",
