@@ -6,10 +6,11 @@ note keeps only what the features need, so a large vault stays small in memory.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
-from vault_ls.vault.positions import Range
+from vault_ls.vault.positions import Position, Range
 
 NOTE_SUFFIX = ".md"
 
@@ -120,3 +121,91 @@ class Note:
     def field_values(self, key: str) -> list[str]:
         wanted = key.casefold()
         return [f.value for f in self.fields if f.key.casefold() == wanted]
+
+
+# --- the flat form: tuples of builtins, for ``marshal`` (the cache, the parse workers) ------------
+# Unpickling these classes costs a Python call per Position and Range; marshal reads tuples in C.
+# A note splits in a head, what indexing needs at once (aliases, titles), and a body, the rest,
+# which ``cache.LazyNote`` decodes when first read. Every field of every class above is written
+# here: a new field must be added in both directions (``tests/vault/test_cache_codec.py``).
+
+FlatRange = tuple[int, int, int, int]
+FlatHead = tuple[list[str], list[tuple[str, str, FlatRange]]]
+FlatBody = tuple[Any, ...]  # see ``flat_body``
+_new = tuple.__new__
+
+
+def _flat(r: Range) -> FlatRange:
+    return (r[0][0], r[0][1], r[1][0], r[1][1])
+
+
+def _range(flat: FlatRange) -> Range:
+    line, character, end_line, end_character = flat
+    return _new(
+        Range, (_new(Position, (line, character)), _new(Position, (end_line, end_character)))
+    )
+
+
+def flat_head(note: Note) -> FlatHead:
+    return note.aliases, [(t.source, t.text, _flat(t.range)) for t in note.titles]
+
+
+def flat_body(note: Note) -> FlatBody:
+    error = note.frontmatter_error
+    return (
+        [(h.level, h.text, _flat(h.range), h.parent) for h in note.headings],
+        [(b.id, _flat(b.range), _flat(b.block_range), b.text) for b in note.blocks],
+        [
+            (
+                k.kind,
+                k.embed,
+                k.target,
+                k.headings,
+                k.block,
+                k.display,
+                _flat(k.range),
+                _flat(k.target_range),
+                k.in_frontmatter,
+            )
+            for k in note.links
+        ],
+        [(t.name, _flat(t.range)) for t in note.tags],
+        [(f.key, f.value, f.range and _flat(f.range), f.source) for f in note.fields],
+        # YAML values include dates, which marshal cannot write
+        None if note.frontmatter is None else pickle.dumps(note.frontmatter, 5),
+        error and (error.message, _flat(error.range)),
+        note.frontmatter_range and _flat(note.frontmatter_range),
+        note.line_count,
+        note.wide_lines,
+        note.digest,
+        note.decode_error,
+    )
+
+
+def set_head(note: Note, head: FlatHead) -> None:
+    aliases, titles = head
+    note.aliases = aliases
+    note.titles = [TitleClaim(source, text, _range(r)) for source, text, r in titles]
+
+
+def set_body(note: Note, body: FlatBody) -> None:
+    headings, blocks, links, tags, fields, frontmatter, error, frontmatter_range, *rest = body
+    note.headings = [Heading(level, text, _range(r), parent) for level, text, r, parent in headings]
+    note.blocks = [Block(id, _range(r), _range(block), text) for id, r, block, text in blocks]
+    note.links = [
+        Link(kind, embed, target, anchors, block, display, _range(r), _range(t), in_frontmatter)
+        for kind, embed, target, anchors, block, display, r, t, in_frontmatter in links
+    ]
+    note.tags = [Tag(name, _range(r)) for name, r in tags]
+    note.fields = [Field(key, value, r and _range(r), source) for key, value, r, source in fields]
+    note.frontmatter = None if frontmatter is None else pickle.loads(frontmatter)
+    note.frontmatter_error = error and FrontmatterError(error[0], _range(error[1]))
+    note.frontmatter_range = frontmatter_range and _range(frontmatter_range)
+    note.line_count, note.wide_lines, note.digest, note.decode_error = rest
+
+
+def from_flat(path: str, head: FlatHead, body: FlatBody) -> Note:
+    note = Note(path)
+    set_head(note, head)
+    set_body(note, body)
+    return note
