@@ -1,23 +1,33 @@
 """A persistent cache of parsed notes: one SQLite file per vault in the user's cache folder.
 
 Entries are keyed by the note's path, size and modification time; the whole file is keyed by
-a fingerprint of the engine's source, so a new parser never reads an old parse. A stale,
-foreign or corrupt cache is discarded and rebuilt without a word: it only ever saves time.
+a fingerprint of the engine's source (and of Python's version), so a new parser never reads an
+old parse. A stale, foreign or corrupt cache is discarded and rebuilt without a word: it only
+ever saves time. Entries and the link graph carry CRCs: a damaged entry is parsed again (its
+head is checked at load, its body when first read), a damaged graph resolved again.
+
+Notes are stored in ``model``'s flat form (``marshal``). A cached note is a ``LazyNote``: its
+head (aliases, titles) is read at load, its body the first time anything in it is read, so a
+warm start builds a few objects per note instead of ~150.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import marshal
 import os
-import pickle
 import sqlite3
+import sys
+import threading
+import zlib
 from pathlib import Path
+from typing import Any, SupportsIndex
 
 from vault_ls.vault.index import LinkGraph
-from vault_ls.vault.model import Note
+from vault_ls.vault.model import Note, flat_body, flat_head, set_body, set_head
 
-SCHEMA = 2
+SCHEMA = 3
 
 
 def cache_folder() -> Path:
@@ -26,8 +36,9 @@ def cache_folder() -> Path:
 
 
 def _engine_fingerprint() -> str:
-    """Changes whenever any engine module changes (or the cache schema does)."""
-    digest = hashlib.sha1(str(SCHEMA).encode())
+    """Changes whenever any engine module changes, or the cache schema, or Python (marshal's
+    format may change between versions)."""
+    digest = hashlib.sha1(f"{SCHEMA} {sys.version}".encode())
     folder = Path(__file__).parent
     for source in sorted(folder.glob("*.py")):
         digest.update(source.read_bytes())
@@ -46,6 +57,68 @@ def files_key(notes: list[str], attachments: list[str]) -> str:
     return digest.hexdigest()
 
 
+def _sealed(payload: bytes) -> bytes:
+    return zlib.crc32(payload).to_bytes(4, "little") + payload
+
+
+def _opened(blob: bytes) -> memoryview:
+    """The payload of a ``_sealed`` blob; ValueError when it was damaged."""
+    view = memoryview(blob)
+    if len(view) < 4 or zlib.crc32(view[4:]) != int.from_bytes(view[:4], "little"):
+        raise ValueError("damaged cache entry")
+    return view[4:]
+
+
+# id of a LazyNote not yet read -> (vault root, its body: marshalled ``flat_body``, body's CRC)
+_bodies: dict[int, tuple[Path, memoryview, int]] = {}
+_reading = threading.RLock()  # the server reads notes on its event loop and in threads
+
+
+class LazyNote(Note):
+    """A cached note whose path, aliases and titles are set and whose other fields are decoded
+    when any of them is first read. It then turns into a plain ``Note`` (a subclass without
+    slots of its own has the same layout, so ``__class__`` can change): equal, printed and
+    pickled like the note it was made from."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:  # only called for a field not yet set
+        return getattr(_read(self), name)
+
+    def __eq__(self, other: object) -> bool:  # tried first even as ``note == lazy``
+        return _read(self) == other
+
+    def __repr__(self) -> str:
+        return repr(_read(self))
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        return _read(self).__reduce_ex__(protocol)
+
+    # Dropped unread (a note changed): its body goes with it. ``pending`` is bound now, as
+    # module globals may be gone when the interpreter exits.
+    def __del__(self, pending: dict[int, Any] = _bodies) -> None:
+        pending.pop(id(self), None)
+
+
+def _read(note: Note) -> Note:
+    """``note``, its body decoded if it is a LazyNote not read yet (then a plain Note)."""
+    with _reading:
+        pending = _bodies.get(id(note))
+        if pending is not None:
+            root, body, crc = pending
+            try:
+                if zlib.crc32(body) != crc:
+                    raise ValueError("damaged cache entry")
+                set_body(note, marshal.loads(body))
+            except Exception:  # damaged on disk: the note is parsed again, as at load
+                from vault_ls.vault.loader import parse_from_disk  # imports cache.py
+
+                set_body(note, flat_body(parse_from_disk(root, note.path)))
+            _bodies.pop(id(note), None)
+            note.__class__ = Note
+    return note
+
+
 class NoteCache:
     def __init__(self, root: Path, folder: Path | None = None):
         name = hashlib.sha1(str(root).encode()).hexdigest()[:20] + ".sqlite"
@@ -62,13 +135,20 @@ class NoteCache:
                 row = db.execute("SELECT blob FROM graph WHERE files = ?", (files,)).fetchone()
             finally:
                 db.close()
-            graph = pickle.loads(row[0]) if row else None
+            graph = marshal.loads(_opened(row[0])) if row else None
         except Exception:  # unreadable: resolving again is always correct
             return None
-        return graph if isinstance(graph, tuple) and len(graph) == 2 else None
+        if isinstance(graph, tuple) and len(graph) == 2 and all(type(g) is dict for g in graph):
+            return graph
+        return None
+
+    @staticmethod
+    def graph_blob(graph: LinkGraph) -> bytes:
+        outgoing, linkers = graph
+        return _sealed(marshal.dumps((dict(outgoing), dict(linkers))))
 
     def load(self) -> dict[str, tuple[Stamp, bytes]]:
-        """Every cached entry (path -> (stamp, pickled note)); empty when unusable."""
+        """Every cached entry (path -> (stamp, ``blob``)); empty when unusable."""
         if not self.path.exists():
             return {}
         try:
@@ -86,16 +166,30 @@ class NoteCache:
             return {}
 
     @staticmethod
-    def note(blob: bytes) -> Note | None:
+    def note(root: Path, path: str, blob: bytes) -> Note | None:
+        """The note at ``path`` saved as ``blob``: its head read now, its body when first used
+        (``LazyNote``). None when the head is damaged: the note is parsed again."""
+        view = memoryview(blob)
         try:
-            note = pickle.loads(blob)
-        except Exception:  # a corrupt entry is re-parsed, never fatal
+            size = int.from_bytes(view[4:8], "little")
+            if zlib.crc32(view[4 : 8 + size]) != int.from_bytes(view[:4], "little"):
+                return None
+            head, crc = marshal.loads(view[8 : 8 + size])
+            note = object.__new__(LazyNote)
+            note.path = path
+            set_head(note, head)
+        except Exception:
             return None
-        return note if isinstance(note, Note) else None
+        _bodies[id(note)] = (root, view[8 + size :], crc)
+        return note
 
     @staticmethod
     def blob(note: Note) -> bytes:
-        return pickle.dumps(note, pickle.HIGHEST_PROTOCOL)
+        """``[CRC of the rest of the head][head size][head][body]``: ``note`` checks the small
+        head at load; the body, nearly all the bytes, is checked when first read."""
+        body = marshal.dumps(flat_body(note))
+        head = marshal.dumps((flat_head(note), zlib.crc32(body)))
+        return _sealed(len(head).to_bytes(4, "little") + head) + body
 
     def save(
         self, entries: dict[str, tuple[Stamp, bytes]], graph: tuple[str, bytes] | None = None
@@ -106,6 +200,7 @@ class NoteCache:
             temporary = self.path.with_suffix(".tmp")
             temporary.unlink(missing_ok=True)
             db = sqlite3.connect(temporary)
+            db.execute("PRAGMA page_size = 65536")  # large entries: fewer overflow pages to read
             with db:
                 db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute(
@@ -124,7 +219,7 @@ class NoteCache:
                 )
             db.close()
             os.replace(temporary, self.path)
-        except (sqlite3.Error, OSError, pickle.PicklingError):
+        except (sqlite3.Error, OSError):
             pass
 
     def discard(self) -> None:

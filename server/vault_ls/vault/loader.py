@@ -1,8 +1,8 @@
 """Reading and parsing many notes at once: in worker processes when there are enough of them.
 
 markdown-it-py is pure Python, so threads would not help; two processes parse a large vault
-about 1.8x faster. Workers (``worker.py``) send back pickled notes, which the cache stores as
-they are.
+about 1.8x faster. Workers (``worker.py``) send back notes as cache entries (``NoteCache.blob``),
+which the cache stores as they are.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ PARALLEL_FROM = 400  # notes; below this, starting workers costs more than it sa
 CHUNK = 100
 
 
-def stamp(path: Path) -> tuple[int, int]:
+def stamp(path: Path | str) -> tuple[int, int]:
     """(size, modification time in ns): what the cache compares; (-1, -1) when unreadable."""
     try:
         status = os.stat(path)
@@ -46,7 +46,7 @@ def parse_from_disk(root: Path, relative: str, known: Note | None = None) -> Not
 def parse_many(
     root: Path, paths: list[str], done: Callable[[int], None] | None = None
 ) -> Iterator[tuple[str, Note, bytes]]:
-    """(path, note, pickled note) for every path; ``done`` is told each chunk's size."""
+    """(path, note, cache entry) for every path; ``done`` is told each chunk's size."""
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
     workers = _start_workers() if len(paths) >= PARALLEL_FROM else []
     if not workers:
@@ -120,7 +120,7 @@ def _parse_in(
         parsed = {relative: blob for relative, blob in answer}
         for relative in chunk:
             blob = parsed.get(relative)
-            note = NoteCache.note(blob) if blob is not None else None
+            note = NoteCache.note(root, relative, blob) if blob is not None else None
             if note is None or blob is None:
                 note = parse_from_disk(root, relative)
                 blob = NoteCache.blob(note)

@@ -1,7 +1,7 @@
 """A parse worker: ``python -m vault_ls.vault.worker`` reads jobs on stdin and answers on stdout.
 
 Each job is a pickled ``(root, [vault paths])``; each answer a pickled list of
-``(path, pickled Note)``. ``None`` ends the worker. Used by ``loader.parse_many``.
+``(path, NoteCache.blob(note))``. ``None`` ends the worker. Used by ``loader.parse_many``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,7 +44,7 @@ class Vault:
         self.exclude = list(exclude or [])
         self.use_cache = use_cache
         self.cache_folder = cache_folder
-        # what the last load would write to the cache: note entries and the pickled link graph
+        # what the last load would write to the cache: note entries and the link graph
         self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], tuple[str, bytes]] | None = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
@@ -81,13 +80,16 @@ class Vault:
         notes: list[Note] = []
         stale: list[str] = []
         stamps: dict[str, Stamp] = {}
+        folder = str(self.root) + os.sep  # a string, not a Path: one stat per note is the cost
         collecting = gc.isenabled()
         gc.disable()  # bulk allocation of long-lived objects: collections would find nothing
         try:
             for relative in found.notes:
-                stamps[relative] = stamp = file_stamp(self.absolute(relative))
+                stamps[relative] = stamp = file_stamp(folder + relative)
                 hit = cached.get(relative)
-                note = NoteCache.note(hit[1]) if hit and hit[0] == stamp else None
+                note = (
+                    NoteCache.note(self.root, relative, hit[1]) if hit and hit[0] == stamp else None
+                )
                 if note is None or hit is None:
                     stale.append(relative)
                 else:
@@ -112,7 +114,7 @@ class Vault:
             index = VaultIndex()
             index.set_notes(notes, found.attachments, graph)
             if cache and graph is None:
-                self._pending_save = (entries, (files, pickle.dumps(index.link_graph())))
+                self._pending_save = (entries, (files, NoteCache.graph_blob(index.link_graph())))
         finally:
             if collecting:
                 gc.enable()

@@ -1,0 +1,227 @@
+"""The cache's flat form of notes and its lazy notes: a round trip changes nothing."""
+
+import copy
+import dataclasses
+import datetime
+import marshal
+import pickle
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from vault_ls.vault import cache, loader
+from vault_ls.vault.cache import LazyNote, NoteCache
+from vault_ls.vault.model import (
+    Block,
+    Field,
+    FrontmatterError,
+    Heading,
+    Link,
+    Note,
+    Tag,
+    TitleClaim,
+    flat_body,
+    flat_head,
+    from_flat,
+)
+from vault_ls.vault.positions import Position, Range
+from vault_ls.vault.workspace import Vault
+
+NOTES = {
+    "Café — 😀.md": (
+        "---\naliases: [Kaffee, カフェ]\ntags: [drink]\ncreated: 2024-05-01\n---\n"
+        "# Café 😀\n\n## Größe\n\n"
+        "A paragraph with [[B#Part|the part]] and ![[pic.png|100]]. ^blk-1\n"
+        "\n- Full Title: Café, the long way\n\nrating:: 5 ⭐\n\n#tag/deep and `[[Fake]]`\n"
+        "[md](sub/C%20D.md#Top) ![alt](pic.png)\n"
+    ),
+    "B.md": "---\naliases: Bee\n---\n# B\n\n## Part\n\n> quote line ^quote\n\n| a |\n| - |\n",
+    "Broken front.md": "---\ntitle: [unclosed\n---\n# Broken\n\n[[Café — 😀#^blk-1]]\n",
+    "sub/C D.md": "# Top\n\n[[B]] [[Nowhere]] ![[B#^quote]]\n\n```\n[[not a link]]\n```\n",
+    "Latin-1.md": b"# Caf\xe9\n\n[[B]] in latin-1 ^old\n",
+    "Empty.md": "",
+}
+
+
+def write(root: Path) -> Path:
+    for relative, text in NOTES.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    (root / "pic.png").write_bytes(b"\x89PNG\r\n")
+    return root
+
+
+def warm_vault(tmp_path: Path) -> tuple[Path, Vault]:
+    root = write(tmp_path / "vault")
+    cold = Vault(root, cache_folder=tmp_path / "cache")
+    cold.load()
+    cold.save_cache()
+    warm = Vault(root, cache_folder=tmp_path / "cache")
+    warm.load()
+    return root, warm
+
+
+def test_a_round_trip_through_the_cache_gives_the_notes_parsed_afresh(tmp_path):
+    root, warm = warm_vault(tmp_path)
+    notes = warm.index.notes
+    assert sorted(notes) == sorted(NOTES)
+    assert all(type(note) is LazyNote for note in notes.values())  # from the cache, unread
+    fresh = {path: loader.parse_from_disk(root, path) for path in NOTES}
+    # the vault has what the test is about
+    assert fresh["Latin-1.md"].decode_error and fresh["Broken front.md"].frontmatter_error
+    assert fresh["Café — 😀.md"].aliases == ["Kaffee", "カフェ"] and fresh["B.md"].blocks
+    assert fresh["Café — 😀.md"].wide_lines and fresh["Café — 😀.md"].frontmatter
+    for path, note in notes.items():
+        assert note == fresh[path]
+        assert type(note) is Note  # read once: a plain note from then on
+        for name in (f.name for f in dataclasses.fields(Note)):
+            assert getattr(note, name) == getattr(fresh[path], name), (path, name)
+    assert all(id(note) not in cache._bodies for note in notes.values())
+
+
+def test_a_warm_load_decodes_only_heads(tmp_path):
+    root, warm = warm_vault(tmp_path)
+    note = warm.index.notes["Café — 😀.md"]
+    fresh = loader.parse_from_disk(root, "Café — 😀.md")
+    assert type(note) is LazyNote
+    assert note.title == fresh.title and note.aliases == ["Kaffee", "カフェ"]
+    assert note.name == "Café — 😀" and type(note) is LazyNote  # still unread
+    assert warm.index.linking_notes("B.md") == {"Café — 😀.md", "sub/C D.md", "Latin-1.md"}
+    assert note.links[0].target == "B" and type(note) is Note
+
+
+def test_a_lazy_note_compares_prints_copies_and_pickles_like_a_note(tmp_path):
+    root, warm = warm_vault(tmp_path)
+    fresh = loader.parse_from_disk(root, "B.md")
+    notes = warm.index.notes
+    assert fresh == notes["B.md"] and type(notes["B.md"]) is Note  # lazy on the right
+    unequal = loader.parse_from_disk(root, "sub/C D.md") != notes["sub/C D.md"]  # lazy right
+    assert unequal is False
+    assert notes["Empty.md"] != fresh
+    assert repr(notes["Latin-1.md"]).startswith("Note(path='Latin-1.md'")
+    assert copy.copy(notes["Empty.md"]) == loader.parse_from_disk(root, "Empty.md")
+    again = pickle.loads(pickle.dumps(notes["Café — 😀.md"]))
+    assert type(again) is Note and again == loader.parse_from_disk(root, "Café — 😀.md")
+    assert dataclasses.replace(notes["Broken front.md"], line_count=99).line_count == 99
+    with pytest.raises(AttributeError):
+        _ = warm.index.notes["B.md"].no_such_field
+
+
+def test_threads_reading_one_lazy_note_all_see_it_whole(tmp_path):
+    root, warm = warm_vault(tmp_path)
+    note = warm.index.notes["Café — 😀.md"]
+    seen: list[object] = []
+    threads = [threading.Thread(target=lambda: seen.append(note.links)) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 8 and all(links == seen[0] for links in seen) and seen[0]
+    assert note == loader.parse_from_disk(root, "Café — 😀.md")
+
+
+def _damage_bodies(path: Path) -> None:
+    """Damage every entry in its body, which is checked when read: flip its last byte, or
+    change a letter, which still decodes (only the CRC tells)."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT path, note FROM notes").fetchall()
+        for relative, blob in rows:
+            damaged = blob.replace(b"quote line", b"QUOTE line")
+            if damaged == blob:
+                damaged = blob[:-1] + bytes([blob[-1] ^ 0xFF])
+            db.execute("UPDATE notes SET note = ? WHERE path = ?", (damaged, relative))
+    db.close()
+
+
+def test_a_damaged_body_is_parsed_again_when_read(tmp_path):
+    root = write(tmp_path / "vault")
+    first = Vault(root, cache_folder=tmp_path / "cache")
+    first.load()
+    first.save_cache()
+    _damage_bodies(NoteCache(first.root, tmp_path / "cache").path)
+    again = Vault(root, cache_folder=tmp_path / "cache")
+    again.load()
+    for path, note in again.index.notes.items():
+        assert note == loader.parse_from_disk(root, path)
+
+
+def test_a_damaged_link_graph_is_resolved_again(tmp_path):
+    root = write(tmp_path / "vault")
+    first = Vault(root, cache_folder=tmp_path / "cache")
+    first.load()
+    first.save_cache()
+    with sqlite3.connect(NoteCache(first.root, tmp_path / "cache").path) as db:
+        (blob,) = db.execute("SELECT blob FROM graph").fetchone()
+        db.execute("UPDATE graph SET blob = ?", (blob[:-1] + bytes([blob[-1] ^ 0xFF]),))
+    db.close()
+    again = Vault(root, cache_folder=tmp_path / "cache")
+    again.load()
+    assert again.index.backlinks == first.index.backlinks
+
+
+def every_field_set() -> Note:
+    """A note whose every field (and every field of what it holds) differs from the default."""
+    r = Range(Position(1, 2), Position(3, 4))
+    s = Range(Position(5, 6), Position(5, 9))
+    return Note(
+        path="a/b — ü.md",
+        headings=[Heading(2, "H ü", r, 0), Heading(1, "top", s, None)],
+        blocks=[Block("id-1", r, s, "text 😀")],
+        links=[
+            Link("wiki", True, "T", ("H1", "H2"), "blk", "100x145", r, s, True),
+            Link("markdown", False, "", (), None, None, s, r),
+        ],
+        tags=[Tag("t/ü", r)],
+        aliases=["Al", "アル"],
+        fields=[Field("k", "v", r, "inline"), Field("f", "1", None, "frontmatter")],
+        titles=[TitleClaim("frontmatter title", "Tï", r)],
+        frontmatter={"d": datetime.date(2024, 1, 2), "n": [1, 2.5, None, True], "s": {"x": "y"}},
+        frontmatter_error=FrontmatterError("bad", s),
+        frontmatter_range=r,
+        line_count=7,
+        wide_lines=frozenset({0, 3}),
+        digest=123456789,
+        decode_error="not UTF-8",
+    )
+
+
+@pytest.mark.parametrize("kind", [Note, Heading, Block, Link, Tag, Field, TitleClaim])
+def test_the_sample_sets_every_field_so_the_codec_is_checked_on_all(kind):
+    note = every_field_set()
+    samples = {
+        Note: [note],
+        Heading: note.headings,
+        Block: note.blocks,
+        Link: note.links,
+        Tag: note.tags,
+        Field: note.fields,
+        TitleClaim: note.titles,
+    }[kind]
+    for field in dataclasses.fields(kind):
+        default = field.default_factory() if callable(field.default_factory) else field.default
+        values = [getattr(sample, field.name) for sample in samples]
+        assert any(value != default and value is not None for value in values), field.name
+
+
+def test_the_flat_form_keeps_every_field():
+    note = every_field_set()
+    head = marshal.loads(marshal.dumps(flat_head(note)))
+    body = marshal.loads(marshal.dumps(flat_body(note)))
+    back = from_flat(note.path, head, body)
+    assert back == note
+    assert type(back.links[0].range.start) is Position and type(back.links[0].range) is Range
+    lazy = NoteCache.note(Path("/nowhere"), note.path, NoteCache.blob(note))
+    assert lazy is not None and lazy == note and type(lazy) is Note
+
+
+def test_a_damaged_head_is_refused():
+    blob = NoteCache.blob(every_field_set())
+    assert NoteCache.note(Path("/"), "x.md", blob[:3]) is None
+    assert NoteCache.note(Path("/"), "x.md", b"\x80garbage") is None
+    assert NoteCache.note(Path("/"), "x.md", blob[:9] + bytes([blob[9] ^ 1]) + blob[10:]) is None
