@@ -225,3 +225,25 @@ def test_a_damaged_head_is_refused():
     assert NoteCache.note(Path("/"), "x.md", blob[:3]) is None
     assert NoteCache.note(Path("/"), "x.md", b"\x80garbage") is None
     assert NoteCache.note(Path("/"), "x.md", blob[:9] + bytes([blob[9] ^ 1]) + blob[10:]) is None
+
+
+CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name", ["obsidian-help", "readwise-export", "ttrpg-13th-age-srd", "markdown-oxide-testfiles"]
+)
+def test_every_corpus_note_comes_back_from_the_cache_as_parsed(tmp_path, name):
+    root = CORPORA / name
+    if not root.is_dir():
+        pytest.skip("../shared/corpora is absent")
+    cold = Vault(root, cache_folder=tmp_path)
+    cold.load()
+    cold.save_cache()
+    warm = Vault(root, cache_folder=tmp_path)
+    warm.load()
+    assert all(type(note) is LazyNote for note in warm.index.notes.values())
+    for path, note in warm.index.notes.items():
+        assert note == loader.parse_from_disk(warm.root, path), path
+    assert warm.index.backlinks == cold.index.backlinks
