@@ -82,7 +82,10 @@ def tokenize(text: str, lines: list[str]) -> list[FastToken] | None:
     if "]:" in text:  # a reference definition may be anywhere; its links could be too
         return None
     try:
-        return _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines)).run()
+        blocks = _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines))
+        # one search of the whole note spares one per paragraph in most notes
+        blocks.foreign_inline = FOREIGN_INLINE.search(text) is not None
+        return blocks.run()
     except Unsupported:
         return None
 
@@ -92,6 +95,7 @@ class _Blocks:
         self.lines = lines
         self.end = end  # markdown-it's line count: a final newline ends a line, opens none
         self.tokens: list[FastToken] = []
+        self.foreign_inline = True  # whether some paragraph may hold what FOREIGN_INLINE finds
 
     def run(self) -> list[FastToken]:
         lines, end = self.lines, self.end
@@ -188,7 +192,9 @@ class _Blocks:
         where = [line, line + 1]
         tag = f"h{hashes}"
         self.tokens.append(FastToken("heading_open", 0, where, markup="#" * hashes, tag=tag))
-        self.tokens.append(FastToken("inline", 1, where, content, inline_children(content)))
+        self.tokens.append(
+            FastToken("inline", 1, where, content, inline_children(content, self.foreign_inline))
+        )
         self.tokens.append(FastToken("heading_close", 0, markup="#" * hashes, tag=tag))
         return line + 1
 
@@ -218,7 +224,8 @@ class _Blocks:
         content = mdTrim("\n".join([first, *lines[line + 1 : stop]]))
         where = [line, stop]
         self.tokens.append(FastToken("paragraph_open", level, where))
-        self.tokens.append(FastToken("inline", level + 1, where, content, inline_children(content)))
+        children = inline_children(content, self.foreign_inline)
+        self.tokens.append(FastToken("inline", level + 1, where, content, children))
         self.tokens.append(FastToken("paragraph_close", level))
         return stop
 
@@ -264,12 +271,12 @@ SIMPLE_DESTINATION = re.compile(r"[^\s()<>\\`\[\]]*\)")
 UNSAFE_PROTOCOL = re.compile(r"(?:vbscript|javascript|file|data):", re.IGNORECASE)
 
 
-def inline_children(content: str) -> list[FastToken]:
+def inline_children(content: str, check_foreign: bool = True) -> list[FastToken]:
     """markdown-it's inline tokens of ``content`` as far as the walker reads them: wikilinks,
     tags, links and images with their positions, code spans, and text where text stands."""
     if not NEEDS_INLINE.search(content):
         return []  # ``syntax.selective_inline`` skips such content too
-    if FOREIGN_INLINE.search(content):
+    if check_foreign and FOREIGN_INLINE.search(content):
         raise Unsupported
     children: list[FastToken] = []
     may_link = "](" in content
