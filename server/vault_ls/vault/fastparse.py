@@ -159,7 +159,7 @@ class _Blocks:
             return True
         kind, detail = self.classify(text)
         if kind == "ordered" and not in_item:
-            return detail[2] == 1  # only a list starting at 1 may interrupt a paragraph
+            return bool(detail[2] == 1)  # only a list starting at 1 interrupts a paragraph
         return kind != "paragraph"
 
     # --- blocks ---------------------------------------------------------------------------
