@@ -93,6 +93,7 @@ FAST = {
     "lists": "- one [[A]]\n- two ^b1\n\n- three\n* star\n+ plus #t\ntext\n- lazy\nline [[B]]\n",
     "list wide marker": "-    four spaces [[A]]\n- x\n",
     "ordered lists": "1. one [[A]]\n2. two ^b\n\n3) other\n10. ten\ntext\n2. no list\n1. a list\n",
+    "non-ASCII digits": "- *a*\n1١. *a* ^id \n\n٣. not a list\n",
     "ordered in items": "- item\n2. interrupts here\n- b\n3.14 is pi\n1.5 x\n",
     "paragraph ends": "para [[A]]\n# heading\npara\n- item\npara\n```\n[[not]]\n```\nafter\n",
     "fences": "~~~py\n[[no]]\n~~~~\n```` \n```\n[[still code]]\n````\n```unclosed\n[[no]]",

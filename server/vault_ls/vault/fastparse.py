@@ -63,7 +63,7 @@ class Unsupported(Exception):
 ATX_HEADING = re.compile(r"#{1,6}(?=[ \t]|$)")
 FENCE_OPEN = re.compile(r"(`{3,}|~{3,})(.*)")
 BULLET = re.compile(r"([-*+])([ \t]*)(.*)")
-ORDERED = re.compile(r"(\d{1,9})([.)])([ \t]*)(.*)")
+ORDERED = re.compile(r"([0-9]{1,9})([.)])([ \t]*)(.*)")  # ASCII digits only, as markdown-it
 # Lines made of ``- = | :`` and spaces only: setext underlines, table delimiter rows, empty
 # items, ``---`` breaks; ``***``/``___`` breaks too. markdown-it gives each a meaning of its own.
 DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,}[ \t]*")
@@ -142,7 +142,7 @@ class _Blocks:
                 return "bullet", (bullet.group(1), 1 + len(spaces))
             if not rest:
                 raise Unsupported
-        if first.isdigit():
+        if first in "0123456789":
             ordered = ORDERED.fullmatch(text)
             if ordered:
                 spaces, rest = ordered.group(3), ordered.group(4)
