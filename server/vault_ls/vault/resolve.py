@@ -41,40 +41,112 @@ def resolve_link(index: VaultIndex, link: Link, source: str) -> Resolution:
     if not link.target:
         return Resolution(source)
     target = link.target.replace("\\", "/")
-    if link.kind == "wiki" and not target.startswith(("./", "../")):
-        return _by_name(index, target, source)
     folder = posixpath.dirname(source)
     if link.kind == "markdown" or target.startswith(("./", "../")):
-        relative = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
-        path = posixpath.normpath(relative)
-        if path == ".." or path.startswith("../"):
+        path = _vault_path(target, folder)
+        if path is None:
             return OUTSIDE
         found = _exact_file(index, path)
         if found is not None:
             return Resolution(found)
         if target.startswith(("./", "../")):
             return UNRESOLVED
-    return _by_name(index, target, source)
+    return _by_name(index, target, folder)
+
+
+class BulkResolver:
+    """``resolve_link`` for all the links of a bulk load, each answer that links share worked
+    out once (the index does not change meanwhile).
+
+    Most links of a vault name one of a few thousand files, by name. The file a name reaches
+    depends on the linking note's folder only when several files carry the name (the nearest
+    wins), so it is kept by target, or by target and folder for an ambiguous name. A markdown
+    path is tried relative to the linking note's folder first: that try is made for each link,
+    and the file at the path it gives is kept. Answers are kept as plain strings, not
+    ``Resolution`` objects.
+    """
+
+    def __init__(self, index: VaultIndex) -> None:
+        self._index = index
+        # target -> the file (or None) the name reaches from every folder. Never a ``./`` or
+        # ``../`` target: those are paths, not looked up by name.
+        self._names: dict[str, str | None] = {}
+        self._nearest: dict[tuple[str, str], str | None] = {}  # (ambiguous target, folder) -> file
+        self._files: dict[str, str | None] = {}  # vault path -> the file there, or None
+
+    def targets(self, note: Note) -> set[str]:
+        """The files ``note``'s links reach: ``resolve_link(index, link, note.path).path`` for
+        each link, None left out."""
+        source = note.path
+        folder = posixpath.dirname(source)
+        names = self._names
+        found: set[str] = set()
+        for link in note.links:
+            if link.kind == "wiki" and link.target in names:  # most links: a name seen before
+                path = names[link.target]
+            else:
+                path = self._path(link, source, folder)
+            if path is not None:
+                found.add(path)
+        return found
+
+    def _path(self, link: Link, source: str, folder: str) -> str | None:
+        """``resolve_link(index, link, source).path``, keeping what other links can reuse."""
+        if not link.target:
+            return source
+        target = link.target.replace("\\", "/")
+        if link.kind == "markdown" or target.startswith(("./", "../")):
+            path = _vault_path(target, folder)
+            if path is None:
+                return None
+            if path not in self._files:
+                self._files[path] = _exact_file(self._index, path)
+            if self._files[path] is not None or target.startswith(("./", "../")):
+                return self._files[path]
+        if link.target in self._names:
+            return self._names[link.target]
+        key = (link.target, folder)
+        if key not in self._nearest:
+            named = _by_name(self._index, target, folder)
+            if not named.candidates:  # not ambiguous: the same answer from every folder
+                self._names[link.target] = named.path
+                return named.path
+            self._nearest[key] = named.path
+        return self._nearest[key]
+
+
+def _vault_path(target: str, folder: str) -> str | None:
+    """The vault path a link's path names from ``folder`` (from the vault root when it starts
+    with ``/``); None when it climbs out of the vault."""
+    if target.startswith("/"):
+        relative = target.lstrip("/")
+    elif folder and not folder.endswith("/"):  # posixpath.join, quicker
+        relative = f"{folder}/{target}"
+    else:
+        relative = folder + target
+    path = posixpath.normpath(relative)
+    return None if path == ".." or path.startswith("../") else path
 
 
 def _exact_file(index: VaultIndex, path: str) -> str | None:
     """The file at vault path ``path`` (any case; ``.md`` optional for notes)."""
     key = path.lower()
-    for candidate in index.attachments_named(key):
+    for candidate in index.attachment_keys.get(key, ()):
         if candidate.lower() == key:
             return candidate
     note_key = name_key(key)
-    for candidate in index.notes_named(note_key):
+    for candidate in index.note_keys.get(note_key, ()):
         if name_key(candidate) == note_key:
             return candidate
     return None
 
 
-def _by_name(index: VaultIndex, target: str, source: str) -> Resolution:
+def _by_name(index: VaultIndex, target: str, folder: str) -> Resolution:
+    """The file named ``target``: the nearest to ``folder`` when several carry the name."""
     key = name_key(target)
     if key == ".." or key.startswith("../") or "/../" in key:
         return OUTSIDE
-    candidates = index.notes_named(key) or index.attachments_named(target.strip().lower())
+    candidates = index.note_keys.get(key) or index.attachment_keys.get(target.strip().lower())
     if not candidates:
         return UNRESOLVED
     if len(candidates) == 1:
@@ -82,7 +154,6 @@ def _by_name(index: VaultIndex, target: str, source: str) -> Resolution:
     exact = [c for c in candidates if name_key(c) == key or c.lower() == key]
     if len(exact) == 1:
         return Resolution(exact[0])
-    folder = posixpath.dirname(source)
     ordered = sorted(candidates, key=lambda path: _distance(folder, path))
     return Resolution(ordered[0], tuple(ordered))
 
