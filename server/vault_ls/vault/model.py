@@ -10,7 +10,7 @@ import pickle
 from dataclasses import dataclass, field
 from typing import Any
 
-from vault_ls.vault.positions import Position, Range
+from vault_ls.vault.positions import Range
 
 NOTE_SUFFIX = ".md"
 
@@ -136,14 +136,11 @@ _new = tuple.__new__
 
 
 def _flat(r: Range) -> FlatRange:
-    return (r[0][0], r[0][1], r[1][0], r[1][1])
+    return (r[0], r[1], r[2], r[3])  # a plain tuple: marshal writes no subclass
 
 
 def _range(flat: FlatRange) -> Range:
-    line, character, end_line, end_character = flat
-    return _new(
-        Range, (_new(Position, (line, character)), _new(Position, (end_line, end_character)))
-    )
+    return _new(Range, flat)
 
 
 def flat_head(note: Note) -> FlatHead:
