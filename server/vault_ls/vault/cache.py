@@ -7,8 +7,8 @@ ever saves time. Entries and the link graph carry CRCs: a damaged entry is parse
 head is checked at load, its body when first read), a damaged graph resolved again.
 
 Notes are stored in ``model``'s flat form (``marshal``). A cached note is a ``LazyNote``: its
-head (aliases, titles) is read at load, its body the first time anything in it is read, so a
-warm start builds a few objects per note instead of ~150.
+head (aliases, titles, decode error) is read at load, its body the first time anything in it is
+read, so a warm start builds a few objects per note instead of ~150.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, SupportsIndex
 from vault_ls.vault.index import LinkGraph
 from vault_ls.vault.model import Note, flat_body, flat_head, set_body, set_head
 
-SCHEMA = 3
+SCHEMA = 4
 
 
 def cache_folder() -> Path:

@@ -8,7 +8,7 @@ removing or renaming one file re-resolves only the notes whose links name that f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
 from vault_ls.vault.names import name_key, path_suffixes
@@ -16,6 +16,9 @@ from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
 
 # (source note -> resolved targets, last link name -> notes linking by that name)
 LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
+# One note's links, resolved elsewhere against the same files: (the files they reach, the last
+# names they name). Parse workers send these, so the server need not read the links again.
+LinkFacts = tuple[list[str], list[str]]
 
 
 class VaultIndex:
@@ -117,25 +120,29 @@ class VaultIndex:
             _discard(self.attachment_keys, key, path)
         self._relink(path.rsplit("/", 1)[-1].lower())
 
+    @classmethod
+    def of_files(cls, notes: Iterable[str], attachments: Iterable[str]) -> VaultIndex:
+        """An index of file names and nothing else: all that resolving a link reads."""
+        index = cls()
+        index._register_files(notes, attachments)
+        return index
+
     def set_notes(
         self,
         notes: Iterable[Note],
         attachments: Iterable[str] = (),
         graph: LinkGraph | None = None,
+        resolved: Mapping[str, LinkFacts] | None = None,
     ) -> None:
         """Bulk load: register every name first, then resolve every link once — or take the
-        resolved ``graph`` saved by ``link_graph`` for exactly these files and notes."""
+        resolved ``graph`` saved by ``link_graph`` for exactly these files and notes, or the
+        ``resolved`` links of some notes (``link_facts`` against exactly these files)."""
         self.version += 1
         self.names_version += 1
-        for path in attachments:
-            self.attachments.add(path)
-            for key in path_suffixes(path.lower()):
-                self.attachment_keys[key].add(path)
         loaded = list(notes)
+        self._register_files((note.path for note in loaded), attachments)
         for note in loaded:
             self.notes[note.path] = note
-            for key in path_suffixes(name_key(note.path)):
-                self.note_keys[key].add(note.path)
             for alias in note.aliases:
                 self.alias_keys[alias.strip().casefold()].add(note.path)
         if graph is not None:
@@ -145,7 +152,7 @@ class VaultIndex:
                 for target in targets:
                     self.backlinks[target].add(source)
             return
-        self._link_all(loaded)
+        self._link_all(loaded, resolved or {})
 
     def link_graph(self) -> LinkGraph:
         """What resolving every link produced: valid while no file is added, removed or renamed
@@ -174,16 +181,35 @@ class VaultIndex:
         for target in targets:
             self.backlinks[target].add(note.path)
 
-    def _link_all(self, notes: list[Note]) -> None:
+    def _register_files(self, notes: Iterable[str], attachments: Iterable[str]) -> None:
+        for path in attachments:
+            self.attachments.add(path)
+            for key in path_suffixes(path.lower()):
+                self.attachment_keys[key].add(path)
+        for path in notes:
+            for key in path_suffixes(name_key(path)):
+                self.note_keys[key].add(path)
+
+    def _link_all(self, notes: list[Note], resolved: Mapping[str, LinkFacts]) -> None:
         """``_link_out`` for every note of a bulk load, each answer that links share worked out
-        once. Resolving, linkers and backlinks each get a pass of their own, so that the tables
-        one pass works on stay in the processor's cache (done note by note, adding the
+        once, and taken as given for the notes in ``resolved`` (whose links are not even
+        read). Resolving, linkers and backlinks each get a pass of their own, so that the
+        tables one pass works on stay in the processor's cache (done note by note, adding the
         backlinks took two to three times as long)."""
         resolver = BulkResolver(self)
+        unresolved = []
         for note in notes:
-            self._outgoing[note.path] = resolver.targets(note)
+            facts = resolved.get(note.path)
+            if facts is None:
+                self._outgoing[note.path] = resolver.targets(note)
+                unresolved.append(note)
+                continue
+            targets, names = facts
+            self._outgoing[note.path] = set(targets)
+            for name in names:
+                self._linkers[name].add(note.path)
         linkers: dict[str, set[str]] = {}  # link target -> self._linkers[last_name(target)]
-        for note in notes:
+        for note in unresolved:
             for link in note.links:
                 if link.target:
                     named = linkers.get(link.target)
@@ -203,6 +229,13 @@ class VaultIndex:
             for target in self._outgoing.pop(source, set()):
                 _discard(self.backlinks, target, source)
             self._link_out(note)
+
+
+def link_facts(resolver: BulkResolver, note: Note) -> LinkFacts:
+    """What ``set_notes`` needs of ``note``'s links, resolved by ``resolver`` (built on an index
+    of the same files, e.g. ``VaultIndex.of_files``)."""
+    names = {last_name(link.target) for link in note.links if link.target}
+    return sorted(resolver.targets(note)), sorted(names)
 
 
 def last_name(target: str) -> str:

@@ -2,7 +2,8 @@
 
 markdown-it-py is pure Python, so threads would not help; two processes parse a large vault
 about 1.8x faster. Workers (``worker.py``) send back notes as cache entries (``NoteCache.blob``),
-which the cache stores as they are.
+which the cache stores as they are, with their links already resolved: the caller then decodes
+only each note's head and resolves nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache
+from vault_ls.vault.index import LinkFacts
 from vault_ls.vault.model import Note
 from vault_ls.vault.parse import parse_note, text_digest
 
@@ -43,22 +45,31 @@ def parse_from_disk(root: Path, relative: str, known: Note | None = None) -> Not
     return note
 
 
+Files = tuple[list[str], list[str]]  # (notes, attachments) of a scan
+Parsed = tuple[str, Note, bytes, LinkFacts | None]
+
+
 def parse_many(
-    root: Path, paths: list[str], done: Callable[[int], None] | None = None
-) -> Iterator[tuple[str, Note, bytes]]:
-    """(path, note, cache entry) for every path; ``done`` is told each chunk's size."""
+    root: Path,
+    paths: list[str],
+    done: Callable[[int], None] | None = None,
+    files: Files | None = None,
+) -> Iterator[Parsed]:
+    """(path, note, cache entry, its links resolved or None) for every path; ``done`` is told
+    each chunk's size. Worker processes resolve the links of what they parse against ``files``
+    (every file of the vault), sparing the caller; parsed here, notes come unresolved."""
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
     workers = _start_workers() if len(paths) >= PARALLEL_FROM else []
     if not workers:
         for chunk in chunks:
             for relative in chunk:
                 note = parse_from_disk(root, relative)
-                yield relative, note, NoteCache.blob(note)
+                yield relative, note, NoteCache.blob(note), None
             if done:
                 done(len(chunk))
         return
     try:
-        yield from _parse_in(workers, root, chunks, done)
+        yield from _parse_in(workers, root, chunks, done, files)
     finally:
         for worker in workers:
             worker.kill()
@@ -91,16 +102,21 @@ def _parse_in(
     root: Path,
     chunks: list[list[str]],
     done: Callable[[int], None] | None,
-) -> Iterator[tuple[str, Note, bytes]]:
+    files: Files | None,
+) -> Iterator[Parsed]:
     """One chunk in flight per worker; answers are read in the order chunks were sent."""
     pending: deque[tuple[subprocess.Popen[bytes], list[str]]] = deque()
     queue = deque(chunks)
+    told: set[int] = set()  # workers that were sent ``files`` (with their first job)
 
     def send(worker: subprocess.Popen[bytes]) -> None:
         assert worker.stdin is not None
         if queue:
             chunk = queue.popleft()
-            pickle.dump((str(root), chunk), worker.stdin, pickle.HIGHEST_PROTOCOL)
+            first = worker.pid not in told
+            told.add(worker.pid)
+            job = (str(root), chunk, files if first else None)
+            pickle.dump(job, worker.stdin, pickle.HIGHEST_PROTOCOL)
             worker.stdin.flush()
             pending.append((worker, chunk))
         else:
@@ -117,13 +133,13 @@ def _parse_in(
         except (EOFError, pickle.UnpicklingError):
             answer = []  # a worker died: its chunk is parsed here instead
         send(worker)
-        parsed = {relative: blob for relative, blob in answer}
+        parsed = {relative: (blob, facts) for relative, blob, facts in answer}
         for relative in chunk:
-            blob = parsed.get(relative)
+            blob, facts = parsed.get(relative, (None, None))
             note = NoteCache.note(root, relative, blob) if blob is not None else None
             if note is None or blob is None:
                 note = parse_from_disk(root, relative)
-                blob = NoteCache.blob(note)
-            yield relative, note, blob
+                blob, facts = NoteCache.blob(note), None
+            yield relative, note, blob, facts
         if done:
             done(len(chunk))

@@ -125,12 +125,12 @@ class Note:
 
 # --- the flat form: tuples of builtins, for ``marshal`` (the cache, the parse workers) ------------
 # Unpickling these classes costs a Python call per Position and Range; marshal reads tuples in C.
-# A note splits in a head, what indexing needs at once (aliases, titles), and a body, the rest,
-# which ``cache.LazyNote`` decodes when first read. Every field of every class above is written
-# here: a new field must be added in both directions (``tests/vault/test_cache_codec.py``).
+# A note splits in a head, what loading needs at once (aliases, titles, decode error), and a body,
+# the rest, which ``cache.LazyNote`` decodes when first read. Every field of every class above is
+# written here: a new field must be added in both directions (``tests/vault/test_cache_codec.py``).
 
 FlatRange = tuple[int, int, int, int]
-FlatHead = tuple[list[str], list[tuple[str, str, FlatRange]]]
+FlatHead = tuple[list[str], list[tuple[str, str, FlatRange]], str | None]
 FlatBody = tuple[Any, ...]  # see ``flat_body``
 _new = tuple.__new__
 
@@ -144,7 +144,8 @@ def _range(flat: FlatRange) -> Range:
 
 
 def flat_head(note: Note) -> FlatHead:
-    return note.aliases, [(t.source, t.text, _flat(t.range)) for t in note.titles]
+    titles = [(t.source, t.text, _flat(t.range)) for t in note.titles]
+    return note.aliases, titles, note.decode_error
 
 
 def flat_body(note: Note) -> FlatBody:
@@ -175,12 +176,11 @@ def flat_body(note: Note) -> FlatBody:
         note.line_count,
         note.wide_lines,
         note.digest,
-        note.decode_error,
     )
 
 
 def set_head(note: Note, head: FlatHead) -> None:
-    aliases, titles = head
+    aliases, titles, note.decode_error = head
     note.aliases = aliases
     note.titles = [TitleClaim(source, text, _range(r)) for source, text, r in titles]
 
@@ -198,7 +198,7 @@ def set_body(note: Note, body: FlatBody) -> None:
     note.frontmatter = None if frontmatter is None else pickle.loads(frontmatter)
     note.frontmatter_error = error and FrontmatterError(error[0], _range(error[1]))
     note.frontmatter_range = frontmatter_range and _range(frontmatter_range)
-    note.line_count, note.wide_lines, note.digest, note.decode_error = rest
+    note.line_count, note.wide_lines, note.digest = rest
 
 
 def from_flat(path: str, head: FlatHead, body: FlatBody) -> Note:

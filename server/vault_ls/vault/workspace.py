@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache, Stamp, files_key
-from vault_ls.vault.index import VaultIndex
+from vault_ls.vault.index import LinkFacts, VaultIndex
 from vault_ls.vault.loader import parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
@@ -103,18 +103,26 @@ class Vault:
                 if progress is not None:
                     progress(done, total)
 
-            for relative, note, blob in parse_many(self.root, stale, advance):
+            resolved: dict[str, LinkFacts] | None = {}
+            files = (found.notes, found.attachments)
+            for relative, note, blob, facts in parse_many(self.root, stale, advance, files):
                 if note.decode_error and not os.path.lexists(self.absolute(relative)):
-                    continue  # deleted since the scan: not a note that "could not be read"
+                    # deleted since the scan: not a note that "could not be read"; and the
+                    # workers resolved links against a file that is no longer there
+                    resolved = None
+                    continue
                 notes.append(note)
                 entries[relative] = (stamps[relative], blob)
-            files = files_key(found.notes, found.attachments)
+                if facts is not None and resolved is not None:
+                    resolved[relative] = facts
+            files_id = files_key(found.notes, found.attachments)
             unchanged = not stale and len(entries) == len(cached)
-            graph = cache.load_graph(files) if cache and unchanged else None
+            graph = cache.load_graph(files_id) if cache and unchanged else None
             index = VaultIndex()
-            index.set_notes(notes, found.attachments, graph)
+            index.set_notes(notes, found.attachments, graph, resolved)
             if cache and graph is None:
-                self._pending_save = (entries, (files, NoteCache.graph_blob(index.link_graph())))
+                graph_blob = NoteCache.graph_blob(index.link_graph())
+                self._pending_save = (entries, (files_id, graph_blob))
         finally:
             if collecting:
                 gc.enable()
