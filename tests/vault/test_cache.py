@@ -155,3 +155,17 @@ def test_opening_a_note_as_indexed_parses_nothing(vault_files, tmp_path):
     changed = vault.set_text("B.md", text + "[[A — 😀]]\n")
     assert changed is not indexed
     assert vault.index.linking_notes("A — 😀.md") == {"B.md", "sub/C.md"}
+
+
+def test_an_edit_before_the_save_keeps_its_links_out_of_the_saved_graph(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = Vault(vault_files, cache_folder=cache_dir)
+    first.load()
+    first.set_text("sub/C.md", "[[Nowhere]] [[B]]\n")  # in the editor only, not on disk
+    first.save_cache()
+    second = Vault(vault_files, cache_folder=cache_dir)
+    second.load()
+    fresh = Vault(vault_files, use_cache=False)
+    fresh.load()
+    assert snapshot(second) == snapshot(fresh)
+    assert "sub/C.md" not in second.index.linking_notes("B.md")

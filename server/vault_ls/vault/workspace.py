@@ -44,8 +44,10 @@ class Vault:
         self.exclude = list(exclude or [])
         self.use_cache = use_cache
         self.cache_folder = cache_folder
-        # what the last load would write to the cache: note entries and the link graph
-        self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], tuple[str, bytes]] | None = None
+        # what the last load would write to the cache: note entries, the files they were
+        # resolved against, and the index (and its version) whose link graph goes with them
+        self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], str, VaultIndex, int] | None
+        self._pending_save = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
         self.loaded = False  # until the first load: answers would see a partial vault
@@ -121,8 +123,7 @@ class Vault:
             index = VaultIndex()
             index.set_notes(notes, found.attachments, graph, resolved)
             if cache and graph is None:
-                graph_blob = NoteCache.graph_blob(index.link_graph())
-                self._pending_save = (entries, (files_id, graph_blob))
+                self._pending_save = (entries, files_id, index, index.version)
         finally:
             if collecting:
                 gc.enable()
@@ -135,9 +136,16 @@ class Vault:
             progress(total, total)
 
     def save_cache(self) -> None:
-        """Write what the last load parsed, for the next start (nothing when unchanged)."""
+        """Write what the last load parsed, for the next start (nothing when unchanged). The
+        link graph goes with it while the index is as loaded: an edit since would put the
+        editor's links in a graph saved with the disk's notes."""
         if self.use_cache and self._pending_save is not None:
-            NoteCache(self.root, self.cache_folder).save(*self._pending_save)
+            entries, files_id, index, version = self._pending_save
+            graph_blob = NoteCache.graph_blob(index.link_graph())
+            # checked after: an edit while the graph was copied changed the version first
+            as_loaded = self.index is index and index.version == version
+            graph = (files_id, graph_blob) if as_loaded else None
+            NoteCache(self.root, self.cache_folder).save(entries, graph)
             self._pending_save = None
 
     def reapply_open_texts(self) -> None:
