@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
 
-from vault_ls.vault.positions import Position
+from vault_ls.vault.positions import Position, Range
 
 
 class InlineMap:
@@ -37,6 +37,11 @@ class InlineMap:
         inner = copy.copy(self)
         inner._shift += by
         return inner
+
+    def range(self, start: int, end: int) -> Range:
+        """The source range of content offsets ``start`` to ``end``."""
+        first, last = self.position(start), self.position(end)
+        return Range.of(first[0], first[1], last[0], last[1])
 
     def position(self, offset: int) -> Position:
         offset += self._shift

@@ -178,7 +178,7 @@ class _Walker:
             return
         # ``strip`` also drops Unicode spaces the pattern let through (U+2028, U+00A0).
         start = offset + match.start(2) + len(written) - len(written.lstrip())
-        value_range = Range(imap.position(start), imap.position(start + len(value)))
+        value_range = imap.range(start, start + len(value))
         self.note.fields.append(Field(key, value, value_range, source))
         if source == "metadata" and key.casefold() == "full title":
             self.claim_title("Full Title", value, value_range)
@@ -213,7 +213,7 @@ class _Walker:
         # No children: the inline pass was skipped because the content is plain text.
         if not found or (children and not children[-1].content.rstrip().endswith(marker)):
             return
-        where = Range(imap.position(found.start(1) - 1), imap.position(found.end(1)))
+        where = imap.range(found.start(1) - 1, found.end(1))
         text = content[: found.start(1) - 1].strip()
         if not text and opener.level == 0 and self.previous_block is not None:
             first, end = self.previous_block
@@ -234,7 +234,7 @@ class _Walker:
             elif child.type in ("link_open", "image") and meta.get("dest_start") is not None:
                 self.markdown_link(child, imap)
             elif child.type == "tag":
-                tag_range = Range(imap.position(meta["start"]), imap.position(meta["end"]))
+                tag_range = imap.range(meta["start"], meta["end"])
                 self.note.tags.append(Tag(child.content, tag_range))
             if child.type == "image" and child.children:
                 # markdown-it parses an image's label on its own: offsets count from the label
@@ -250,10 +250,8 @@ class _Walker:
                 headings=parts.headings,
                 block=parts.block,
                 display=parts.display,
-                range=Range(imap.position(meta["start"]), imap.position(meta["end"])),
-                target_range=Range(
-                    imap.position(meta["target_start"]), imap.position(meta["target_end"])
-                ),
+                range=imap.range(meta["start"], meta["end"]),
+                target_range=imap.range(meta["target_start"], meta["target_end"]),
             )
         )
 
@@ -291,10 +289,8 @@ class _Walker:
                 headings=headings,
                 block=block,
                 display=display,
-                range=Range(imap.position(meta["start"]), imap.position(meta["end"])),
-                target_range=Range(
-                    imap.position(src_start), imap.position(src_start + len(path_part))
-                ),
+                range=imap.range(meta["start"], meta["end"]),
+                target_range=imap.range(src_start, src_start + len(path_part)),
             )
         )
 
