@@ -69,6 +69,24 @@ def _opened(blob: bytes) -> memoryview:
     return view[4:]
 
 
+GRAPH_PART = 1000  # entries per marshalled part of a link graph table
+
+
+def _in_parts(table: dict[str, set[str]]) -> list[bytes]:
+    items = list(table.items())
+    return [
+        marshal.dumps(dict(items[start : start + GRAPH_PART]))
+        for start in range(0, len(items), GRAPH_PART)
+    ]
+
+
+def _joined(parts: list[bytes]) -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    for part in parts:
+        table.update(marshal.loads(part))
+    return table
+
+
 # id of a LazyNote not yet read -> (vault root, its body: marshalled ``flat_body``, body's CRC)
 _bodies: dict[int, tuple[Path, memoryview, int]] = {}
 _reading = threading.RLock()  # the server reads notes on its event loop and in threads
@@ -135,17 +153,22 @@ class NoteCache:
                 row = db.execute("SELECT blob FROM graph WHERE files = ?", (files,)).fetchone()
             finally:
                 db.close()
-            graph = marshal.loads(_opened(row[0])) if row else None
+            if row is None:
+                return None
+            outgoing_parts, linker_parts = marshal.loads(_opened(row[0]))
+            graph = (_joined(outgoing_parts), _joined(linker_parts))
         except Exception:  # unreadable: resolving again is always correct
             return None
-        if isinstance(graph, tuple) and len(graph) == 2 and all(type(g) is dict for g in graph):
+        if all(type(g) is dict for g in graph):
             return graph
         return None
 
     @staticmethod
     def graph_blob(graph: LinkGraph) -> bytes:
+        """The graph, each of its two tables in parts: encoding one part holds the interpreter
+        lock for ~10 ms, so requests keep being answered while a large graph is saved."""
         outgoing, linkers = graph
-        return _sealed(marshal.dumps((dict(outgoing), dict(linkers))))
+        return _sealed(marshal.dumps((_in_parts(outgoing), _in_parts(linkers))))
 
     def load(self) -> dict[str, tuple[Stamp, bytes]]:
         """Every cached entry (path -> (stamp, ``blob``)); empty when unusable."""
