@@ -198,6 +198,8 @@ class VaultIndex:
         backlinks took two to three times as long)."""
         resolver = BulkResolver(self)
         unresolved = []
+        # facts come from another process: their paths are the index's own strings again
+        paths = {path: path for path in (*self.notes, *self.attachments)}
         for note in notes:
             facts = resolved.get(note.path)
             if facts is None:
@@ -205,7 +207,7 @@ class VaultIndex:
                 unresolved.append(note)
                 continue
             targets, names = facts
-            self._outgoing[note.path] = set(targets)
+            self._outgoing[note.path] = {paths.get(target, target) for target in targets}
             for name in names:
                 self._linkers[name].add(note.path)
         linkers: dict[str, set[str]] = {}  # link target -> self._linkers[last_name(target)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from vault_ls.vault.positions import Range
@@ -189,9 +190,10 @@ def set_body(note: Note, body: FlatBody) -> None:
     headings, blocks, links, tags, fields, frontmatter, error, frontmatter_range, *rest = body
     note.headings = [Heading(level, text, _range(r), parent) for level, text, r, parent in headings]
     note.blocks = [Block(id, _range(r), _range(block), text) for id, r, block, text in blocks]
+    # a vault's links name a few thousand targets many times over: one string each
     note.links = [
-        Link(kind, embed, target, anchors, block, display, _range(r), _range(t), in_frontmatter)
-        for kind, embed, target, anchors, block, display, r, t, in_frontmatter in links
+        Link(kind, embed, intern(target), anchors, block, display, _range(r), _range(t), in_yaml)
+        for kind, embed, target, anchors, block, display, r, t, in_yaml in links
     ]
     note.tags = [Tag(name, _range(r)) for name, r in tags]
     note.fields = [Field(key, value, r and _range(r), source) for key, value, r, source in fields]
