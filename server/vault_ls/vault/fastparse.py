@@ -267,7 +267,7 @@ class _Blocks:
 # ``text`` run), and nothing else it reads here can swallow one.
 INLINE_START = re.compile(r"[\[!`#]")
 LABEL_STOP = re.compile(r"[\[\]`]")
-SIMPLE_DESTINATION = re.compile(r"[^\s()<>\\`\[\]]*\)")
+SIMPLE_DESTINATION = re.compile(r"[^\s()<>\\`\[\]\x00-\x1f\x7f]*\)")  # no controls, as markdown-it
 UNSAFE_PROTOCOL = re.compile(r"(?:vbscript|javascript|file|data):", re.IGNORECASE)
 
 
