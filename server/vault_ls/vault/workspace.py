@@ -151,7 +151,8 @@ class Vault:
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
         for relative, text in list(self.open_texts.items()):
-            self.index.set_note(parse_text(relative, text))
+            # unchanged texts change nothing: the load's link graph can still be cached
+            self.set_text(relative, text)
 
     # --- events --------------------------------------------------------------------------
 
