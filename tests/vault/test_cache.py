@@ -169,3 +169,17 @@ def test_an_edit_before_the_save_keeps_its_links_out_of_the_saved_graph(vault_fi
     fresh.load()
     assert snapshot(second) == snapshot(fresh)
     assert "sub/C.md" not in second.index.linking_notes("B.md")
+
+
+def test_an_edit_before_the_save_still_saves_the_disks_link_graph(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = Vault(vault_files, cache_folder=cache_dir)
+    first.load()
+    first.set_text("sub/C.md", "[[Nowhere]] [[B]]\n")  # typed right after the start
+    first.save_cache()
+    second = Vault(vault_files, cache_folder=cache_dir)
+    second.load()
+    assert second._pending_save is None  # everything, graph included, came from the cache
+    fresh = Vault(vault_files, use_cache=False)
+    fresh.load()
+    assert snapshot(second) == snapshot(fresh)

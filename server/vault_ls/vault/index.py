@@ -155,9 +155,9 @@ class VaultIndex:
         self._link_all(loaded, resolved or {})
 
     def link_graph(self) -> LinkGraph:
-        """What resolving every link produced: valid while no file is added, removed or renamed
-        and no note changes (the cache checks both)."""
-        return self._outgoing, dict(self._linkers)
+        """A copy of what resolving every link produced, for ``set_notes`` of exactly these
+        files and notes. Copied, not shared: later edits change the linker sets in place."""
+        return dict(self._outgoing), {name: set(notes) for name, notes in self._linkers.items()}
 
     # --- internals -------------------------------------------------------------------
 

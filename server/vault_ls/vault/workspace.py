@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache, Stamp, files_key
-from vault_ls.vault.index import LinkFacts, VaultIndex
+from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
 from vault_ls.vault.loader import parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
@@ -45,8 +45,8 @@ class Vault:
         self.use_cache = use_cache
         self.cache_folder = cache_folder
         # what the last load would write to the cache: note entries, the files they were
-        # resolved against, and the index (and its version) whose link graph goes with them
-        self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], str, VaultIndex, int] | None
+        # resolved against, and the link graph as loaded (edits in the editor come later)
+        self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], str, LinkGraph] | None
         self._pending_save = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
@@ -123,7 +123,9 @@ class Vault:
             index = VaultIndex()
             index.set_notes(notes, found.attachments, graph, resolved)
             if cache and graph is None:
-                self._pending_save = (entries, files_id, index, index.version)
+                # copied now, before anyone can edit: typing in the first second after a
+                # start used to cost the next start its graph
+                self._pending_save = (entries, files_id, index.link_graph())
         finally:
             if collecting:
                 gc.enable()
@@ -136,16 +138,13 @@ class Vault:
             progress(total, total)
 
     def save_cache(self) -> None:
-        """Write what the last load parsed, for the next start (nothing when unchanged). The
-        link graph goes with it while the index is as loaded: an edit since would put the
-        editor's links in a graph saved with the disk's notes."""
+        """Write what the last load parsed, for the next start (nothing when unchanged), with
+        the link graph of the disk's notes as loaded: edits since are the editor's."""
         if self.use_cache and self._pending_save is not None:
-            entries, files_id, index, version = self._pending_save
-            graph_blob = NoteCache.graph_blob(index.link_graph())
-            # checked after: an edit while the graph was copied changed the version first
-            as_loaded = self.index is index and index.version == version
-            graph = (files_id, graph_blob) if as_loaded else None
-            NoteCache(self.root, self.cache_folder).save(entries, graph)
+            entries, files_id, graph = self._pending_save
+            NoteCache(self.root, self.cache_folder).save(
+                entries, (files_id, NoteCache.graph_blob(graph))
+            )
             self._pending_save = None
 
     def reapply_open_texts(self) -> None:
