@@ -53,6 +53,7 @@ if _collecting:
 
 log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
+SAVE_PAUSE_SECONDS = 0.002
 LARGE_TEXT = 50_000  # characters: parsing costs ~1-2 µs each, so larger notes parse off the loop
 NOTE_GLOB = "**/*"
 T = TypeVar("T")
@@ -239,9 +240,12 @@ async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> No
 
 
 async def save_caches(ls: VaultServer) -> None:
-    """Last, once answering is possible: only the next start needs the cache."""
+    """Last, once answering is possible: only the next start needs the cache. On the event
+    loop in steps of a few milliseconds, each followed by a pause in which requests (read
+    from stdin by another thread) are answered first."""
     for vault in ls.vaults:
-        await asyncio.to_thread(vault.save_cache)
+        for _ in vault.save_cache_steps():
+            await asyncio.sleep(SAVE_PAUSE_SECONDS)
 
 
 async def pull_configuration(ls: VaultServer) -> None:

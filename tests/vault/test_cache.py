@@ -183,3 +183,38 @@ def test_an_edit_before_the_save_still_saves_the_disks_link_graph(vault_files, t
     fresh = Vault(vault_files, use_cache=False)
     fresh.load()
     assert snapshot(second) == snapshot(fresh)
+
+
+def test_a_save_stopped_half_way_leaves_the_last_cache_and_no_litter(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    first = Vault(vault_files, cache_folder=cache_dir)
+    first.load()
+    first.save_cache()
+    saved = sorted(cache_dir.iterdir())
+    before = [path.read_bytes() for path in saved]
+    (vault_files / "D.md").write_text("[[B]]\n", encoding="utf-8")
+    second = Vault(vault_files, cache_folder=cache_dir)
+    second.load()
+    steps = second.save_cache_steps()
+    while len(list(cache_dir.iterdir())) < 2:
+        next(steps)  # until the temporary database exists
+    steps.close()  # the server stopped in the middle of the save
+    assert sorted(cache_dir.iterdir()) == saved
+    assert [path.read_bytes() for path in saved] == before
+
+
+def test_a_killed_saves_temporary_file_is_removed_by_a_later_save(vault_files, tmp_path):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    vault = Vault(vault_files, cache_folder=cache_dir)
+    left = NoteCache(vault.root, cache_dir).path
+    left = left.with_name(NoteCache(vault.root, cache_dir).path.stem + ".123.456.tmp")
+    left.write_bytes(b"half a database")
+    recent = left.with_name(left.name.replace("123", "124"))
+    recent.write_bytes(b"another server saving right now")
+    an_hour_ago = os.stat(left).st_mtime - 3600
+    os.utime(left, (an_hour_ago, an_hour_ago))
+    vault.load()
+    vault.save_cache()
+    assert not left.exists()
+    assert recent.exists()

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vault_ls.vault import fs
-from vault_ls.vault.cache import NoteCache, Stamp, files_key
+from vault_ls.vault.cache import Entries, NoteCache, Stamp, files_key
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
 from vault_ls.vault.loader import parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
@@ -46,7 +46,7 @@ class Vault:
         self.cache_folder = cache_folder
         # what the last load would write to the cache: note entries, the files they were
         # resolved against, and the link graph as loaded (edits in the editor come later)
-        self._pending_save: tuple[dict[str, tuple[Stamp, bytes]], str, LinkGraph] | None
+        self._pending_save: tuple[Entries, str, LinkGraph] | None
         self._pending_save = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
@@ -78,7 +78,7 @@ class Vault:
         total = len(found.notes)
         cache = NoteCache(self.root, self.cache_folder) if self.use_cache else None
         cached = cache.load() if cache else {}
-        entries: dict[str, tuple[Stamp, bytes]] = {}
+        entries: Entries = {}
         notes: list[Note] = []
         stale: list[str] = []
         stamps: dict[str, Stamp] = {}
@@ -138,14 +138,19 @@ class Vault:
             progress(total, total)
 
     def save_cache(self) -> None:
+        for _ in self.save_cache_steps():
+            pass
+
+    def save_cache_steps(self) -> Iterator[None]:
         """Write what the last load parsed, for the next start (nothing when unchanged), with
-        the link graph of the disk's notes as loaded: edits since are the editor's."""
+        the link graph of the disk's notes as loaded: edits since are the editor's. In steps
+        (``NoteCache.save_steps``)."""
         if self.use_cache and self._pending_save is not None:
             entries, files_id, graph = self._pending_save
-            NoteCache(self.root, self.cache_folder).save(
-                entries, (files_id, NoteCache.graph_blob(graph))
-            )
             self._pending_save = None
+            yield from NoteCache(self.root, self.cache_folder).save_steps(
+                entries, (files_id, graph)
+            )
 
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
