@@ -712,6 +712,7 @@ async def run_vault_ls(
         ("references_hub", lambda: measure_references(session, manifest)),
         ("workspace_diagnostic", lambda: measure_workspace_diagnostic(session, args.timeout)),
     ]
+    out["memory_after_step"] = {}  # where memory grows: current and peak RSS after each step
     for key, step in steps:
         try:
             out[key] = await step()
@@ -720,6 +721,7 @@ async def run_vault_ls(
         if session.client.closed.is_set():
             out[key] = {"status": "server exited"}
             break
+        out["memory_after_step"][key] = proc_memory(session.client.pid)
     out["memory_end"] = proc_memory(session.client.pid)
     out["cpu_seconds_total"] = proc_cpu_seconds(session.client.pid)
     if session.sampler:

@@ -82,18 +82,43 @@ def test_a_round_trip_through_the_cache_gives_the_notes_parsed_afresh(tmp_path):
         assert type(note) is Note  # read once: a plain note from then on
         for name in (f.name for f in dataclasses.fields(Note)):
             assert getattr(note, name) == getattr(fresh[path], name), (path, name)
-    assert all(id(note) not in cache._bodies for note in notes.values())
+    assert all(cache._decoded[id(note)] is note for note in notes.values())
 
 
-def test_a_warm_load_decodes_only_heads(tmp_path):
+def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "KEEP_DECODED", 2)
     root, warm = warm_vault(tmp_path)
-    note = warm.index.notes["Café — 😀.md"]
-    fresh = loader.parse_from_disk(root, "Café — 😀.md")
-    assert type(note) is LazyNote
-    assert note.title == fresh.title and note.aliases == ["Kaffee", "カフェ"]
-    assert note.name == "Café — 😀" and type(note) is LazyNote  # still unread
-    assert warm.index.linking_notes("B.md") == {"Café — 😀.md", "sub/C D.md", "Latin-1.md"}
-    assert note.links[0].target == "B" and type(note) is Note
+    notes = warm.index.notes
+    first, second, third = (notes[path] for path in ("B.md", "Café — 😀.md", "sub/C D.md"))
+    for note in (first, second, third):
+        assert note.links is not None
+    assert type(first) is LazyNote  # the oldest went back to its encoded form
+    assert type(second) is Note and type(third) is Note
+    assert first.aliases == ["Bee"] and type(first) is LazyNote  # the head stays
+    assert first == loader.parse_from_disk(root, "B.md") and type(first) is Note
+    assert type(second) is LazyNote
+    for path, note in notes.items():  # every note, read in turn, is whole and right
+        assert note.links == loader.parse_from_disk(root, path).links, path
+    assert sum(type(note) is Note for note in notes.values()) == 2
+
+
+def test_a_dropped_vault_leaves_no_encoded_bodies_behind(tmp_path, monkeypatch):
+    import gc
+
+    monkeypatch.setattr(cache, "KEEP_DECODED", 1)
+    _, warm = warm_vault(tmp_path)
+    ids = {id(note) for note in warm.index.notes.values()}
+    assert ids <= set(cache._bodies)
+    for note in list(warm.index.notes.values())[:3]:
+        assert note.headings is not None
+    (kept,) = (id(note) for note in warm.index.notes.values() if type(note) is Note)
+    del warm, note
+    gc.collect()
+    # the one decoded note is held (and its body with it) until later reads push it out
+    assert ids & set(cache._bodies) == {kept} and kept in cache._decoded
+    cache._forget_body(cache._decoded.pop(kept))  # pushed out
+    gc.collect()
+    assert not ids & set(cache._bodies)
 
 
 def test_a_lazy_note_compares_prints_copies_and_pickles_like_a_note(tmp_path):

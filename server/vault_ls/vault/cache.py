@@ -14,6 +14,7 @@ read, so a warm start builds a few objects per note instead of ~150.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -22,12 +23,13 @@ import sys
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, SupportsIndex
 
 from vault_ls.vault.index import LinkGraph
-from vault_ls.vault.model import Note, flat_body, flat_head, set_body, set_head
+from vault_ls.vault.model import HEAD_FIELDS, Note, flat_body, flat_head, set_body, set_head
 
 SCHEMA = 5
 
@@ -83,16 +85,25 @@ def _parts(table: dict[str, set[str]]) -> Iterator[bytes]:
         yield _sealed(marshal.dumps(dict(items[start : start + GRAPH_PART])))
 
 
-# id of a LazyNote not yet read -> (vault root, its body: marshalled ``flat_body``, body's CRC)
+# id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC). Kept while
+# the note lives: a body that was read can be dropped again and read anew when next needed.
 _bodies: dict[int, tuple[Path, memoryview, int]] = {}
+# Notes whose body is decoded, oldest first (held here, so their ``_bodies`` entry stays theirs:
+# one that leaves is a LazyNote again, whose ``__del__`` removes the entry).
+_decoded: OrderedDict[int, Note] = OrderedDict()
+# A decoded body takes ~10 KB against ~3 KB encoded: a request over the whole vault (every
+# backlink of a hub, a workspace diagnostic) would otherwise keep a 50,000-note vault decoded.
+KEEP_DECODED = 5000
 _reading = threading.RLock()  # the server reads notes on its event loop and in threads
+BODY_FIELDS = [f.name for f in dataclasses.fields(Note) if f.name not in HEAD_FIELDS]
 
 
 class LazyNote(Note):
     """A cached note whose path, aliases and titles are set and whose other fields are decoded
     when any of them is first read. It then turns into a plain ``Note`` (a subclass without
     slots of its own has the same layout, so ``__class__`` can change): equal, printed and
-    pickled like the note it was made from."""
+    pickled like the note it was made from. The ``KEEP_DECODED`` most recently decoded notes
+    stay decoded; older ones turn back into LazyNotes."""
 
     __slots__ = ()
 
@@ -115,22 +126,40 @@ class LazyNote(Note):
 
 
 def _read(note: Note) -> Note:
-    """``note``, its body decoded if it is a LazyNote not read yet (then a plain Note)."""
+    """``note``, its body decoded if it is a LazyNote (then a plain Note)."""
     with _reading:
         pending = _bodies.get(id(note))
-        if pending is not None:
-            root, body, crc = pending
-            try:
-                if zlib.crc32(body) != crc:
-                    raise ValueError("damaged cache entry")
-                set_body(note, marshal.loads(body))
-            except Exception:  # damaged on disk: the note is parsed again, as at load
-                from vault_ls.vault.loader import parse_from_disk  # imports cache.py
+        if pending is None or not isinstance(note, LazyNote):
+            return note
+        return _decode(note, *pending)
 
-                set_body(note, flat_body(parse_from_disk(root, note.path)))
-            _bodies.pop(id(note), None)
-            note.__class__ = Note
+
+def _decode(note: Note, root: Path, body: memoryview, crc: int) -> Note:
+    """Called holding ``_reading``: the body read into ``note``, which becomes a plain Note."""
+    try:
+        if zlib.crc32(body) != crc:
+            raise ValueError("damaged cache entry")
+        set_body(note, marshal.loads(body))
+    except Exception:  # damaged on disk: the note is parsed again, as at load, and kept
+        from vault_ls.vault.loader import parse_from_disk  # imports cache.py
+
+        set_body(note, flat_body(parse_from_disk(root, note.path)))
+        del _bodies[id(note)]
+        note.__class__ = Note
+        return note
+    note.__class__ = Note
+    _decoded[id(note)] = note
+    while len(_decoded) > KEEP_DECODED:
+        _forget_body(_decoded.popitem(last=False)[1])
     return note
+
+
+def _forget_body(note: Note) -> None:
+    """Back to a LazyNote: its body is decoded again from ``_bodies`` when next read."""
+    note.__class__ = LazyNote
+    for name in BODY_FIELDS:
+        with contextlib.suppress(AttributeError):
+            delattr(note, name)
 
 
 class NoteCache:

@@ -144,6 +144,9 @@ def _range(flat: FlatRange) -> Range:
     return _new(Range, flat)
 
 
+HEAD_FIELDS = ("path", "aliases", "titles", "decode_error")  # what a head holds (and the path)
+
+
 def flat_head(note: Note) -> FlatHead:
     titles = [(t.source, t.text, _flat(t.range)) for t in note.titles]
     return note.aliases, titles, note.decode_error
