@@ -13,6 +13,7 @@ import pytest
 
 from vault_ls.vault import cache, loader
 from vault_ls.vault.cache import LazyNote, NoteCache
+from vault_ls.vault.checks import check_note
 from vault_ls.vault.model import (
     Block,
     Field,
@@ -83,6 +84,26 @@ def test_a_round_trip_through_the_cache_gives_the_notes_parsed_afresh(tmp_path):
         for name in (f.name for f in dataclasses.fields(Note)):
             assert getattr(note, name) == getattr(fresh[path], name), (path, name)
     assert all(cache._decoded[id(note)] is note for note in notes.values())
+
+
+def test_anchor_checks_read_a_cached_targets_outline_not_its_body(tmp_path):
+    root = write(tmp_path / "vault")
+    anchors = "[[B#Part]] [[B#Nope]] [[B#^QUOTE]] [[B#^nope]] [[B#B#Part]] [[B#Part#B]]\n"
+    (root / "Anchors.md").write_text(anchors, encoding="utf-8")
+    for _ in range(2):  # the second load is warm
+        vault = Vault(root, cache_folder=tmp_path / "cache")
+        vault.load()
+        vault.save_cache()
+    target = vault.index.notes["B.md"]
+    problems = check_note(vault.index, vault.index.notes["Anchors.md"])
+    assert type(target) is LazyNote  # checked through its outline only
+    assert [(p.code, p.message) for p in problems] == [
+        ("unresolved-heading", '"B" has no heading "Nope"'),
+        ("unresolved-block", '"B" has no block ^nope'),
+        ("unresolved-heading", '"B" has no heading "Part#B"'),
+    ]
+    assert target.outline() == loader.parse_from_disk(root, "B.md").outline()
+    assert target.outline() == (("b", "part"), (None, 0), ("quote",))
 
 
 def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):

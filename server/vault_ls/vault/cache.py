@@ -29,7 +29,15 @@ from pathlib import Path
 from typing import Any, SupportsIndex
 
 from vault_ls.vault.index import LinkGraph
-from vault_ls.vault.model import HEAD_FIELDS, Note, flat_body, flat_head, set_body, set_head
+from vault_ls.vault.model import (
+    HEAD_FIELDS,
+    Note,
+    Outline,
+    flat_body,
+    flat_head,
+    set_body,
+    set_head,
+)
 
 SCHEMA = 5
 
@@ -85,9 +93,10 @@ def _parts(table: dict[str, set[str]]) -> Iterator[bytes]:
         yield _sealed(marshal.dumps(dict(items[start : start + GRAPH_PART])))
 
 
-# id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC). Kept while
-# the note lives: a body that was read can be dropped again and read anew when next needed.
-_bodies: dict[int, tuple[Path, memoryview, int]] = {}
+# id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC, outline).
+# Kept while the note lives: a body that was read can be dropped again and read anew when next
+# needed, and the outline answers anchor checks without decoding the body at all.
+_bodies: dict[int, tuple[Path, memoryview, int, Outline]] = {}
 # Notes whose body is decoded, oldest first (held here, so their ``_bodies`` entry stays theirs:
 # one that leaves is a LazyNote again, whose ``__del__`` removes the entry).
 _decoded: OrderedDict[int, Note] = OrderedDict()
@@ -119,6 +128,10 @@ class LazyNote(Note):
     def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
         return _read(self).__reduce_ex__(protocol)
 
+    def outline(self) -> Outline:
+        pending = _bodies.get(id(self))
+        return pending[3] if pending is not None else _read(self).outline()
+
     # Dropped unread (a note changed): its body goes with it. ``pending`` is bound now, as
     # module globals may be gone when the interpreter exits.
     def __del__(self, pending: dict[int, Any] = _bodies) -> None:
@@ -131,7 +144,8 @@ def _read(note: Note) -> Note:
         pending = _bodies.get(id(note))
         if pending is None or not isinstance(note, LazyNote):
             return note
-        return _decode(note, *pending)
+        root, body, crc, _ = pending
+        return _decode(note, root, body, crc)
 
 
 def _decode(note: Note, root: Path, body: memoryview, crc: int) -> Note:
@@ -217,21 +231,22 @@ class NoteCache:
             size = int.from_bytes(view[4:8], "little")
             if zlib.crc32(view[4 : 8 + size]) != int.from_bytes(view[:4], "little"):
                 return None
-            head, crc = marshal.loads(view[8 : 8 + size])
+            head, outline, crc = marshal.loads(view[8 : 8 + size])
             note = object.__new__(LazyNote)
             note.path = path
             set_head(note, head)
         except Exception:
             return None
-        _bodies[id(note)] = (root, view[8 + size :], crc)
+        _bodies[id(note)] = (root, view[8 + size :], crc, outline)
         return note
 
     @staticmethod
     def blob(note: Note) -> bytes:
         """``[CRC of the rest of the head][head size][head][body]``: ``note`` checks the small
-        head at load; the body, nearly all the bytes, is checked when first read."""
+        head (with the note's outline) at load; the body, nearly all the bytes, is checked
+        when first read."""
         body = marshal.dumps(flat_body(note))
-        head = marshal.dumps((flat_head(note), zlib.crc32(body)))
+        head = marshal.dumps((flat_head(note), note.outline(), zlib.crc32(body)))
         return _sealed(len(head).to_bytes(4, "little") + head) + body
 
     def save(self, entries: Entries, graph: tuple[str, LinkGraph] | None = None) -> None:

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from vault_ls.vault.names import NOTE_SUFFIX, heading_key
 from vault_ls.vault.positions import Range
 
-NOTE_SUFFIX = ".md"
+__all__ = ["NOTE_SUFFIX"]  # re-exported: where most modules look for it
+
+# What anchor checks compare: heading keys (``names.heading_key``), each heading's parent, and
+# block ids in lower case. A cached note holds it in its head (``Note.outline``).
+Outline = tuple[tuple[str, ...], tuple[int | None, ...], tuple[str, ...]]
 
 
 @dataclass(slots=True)
@@ -118,6 +123,14 @@ class Note:
     def title(self) -> str:
         """The title a person recognises: the first declared title, else the file name."""
         return self.titles[0].text if self.titles else self.name
+
+    def outline(self) -> Outline:
+        """Computed here; a cached note not yet decoded answers from its head instead."""
+        return (
+            tuple(heading_key(heading.text) for heading in self.headings),
+            tuple(heading.parent for heading in self.headings),
+            tuple(block.id.lower() for block in self.blocks),
+        )
 
     def field_values(self, key: str) -> list[str]:
         wanted = key.casefold()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING, NamedTuple
 
-from vault_ls.vault.model import NOTE_SUFFIX, Block, Heading, Link, Note
+from vault_ls.vault.model import NOTE_SUFFIX, Block, Heading, Link, Note, Outline
 from vault_ls.vault.names import heading_key, name_key
 
 if TYPE_CHECKING:
@@ -172,21 +172,32 @@ def _distance(folder: str, path: str) -> tuple[int, int, str]:
 
 def find_heading(note: Note, path: tuple[str, ...]) -> Heading | None:
     """The heading ``path[-1]`` whose enclosing headings include ``path[:-1]`` in order."""
+    position = heading_position(note.outline(), path)
+    return None if position is None else note.headings[position]
+
+
+def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
+    """Where ``find_heading``'s heading stands in the note's headings, from its outline."""
     if not path:
         return None
+    keys, parents, _ = outline
     wanted = [heading_key(part) for part in path]
-    for heading in note.headings:
-        if heading_key(heading.text) != wanted[-1]:
+    for position, key in enumerate(keys):
+        if key != wanted[-1]:
             continue
         remaining = wanted[:-1]
-        parent = heading.parent
+        parent = parents[position]
         while remaining and parent is not None:
-            if heading_key(note.headings[parent].text) == remaining[-1]:
+            if keys[parent] == remaining[-1]:
                 remaining.pop()
-            parent = note.headings[parent].parent
+            parent = parents[parent]
         if not remaining:
-            return heading
+            return position
     return None
+
+
+def has_block(outline: Outline, block_id: str) -> bool:
+    return block_id.lower() in outline[2]
 
 
 def find_block(note: Note, block_id: str) -> Block | None:
