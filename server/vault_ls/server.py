@@ -22,7 +22,7 @@ import functools
 import logging
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
@@ -67,6 +67,7 @@ class VaultServer(StrictLanguageServer):
         self.initial_settings: dict[str, Any] = {}
         self._diagnostics_timer: asyncio.TimerHandle | None = None
         self._parses: dict[str, asyncio.Task[None]] = {}
+        self.saves: list[Iterator[None]] = []  # cache saves under way (``save_caches``)
 
     # --- locating documents --------------------------------------------------------------
 
@@ -242,10 +243,23 @@ async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> No
 async def save_caches(ls: VaultServer) -> None:
     """Last, once answering is possible: only the next start needs the cache. On the event
     loop in steps of a few milliseconds, each followed by a pause in which requests (read
-    from stdin by another thread) are answered first."""
+    from stdin by another thread) are answered first. A save the session's end cuts short is
+    finished by ``finish_saves``."""
     for vault in ls.vaults:
-        for _ in vault.save_cache_steps():
+        steps = vault.save_cache_steps()
+        ls.saves.append(steps)
+        for _ in steps:
             await asyncio.sleep(SAVE_PAUSE_SECONDS)
+        ls.saves.remove(steps)
+
+
+def finish_saves(ls: VaultServer) -> None:
+    """At the end of the session (``exit``, or the client gone): an editor closed seconds
+    after the first index of a big vault must not cost the next start its cache."""
+    for steps in ls.saves:
+        for _ in steps:
+            pass
+    ls.saves.clear()
 
 
 async def pull_configuration(ls: VaultServer) -> None:
@@ -549,4 +563,5 @@ def run(tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io(stdin=cast(BinaryIO, FramedStdin(sys.stdin.buffer)))
+    finish_saves(server)
     return exit_code(server)
