@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import marshal
 import os
 import sqlite3
@@ -84,13 +85,28 @@ def _opened(blob: bytes) -> memoryview:
     return view[4:]
 
 
-GRAPH_PART = 250  # entries per stored part of a link graph table: ~2 ms to encode
+GRAPH_PART = 2500  # paths per stored part of a link graph table: ~2 ms to encode
+
+
+def _drained(entries: Entries) -> Iterator[tuple[str, tuple[Stamp, bytes]]]:
+    while entries:
+        yield entries.popitem()
 
 
 def _parts(table: dict[str, set[str]]) -> Iterator[bytes]:
-    items = list(table.items())
-    for start in range(0, len(items), GRAPH_PART):
-        yield _sealed(marshal.dumps(dict(items[start : start + GRAPH_PART])))
+    """The table in sealed, marshalled parts of about ``GRAPH_PART`` paths (keys and values:
+    one name linked from 5,000 notes is a part of its own), emptying ``table``."""
+    part: dict[str, set[str]] = {}
+    size = 0
+    while table:
+        key, values = table.popitem()
+        part[key] = values
+        size += 1 + len(values)
+        if size >= GRAPH_PART:
+            yield _sealed(marshal.dumps(part))
+            part, size = {}, 0
+    if part:
+        yield _sealed(marshal.dumps(part))
 
 
 # id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC, outline).
@@ -251,7 +267,8 @@ class NoteCache:
 
     def save(self, entries: Entries, graph: tuple[str, LinkGraph] | None = None) -> None:
         """Replace the cache with ``entries`` and the ``graph`` of the files named by its key
-        (``files_key``); failures are ignored (the cache is optional)."""
+        (``files_key``), emptying both as they are written (freed at once, a 50k-note vault's
+        took ~30 ms); failures are ignored (the cache is optional)."""
         for _ in self.save_steps(entries, graph):
             pass
 
@@ -289,13 +306,13 @@ class NoteCache:
                         db.execute(
                             "INSERT INTO graph VALUES (?, ?, ?, ?)", (files, tab, number, part)
                         )
-            rows = [(path, size, mtime, blob) for path, ((size, mtime), blob) in entries.items()]
-            for start in range(0, len(rows), SAVE_BATCH):
+            rows = ((path, size, mtime, blob) for path, ((size, mtime), blob) in _drained(entries))
+            while batch := list(itertools.islice(rows, SAVE_BATCH)):
                 yield
-                db.executemany(
-                    "INSERT INTO notes VALUES (?, ?, ?, ?)", rows[start : start + SAVE_BATCH]
-                )
+                db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", batch)
+            yield
             db.execute("COMMIT")
+            yield
             db.close()
             db = None
             os.replace(temporary, self.path)
