@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vault_ls.vault import fs
-from vault_ls.vault.cache import Entries, NoteCache, Stamp, files_key
+from vault_ls.vault.cache import Entries, FileSet, NoteCache, Stamp, file_set
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
 from vault_ls.vault.loader import parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
@@ -46,7 +46,7 @@ class Vault:
         self.cache_folder = cache_folder
         # what the last load would write to the cache: note entries, the files they were
         # resolved against, and the link graph as loaded (edits in the editor come later)
-        self._pending_save: tuple[Entries, str, LinkGraph] | None
+        self._pending_save: tuple[Entries, FileSet, LinkGraph] | None
         self._pending_save = None
         self.index = VaultIndex()
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
@@ -117,15 +117,15 @@ class Vault:
                 entries[relative] = (stamps[relative], blob)
                 if facts is not None and resolved is not None:
                     resolved[relative] = facts
-            files_id = files_key(found.notes, found.attachments)
+            graph_files = file_set(found.notes, found.attachments)
             unchanged = not stale and len(entries) == len(cached)
-            graph = cache.load_graph(files_id) if cache and unchanged else None
+            graph = cache.load_graph(graph_files) if cache and unchanged else None
             index = VaultIndex()
             index.set_notes(notes, found.attachments, graph, resolved)
             if cache and graph is None:
                 # copied now, before anyone can edit: typing in the first second after a
                 # start used to cost the next start its graph
-                self._pending_save = (entries, files_id, index.link_graph())
+                self._pending_save = (entries, graph_files, index.link_graph())
         finally:
             if collecting:
                 gc.enable()
@@ -146,11 +146,9 @@ class Vault:
         the link graph of the disk's notes as loaded: edits since are the editor's. In steps
         (``NoteCache.save_steps``)."""
         if self.use_cache and self._pending_save is not None:
-            entries, files_id, graph = self._pending_save
+            entries, files, graph = self._pending_save
             self._pending_save = None
-            yield from NoteCache(self.root, self.cache_folder).save_steps(
-                entries, (files_id, graph)
-            )
+            yield from NoteCache(self.root, self.cache_folder).save_steps(entries, (files, graph))
 
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
