@@ -729,16 +729,7 @@ async def run_vault_ls(
         out["with_workers_total"] = session.sampler.summary()
     await session.client.stop()
     # second start: whatever the first one left in its cache is there now
-    try:
-        warm_session, warm = await start_vault_ls(
-            args, vault, "warm", results_dir, probe_during_index=True
-        )
-        out["warm"] = warm
-        if warm_session.sampler:
-            warm_session.sampler.stop()
-        await warm_session.client.stop()
-    except Exception as exc:
-        out["warm"] = {"status": f"error: {exc!r}"[:300]}
+    out["warm"] = await start_only(args, vault, "warm", results_dir)
     cache_files = [p for p in args.cache_dir.rglob("*") if p.is_file()]
     out["cache"] = {
         "dir": str(args.cache_dir),
@@ -749,17 +740,24 @@ async def run_vault_ls(
     # during a whole cold index? (kept apart: the requests slow the index that "cold" times)
     shutil.rmtree(args.cache_dir, ignore_errors=True)
     args.cache_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        busy_session, busy = await start_vault_ls(
-            args, vault, "cold-busy", results_dir, probe_during_index=True
-        )
-        out["cold_busy"] = busy
-        if busy_session.sampler:
-            busy_session.sampler.stop()
-        await busy_session.client.stop()
-    except Exception as exc:
-        out["cold_busy"] = {"status": f"error: {exc!r}"[:300]}
+    out["cold_busy"] = await start_only(args, vault, "cold-busy", results_dir)
     return out
+
+
+async def start_only(
+    args: argparse.Namespace, vault: Path, label: str, results_dir: Path
+) -> dict[str, Any]:
+    """The figures of a start (with completions while it indexes), then stop."""
+    try:
+        session, figures = await start_vault_ls(
+            args, vault, label, results_dir, probe_during_index=True
+        )
+        if session.sampler:
+            session.sampler.stop()
+        await session.client.stop()
+        return figures
+    except Exception as exc:
+        return {"status": f"error: {exc!r}"[:300]}
 
 
 def pick_note_with_link(manifest: dict[str, Any]) -> str:
