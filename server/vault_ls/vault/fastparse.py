@@ -23,6 +23,10 @@ from markdown_it.common.utils import mdTrim
 
 from vault_ls.vault.syntax import NEEDS_INLINE, match_wikilink, tag_end
 
+# The meta and attributes of most tokens: shared, as a note has thousands of tokens. Never
+# changed: a token with attributes of its own gets a dict of its own.
+_NOTHING: dict[str, Any] = {}
+
 
 class FastToken:
     """The part of ``markdown_it.token.Token`` the walker reads."""
@@ -45,10 +49,10 @@ class FastToken:
         self.map = map
         self.content = content
         self.children = children
-        self.meta = meta if meta is not None else {}
+        self.meta = meta if meta is not None else _NOTHING
         self.markup = markup
         self.tag = tag
-        self.attrs: dict[str, str] = {}
+        self.attrs: dict[str, str] = _NOTHING
 
     def attrGet(self, name: str) -> str | None:
         return self.attrs.get(name)
@@ -374,10 +378,10 @@ def _link(content: str, start: int, image: bool) -> list[FastToken] | None:
     if image:
         # markdown-it parses an image's label on its own: offsets count from the label
         token = FastToken("image", children=_tags(content[bracket + 1 : label_end]), meta=meta)
-        token.attrs["src"] = href
+        token.attrs = {"src": href}
         return [token]
     token = FastToken("link_open", meta=meta)
-    token.attrs["href"] = href
+    token.attrs = {"href": href}
     return [token, *_tags(content, bracket + 1, label_end), FastToken("link_close")]
 
 

@@ -40,10 +40,13 @@ class InlineMap:
 
     def range(self, start: int, end: int) -> Range:
         """The source range of content offsets ``start`` to ``end``."""
-        first, last = self.position(start), self.position(end)
-        return Range.of(first[0], first[1], last[0], last[1])
+        return Range.of(*self._where(start), *self._where(end))
 
     def position(self, offset: int) -> Position:
+        return Position(*self._where(offset))
+
+    def _where(self, offset: int) -> tuple[int, int]:
+        """(line, column) of ``offset``: plain tuples, as a note has hundreds of thousands."""
         offset += self._shift
         if self._pending is not None:
             self._starts, self._pending = self._pending(), None
@@ -53,11 +56,11 @@ class InlineMap:
             # before its backslash.
             columns, line = self._columns, self._starts[0][1]
             offset = min(offset, len(columns) - 1)
-            return Position(line, columns[offset - 1] + 1 if offset > 0 else columns[0])
+            return line, columns[offset - 1] + 1 if offset > 0 else columns[0]
         starts = self._starts
         index = max(0, bisect_right(self._offsets, offset) - 1) if len(starts) > 1 else 0
         content_start, line, column = starts[index]
-        return Position(line, column + offset - content_start)
+        return line, column + offset - content_start
 
 
 def _column_of(source_line: str, content_line: str) -> int:

@@ -243,15 +243,15 @@ class _Walker:
     def wikilink(self, meta: dict[str, Any], imap: InlineMap) -> None:
         parts: WikiParts = meta["parts"]
         self.note.links.append(
-            Link(
-                kind="wiki",
-                embed=meta["embed"],
-                target=parts.target,
-                headings=parts.headings,
-                block=parts.block,
-                display=parts.display,
-                range=imap.range(meta["start"], meta["end"]),
-                target_range=imap.range(meta["target_start"], meta["target_end"]),
+            Link(  # positional: the commonest object a parse makes
+                "wiki",
+                meta["embed"],
+                parts.target,
+                parts.headings,
+                parts.block,
+                parts.display,
+                imap.range(meta["start"], meta["end"]),
+                imap.range(meta["target_start"], meta["target_end"]),
             )
         )
 
