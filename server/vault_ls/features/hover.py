@@ -3,13 +3,12 @@ on a tag, how many notes carry it."""
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-
 from lsprotocol import types
 
 from vault_ls.features.convert import Encoder
 from vault_ls.features.lookup import link_at, tag_at
 from vault_ls.features.preview import block_text, heading_section, note_body, note_summary
+from vault_ls.features.similar_names import similar_names_for
 from vault_ls.features.targets import follow
 from vault_ls.vault.model import Link
 from vault_ls.vault.positions import Position
@@ -76,8 +75,7 @@ def _unresolved(vault: Vault, link: Link) -> str:
             f'"{link.target}" is an alias of **{owner.name}** (`{owner.path}`); a link to an '
             f"alias does not resolve. Write `[[{owner.name}|{link.target}]]`."
         )
-    names = sorted({each.name for each in vault.index})
-    close = get_close_matches(link.target, names, n=CLOSE_NAMES, cutoff=0.5)
+    close = similar_names_for(vault.index).closest(link.target, CLOSE_NAMES, 0.5)
     text = f'No note named "{link.target}".'
     if close:
         text += "\n\nClosest names: " + ", ".join(f"[[{name}]]" for name in close)

@@ -1,0 +1,52 @@
+"""Close names for a broken link: the trigram shortlist finds what difflib over every name finds."""
+
+import random
+from difflib import SequenceMatcher, get_close_matches
+
+from vault_ls.features.similar_names import SCAN_ALL_BELOW, SimilarNames
+
+WORDS = "narrow gather easy storm meteor camera fleet cherry family signal mineral café 日本 ü—x"
+
+
+def names(count: int) -> list[str]:
+    rng = random.Random(5)
+    words = WORDS.split()
+    made = {
+        f"{' '.join(rng.sample(words, rng.randint(1, 3))).title()} {n:05}" for n in range(count)
+    }
+    return sorted(made)
+
+
+def misspelt(name: str, rng: random.Random) -> str:
+    at = rng.randrange(len(name))
+    return name[:at] + name[at + 1 :] if rng.random() < 0.5 else name[:at] + "q" + name[at:]
+
+
+def scores(wanted: str, found: list[str]) -> list[float]:
+    return [round(SequenceMatcher(None, wanted, name).ratio(), 6) for name in found]
+
+
+def test_the_shortlist_finds_what_a_full_scan_finds():
+    every = names(3000)  # hundreds of names differ by a number only: the hard case
+    similar = SimilarNames(every)
+    rng = random.Random(9)
+    as_good = 0
+    for name in rng.sample(every, 100):
+        wanted = misspelt(name, rng)
+        found, full = similar.closest(wanted, 3, 0.5), get_close_matches(wanted, every, 3, 0.5)
+        assert found[:1] == full[:1], wanted  # the best suggestion: always difflib's own
+        as_good += scores(wanted, found) == scores(wanted, full)  # or names as close
+    assert as_good >= 95
+
+
+def test_small_vaults_scan_every_name():
+    few = names(SCAN_ALL_BELOW - 1)
+    similar = SimilarNames(few)
+    assert not similar.postings
+    assert similar.closest("Narow Gather 00001", 3, 0.5) == get_close_matches(
+        "Narow Gather 00001", few, 3, 0.5
+    )
+
+
+def test_nothing_close_gives_nothing():
+    assert SimilarNames(names(3000)).closest("🙂🙂🙂", 3, 0.5) == []
