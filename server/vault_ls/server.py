@@ -97,12 +97,15 @@ class VaultServer(StrictLanguageServer):
         loop = asyncio.get_running_loop()
         self._diagnostics_timer = loop.call_later(DEBOUNCE_SECONDS, self.refresh_diagnostics)
 
-    def parse_in_background(self, vault: Vault, path: str, text: str) -> None:
-        """Parse a large note in a thread (the latest text only) so requests keep flowing; the
-        index is changed back on the event loop, the only thread that changes it."""
+    def cancel_parse(self, path: str) -> None:
         pending = self._parses.pop(path, None)
         if pending is not None:
             pending.cancel()
+
+    def parse_in_background(self, vault: Vault, path: str, text: str) -> None:
+        """Parse a large note in a thread (the latest text only) so requests keep flowing; the
+        index is changed back on the event loop, the only thread that changes it."""
+        self.cancel_parse(path)
 
         async def parse() -> None:
             await asyncio.sleep(DEBOUNCE_SECONDS)
@@ -369,9 +372,13 @@ def _document_changed(ls: VaultServer, uri: str) -> None:
     text = ls.workspace.get_text_document(uri).source
     if len(text) < LARGE_TEXT:
         _guard(vault.set_text, None)(path, text)
-        ls.schedule_diagnostics()
+    elif _guard(vault.keep_if_indexed, None)(path, text) is not None:
+        # opened as indexed, or an edit undone: an earlier edit's parse would now be stale
+        ls.cancel_parse(path)
     else:
         ls.parse_in_background(vault, path, text)
+        return
+    ls.schedule_diagnostics()
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

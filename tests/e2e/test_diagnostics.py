@@ -159,3 +159,19 @@ async def test_a_large_note_parsed_off_the_loop_gets_its_diagnostics(client, vau
     assert summary(found) == [
         (line, 7, 18, "unresolved-link", 'No note named "Nowhere two"'),
     ]
+
+
+async def test_a_large_note_edited_and_undone_keeps_its_own_diagnostics(client, vault_root):
+    # Back to the text the index holds, nothing is parsed again; the parse the undone edit
+    # started must not land after it.
+    filler = "Plain words — café 日本 😀 without links.\n\n" * 1500
+    original = filler + "End: [[Nowhere]]\n"
+    address = open_note(client, vault_root, "Large.md", original)
+    await pushed(client, address, lambda d: len(d) == 1)
+    replace_text(client, address, filler + "End: [[Alpha — notes]]\n", 2)
+    replace_text(client, address, original, 3)
+    await asyncio.sleep(1.5)  # several debounces and parses of a note this size
+    line = filler.count("\n")
+    assert summary(client.diagnostics[address]) == [
+        (line, 7, 14, "unresolved-link", 'No note named "Nowhere"'),
+    ]

@@ -152,6 +152,9 @@ def test_opening_a_note_as_indexed_parses_nothing(vault_files, tmp_path):
     indexed = vault.index.notes["B.md"]
     text = (vault_files / "B.md").read_text(encoding="utf-8")
     assert vault.set_text("B.md", text) is indexed  # the editor opened what is on disk
+    assert vault.keep_if_indexed("B.md", text + "more\n") is None  # nothing recorded
+    assert vault.open_texts == {"B.md": text}
+    assert vault.keep_if_indexed("B.md", text) is indexed
     changed = vault.set_text("B.md", text + "[[A — 😀]]\n")
     assert changed is not indexed
     assert vault.index.linking_notes("A — 😀.md") == {"B.md", "sub/C.md"}

@@ -164,12 +164,21 @@ class Vault:
             return self.open_texts[relative]
         return fs.read_inside(self.root, relative)[0]
 
+    def keep_if_indexed(self, relative: str, text: str) -> Note | None:
+        """The indexed note when the editor's ``text`` is what it was parsed from (a note
+        opened as it is on disk, an edit undone), the text recorded as open; else None."""
+        known = self.index.notes.get(relative)
+        if known is None or known.digest != text_digest(text):
+            return None
+        self.open_texts[relative] = text
+        return known
+
     def set_text(self, relative: str, text: str) -> Note:
         """An open note changed in the editor (or was opened: usually as indexed, no parse)."""
-        self.open_texts[relative] = text
-        known = self.index.notes.get(relative)
-        if known is not None and known.digest == text_digest(text):
+        known = self.keep_if_indexed(relative, text)
+        if known is not None:
             return known
+        self.open_texts[relative] = text
         note = parse_text(relative, text)
         self.index.set_note(note)
         return note
