@@ -4,6 +4,7 @@ Most notes are front matter, ATX headings, paragraphs, flat lists and fenced cod
 wikilinks, tags, code spans and simple ``[text](path)`` links inside. For such a note ``tokenize``
 builds the tokens ``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would,
 at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
+Tokens the walker never reads are left out: the closing ones (but ``list_item_close``).
 The moment a note holds anything else — block quotes, indented or nested content, HTML, tables,
 setext headings, thematic breaks, reference definitions, escapes, entities, math,
 ``%%`` comments, a link it cannot read at a glance — ``tokenize`` returns None and markdown-it
@@ -199,7 +200,6 @@ class _Blocks:
         self.tokens.append(
             FastToken("inline", 1, where, content, inline_children(content, self.foreign_inline))
         )
-        self.tokens.append(FastToken("heading_close", 0, markup="#" * hashes, tag=tag))
         return line + 1
 
     def fence(self, line: int, marker: str) -> int:
@@ -230,7 +230,6 @@ class _Blocks:
         self.tokens.append(FastToken("paragraph_open", level, where))
         children = inline_children(content, self.foreign_inline)
         self.tokens.append(FastToken("inline", level + 1, where, content, children))
-        self.tokens.append(FastToken("paragraph_close", level))
         return stop
 
     def list(self, line: int, kind: str, marker: str) -> int:
@@ -260,7 +259,6 @@ class _Blocks:
             if next_kind != kind or detail[0] != marker:
                 break
             line = following
-        self.tokens.append(FastToken(f"{kind}_list_close", 0))
         opener.map = [first, following]
         return following
 
@@ -382,7 +380,7 @@ def _link(content: str, start: int, image: bool) -> list[FastToken] | None:
         return [token]
     token = FastToken("link_open", meta=meta)
     token.attrs = {"href": href}
-    return [token, *_tags(content, bracket + 1, label_end), FastToken("link_close")]
+    return [token, *_tags(content, bracket + 1, label_end)]
 
 
 def _tags(text: str, start: int = 0, stop: int | None = None) -> list[FastToken]:
