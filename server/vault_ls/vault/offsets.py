@@ -31,15 +31,27 @@ class InlineMap:
         self._offsets = [start[0] for start in self._starts]
         self._columns = columns  # per-character columns for a table cell (one source line)
         self._shift = 0
+        # (source line, source column of offset 0) when the content is one plain line, as most
+        # is: then a position is one addition.
+        self._one_line: tuple[int, int] | None = None
+        if columns is None and len(self._starts) == 1:
+            content_start, line, column = self._starts[0]
+            self._one_line = line, column - content_start
 
     def shifted(self, by: int) -> InlineMap:
         """The map for text parsed on its own from offset ``by`` (an image's label)."""
         inner = copy.copy(self)
         inner._shift += by
+        if inner._one_line is not None:
+            line, column = inner._one_line
+            inner._one_line = line, column + by
         return inner
 
     def range(self, start: int, end: int) -> Range:
         """The source range of content offsets ``start`` to ``end``."""
+        if self._one_line is not None:
+            line, column = self._one_line
+            return Range.of(line, column + start, line, column + end)
         return Range.of(*self._where(start), *self._where(end))
 
     def position(self, offset: int) -> Position:
@@ -78,6 +90,10 @@ def _column_of(source_line: str, content_line: str) -> int:
 
 
 def block_map(content: str, first_line: int, lines: list[str]) -> InlineMap:
+    if "\n" not in content:  # one line: its start costs as little as deferring it would
+        source = lines[first_line] if first_line < len(lines) else ""
+        return InlineMap([(0, first_line, _column_of(source, content))])
+
     def starts() -> list[tuple[int, int, int]]:
         found = []
         offset = 0

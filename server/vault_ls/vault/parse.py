@@ -68,7 +68,9 @@ def _parse(path: str, text: str, fast: bool) -> Note:
     digest = text_digest(text)
     text = normalize_newlines(text)
     lines = text.split("\n")
-    wide = frozenset(number for number, line in enumerate(lines) if not line.isascii())
+    wide: frozenset[int] = frozenset()
+    if not text.isascii():
+        wide = frozenset(number for number, line in enumerate(lines) if not line.isascii())
     note = Note(path=path, line_count=len(lines), wide_lines=wide, digest=digest)
     tokens: Sequence[AnyToken] | None = fastparse.tokenize(text, lines) if fast else None
     if tokens is None:
@@ -295,10 +297,11 @@ class _Walker:
         )
 
     def _source_slice(self, imap: InlineMap, start: int, end: int) -> str | None:
-        first, last = imap.position(start), imap.position(end)
-        if first.line != last.line or first.line >= len(self.lines):
+        where = imap.range(start, end)
+        line = where[0]  # indexed: a range unpacks into two positions
+        if where[2] != line or line >= len(self.lines):
             return None
-        return self.lines[first.line][first.character : last.character]
+        return self.lines[line][where[1] : where[3]]
 
     # --- frontmatter --------------------------------------------------------------------
 
@@ -390,4 +393,6 @@ def _lines_with_offsets(content: str) -> list[tuple[int, str]]:
 
 def _decode(text: str) -> str:
     """A markdown link destination as a path: backslash escapes removed, ``%20`` decoded."""
-    return unquote(BACKSLASH_ESCAPE.sub(r"\1", text))
+    if "\\" in text:
+        text = BACKSLASH_ESCAPE.sub(r"\1", text)
+    return unquote(text)
