@@ -22,7 +22,7 @@ from typing import Any
 
 from markdown_it.common.utils import mdTrim
 
-from vault_ls.vault.syntax import NEEDS_INLINE, match_wikilink, tag_end
+from vault_ls.vault.syntax import NEEDS_INLINE, WIKILINK, tag_end, wikilink_meta
 
 # The meta and attributes of most tokens: shared, as a note has thousands of tokens. Never
 # changed: a token with attributes of its own gets a dict of its own.
@@ -34,23 +34,23 @@ class FastToken:
 
     __slots__ = ("attrs", "children", "content", "level", "map", "markup", "meta", "tag", "type")
 
-    def __init__(
+    def __init__(  # inline tokens, the most, are built from the first three: by position
         self,
         type: str,
+        content: str = "",
+        meta: dict[str, Any] = _NOTHING,
         level: int = 0,
         map: list[int] | None = None,
-        content: str = "",
         children: list[FastToken] | None = None,
-        meta: dict[str, Any] | None = None,
         markup: str = "",
         tag: str = "",
     ):
         self.type = type
+        self.content = content
+        self.meta = meta
         self.level = level
         self.map = map
-        self.content = content
         self.children = children
-        self.meta = meta if meta is not None else _NOTHING
         self.markup = markup
         self.tag = tag
         self.attrs: dict[str, str] = _NOTHING
@@ -180,7 +180,7 @@ class _Blocks:
                 if lines[number] != "---":
                     raise Unsupported
                 self.tokens.append(
-                    FastToken("front_matter", 0, [0, number + 1], "\n".join(lines[1:number]))
+                    FastToken("front_matter", "\n".join(lines[1:number]), map=[0, number + 1])
                 )
                 return number + 1
         raise Unsupported  # unclosed: markdown-it reads a thematic break
@@ -196,9 +196,15 @@ class _Blocks:
         content = mdTrim(text[hashes:stop])
         where = [line, line + 1]
         tag = f"h{hashes}"
-        self.tokens.append(FastToken("heading_open", 0, where, markup="#" * hashes, tag=tag))
+        self.tokens.append(FastToken("heading_open", map=where, markup="#" * hashes, tag=tag))
         self.tokens.append(
-            FastToken("inline", 1, where, content, inline_children(content, self.foreign_inline))
+            FastToken(
+                "inline",
+                content,
+                level=1,
+                map=where,
+                children=inline_children(content, self.foreign_inline),
+            )
         )
         return line + 1
 
@@ -215,7 +221,7 @@ class _Blocks:
                 raise Unsupported  # tab stops decide whether it closes
             close += 1
         stop = min(close + 1, self.end)
-        self.tokens.append(FastToken("fence", 0, [line, stop], markup=marker))
+        self.tokens.append(FastToken("fence", map=[line, stop], markup=marker))
         return stop
 
     def paragraph(self, line: int, level: int, first: str, in_item: bool) -> int:
@@ -227,9 +233,11 @@ class _Blocks:
             stop += 1
         content = mdTrim("\n".join([first, *lines[line + 1 : stop]]))
         where = [line, stop]
-        self.tokens.append(FastToken("paragraph_open", level, where))
+        self.tokens.append(FastToken("paragraph_open", level=level, map=where))
         children = inline_children(content, self.foreign_inline)
-        self.tokens.append(FastToken("inline", level + 1, where, content, children))
+        self.tokens.append(
+            FastToken("inline", content, level=level + 1, map=where, children=children)
+        )
         return stop
 
     def list(self, line: int, kind: str, marker: str) -> int:
@@ -237,17 +245,17 @@ class _Blocks:
         number), each one paragraph, lazy lines included."""
         lines, end = self.lines, self.end
         first = line
-        opener = FastToken(f"{kind}_list_open", 0, [line, line], markup=marker)
+        opener = FastToken(f"{kind}_list_open", map=[line, line], markup=marker)
         self.tokens.append(opener)
         while True:
             _, (_, offset, *_) = self.classify(lines[line])
-            item = FastToken("list_item_open", 1, [line, line], markup=marker)
+            item = FastToken("list_item_open", level=1, map=[line, line], markup=marker)
             self.tokens.append(item)
             content = lines[line][offset:]
             if self.classify(content)[0] != "paragraph":
                 raise Unsupported  # an item opening with a heading, fence or nested list
             stop = self.paragraph(line, 2, content, in_item=True)
-            self.tokens.append(FastToken("list_item_close", 1))
+            self.tokens.append(FastToken("list_item_close", level=1))
             following = stop
             while following < end and not lines[following].strip(" \t"):
                 following += 1
@@ -290,7 +298,12 @@ def inline_children(content: str, check_foreign: bool = True) -> list[FastToken]
         start = found.start()
         char = content[start]
         token: FastToken | None = None
-        if char == "`":
+        wikilink = WIKILINK.match(content, start) if char in "[!" else None
+        meta = wikilink_meta(wikilink) if wikilink else None
+        if meta is not None:
+            token = FastToken("wikilink", content[start : meta["end"]], meta)
+            pos = meta["end"]
+        elif char == "`":
             pos, token = _code_span(content, start)
         elif char == "#":
             pos = start + 1
@@ -298,31 +311,27 @@ def inline_children(content: str, check_foreign: bool = True) -> list[FastToken]
                 stop = tag_end(content, start)
                 if stop > start:
                     tag_meta = {"start": start, "end": stop}
-                    token = FastToken("tag", content=content[start + 1 : stop], meta=tag_meta)
+                    token = FastToken("tag", content[start + 1 : stop], tag_meta)
                     pos = stop
-        else:  # ``[`` or ``!``
-            meta = match_wikilink(content, start)
+        else:  # ``[`` or ``!`` opening no wikilink
             pos = start + 1
-            if meta is not None:
-                token = FastToken("wikilink", content=content[start : meta["end"]], meta=meta)
-                pos = meta["end"]
-            elif may_link and content.startswith("[", start + (char == "!")):
+            if may_link and content.startswith("[", start + (char == "!")):
                 link = _link(content, start, char == "!")
                 if link is not None:
                     if start > text_from:
-                        children.append(FastToken("text", content=content[text_from:start]))
+                        children.append(FastToken("text", content[text_from:start]))
                     children.extend(link)
                     pos = text_from = link[0].meta["end"]
                     continue
         if token is not None:
             if start > text_from:
-                children.append(FastToken("text", content=content[text_from:start]))
+                children.append(FastToken("text", content[text_from:start]))
             children.append(token)
             text_from = pos
     if text_from < len(content):
         # markdown-it ends with the text after the last line break
         tail = content[text_from:]
-        children.append(FastToken("text", content=tail.rsplit("\n", 1)[-1] or tail))
+        children.append(FastToken("text", tail.rsplit("\n", 1)[-1] or tail))
     return children
 
 
@@ -375,7 +384,7 @@ def _link(content: str, start: int, image: bool) -> list[FastToken] | None:
     }
     if image:
         # markdown-it parses an image's label on its own: offsets count from the label
-        token = FastToken("image", children=_tags(content[bracket + 1 : label_end]), meta=meta)
+        token = FastToken("image", meta=meta, children=_tags(content[bracket + 1 : label_end]))
         token.attrs = {"src": href}
         return [token]
     token = FastToken("link_open", meta=meta)
@@ -393,7 +402,7 @@ def _tags(text: str, start: int = 0, stop: int | None = None) -> list[FastToken]
             end = tag_end(text, at)
             if end > at:
                 meta = {"start": at, "end": end}
-                tags.append(FastToken("tag", content=text[at + 1 : end], meta=meta))
+                tags.append(FastToken("tag", text[at + 1 : end], meta))
                 after = end
         at = text.find("#", after, stop)
     return tags

