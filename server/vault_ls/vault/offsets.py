@@ -31,27 +31,15 @@ class InlineMap:
         self._offsets = [start[0] for start in self._starts]
         self._columns = columns  # per-character columns for a table cell (one source line)
         self._shift = 0
-        # (source line, source column of offset 0) when the content is one plain line, as most
-        # is: then a position is one addition.
-        self._one_line: tuple[int, int] | None = None
-        if columns is None and len(self._starts) == 1:
-            content_start, line, column = self._starts[0]
-            self._one_line = line, column - content_start
 
     def shifted(self, by: int) -> InlineMap:
         """The map for text parsed on its own from offset ``by`` (an image's label)."""
         inner = copy.copy(self)
         inner._shift += by
-        if inner._one_line is not None:
-            line, column = inner._one_line
-            inner._one_line = line, column + by
         return inner
 
     def range(self, start: int, end: int) -> Range:
         """The source range of content offsets ``start`` to ``end``."""
-        if self._one_line is not None:
-            line, column = self._one_line
-            return Range.of(line, column + start, line, column + end)
         return Range.of(*self._where(start), *self._where(end))
 
     def position(self, offset: int) -> Position:
@@ -75,6 +63,29 @@ class InlineMap:
         return line, column + offset - content_start
 
 
+class LineMap:
+    """Content offset -> source ``Position`` for content that is one stretch of one source
+    line, as most inline content is: a position is one addition."""
+
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int):
+        self.line = line
+        self.column = column  # the source column of content offset 0
+
+    def shifted(self, by: int) -> LineMap:
+        return LineMap(self.line, self.column + by)
+
+    def range(self, start: int, end: int) -> Range:
+        return Range.of(self.line, self.column + start, self.line, self.column + end)
+
+    def position(self, offset: int) -> Position:
+        return Position(self.line, self.column + offset)
+
+
+PositionMap = InlineMap | LineMap
+
+
 def _column_of(source_line: str, content_line: str) -> int:
     """Source column where ``content_line`` (a tail of the source line) begins."""
     if source_line.endswith(content_line):
@@ -89,10 +100,10 @@ def _column_of(source_line: str, content_line: str) -> int:
     return max(0, found - (len(content_line) - len(core)))
 
 
-def block_map(content: str, first_line: int, lines: list[str]) -> InlineMap:
+def block_map(content: str, first_line: int, lines: list[str]) -> PositionMap:
     if "\n" not in content:  # one line: its start costs as little as deferring it would
         source = lines[first_line] if first_line < len(lines) else ""
-        return InlineMap([(0, first_line, _column_of(source, content))])
+        return LineMap(first_line, _column_of(source, content))
 
     def starts() -> list[tuple[int, int, int]]:
         found = []
@@ -107,16 +118,16 @@ def block_map(content: str, first_line: int, lines: list[str]) -> InlineMap:
     return InlineMap(starts)
 
 
-def heading_map(content: str, line: int, lines: list[str]) -> InlineMap:
+def heading_map(content: str, line: int, lines: list[str]) -> LineMap:
     """ATX heading: the content follows the ``#`` marker; closing ``#``s may trail it."""
     source = lines[line] if line < len(lines) else ""
     marker_end = len(source) - len(source.lstrip(" \t"))
     marker_end += len(source[marker_end:]) - len(source[marker_end:].lstrip("#"))
     found = source.find(content, marker_end) if content else -1
-    return InlineMap([(0, line, found if found >= 0 else marker_end)])
+    return LineMap(line, found if found >= 0 else marker_end)
 
 
-def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -> InlineMap:
+def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -> PositionMap:
     """A table cell, split the way markdown-it splits rows (``\\|`` is not a separator)."""
     source = lines[line] if line < len(lines) else ""
     cells = _split_row(source)

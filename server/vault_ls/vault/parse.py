@@ -23,7 +23,7 @@ from vault_ls.vault.model import (
     TitleClaim,
 )
 from vault_ls.vault.names import title_key
-from vault_ls.vault.offsets import InlineMap, block_map, heading_map, table_cell_map
+from vault_ls.vault.offsets import PositionMap, block_map, heading_map, table_cell_map
 from vault_ls.vault.positions import Position, Range, normalize_newlines
 from vault_ls.vault.syntax import build_parser
 from vault_ls.vault.wikilink import WikiParts, split_wikilink
@@ -125,12 +125,15 @@ class _Walker:
         if token.map is None:
             return
         line = token.map[0]
+        imap: PositionMap
         if opener.type == "heading_open":
+            self.heading(token, opener)
+            if not token.children:
+                return  # a plain heading, as most are, needs no positions
             if opener.markup.startswith("#"):
                 imap = heading_map(token.content, line, self.lines)
             else:
                 imap = block_map(token.content, line, self.lines)
-            self.heading(token, opener)
         elif opener.type in ("th_open", "td_open"):
             imap = table_cell_map(token.content, line, self.cell_index, self.lines)
             self.cell_index += 1
@@ -158,7 +161,7 @@ class _Walker:
         if level == 1 and not any(h.level == 1 for h in self.note.headings[:-1]):
             self.claim_title("first heading", text, self.note.headings[-1].range)
 
-    def paragraph(self, token: AnyToken, opener: AnyToken, imap: InlineMap) -> None:
+    def paragraph(self, token: AnyToken, opener: AnyToken, imap: PositionMap) -> None:
         content = token.content
         self.block_id(token, opener, imap)
         first_line = content.split("\n", 1)[0]
@@ -173,7 +176,7 @@ class _Walker:
                     self.field(inline_field, "inline", imap, offset)
         self.title_line(token, opener)
 
-    def field(self, match: re.Match[str], source: str, imap: InlineMap, offset: int = 0) -> None:
+    def field(self, match: re.Match[str], source: str, imap: PositionMap, offset: int = 0) -> None:
         key, written = match.group(1).strip(), match.group(2)
         value = written.strip()
         if not value:
@@ -205,7 +208,7 @@ class _Walker:
         if any(_resembles(text, other) for other in others):
             self.claim_title("title line", text, link.range)
 
-    def block_id(self, token: AnyToken, opener: AnyToken, imap: InlineMap) -> None:
+    def block_id(self, token: AnyToken, opener: AnyToken, imap: PositionMap) -> None:
         content = token.content
         children = token.children or []
         if children and children[-1].type != "text":
@@ -228,7 +231,7 @@ class _Walker:
 
     # --- inline ------------------------------------------------------------------------
 
-    def children(self, children: Sequence[AnyToken], imap: InlineMap) -> None:
+    def children(self, children: Sequence[AnyToken], imap: PositionMap) -> None:
         for child in children:
             meta = child.meta
             if child.type == "wikilink":
@@ -242,7 +245,7 @@ class _Walker:
                 # markdown-it parses an image's label on its own: offsets count from the label
                 self.children(child.children, imap.shifted(meta["start"] + 2))
 
-    def wikilink(self, meta: dict[str, Any], imap: InlineMap) -> None:
+    def wikilink(self, meta: dict[str, Any], imap: PositionMap) -> None:
         parts: WikiParts = meta["parts"]
         self.note.links.append(
             Link(  # positional: the commonest object a parse makes
@@ -257,7 +260,7 @@ class _Walker:
             )
         )
 
-    def markdown_link(self, token: AnyToken, imap: InlineMap) -> None:
+    def markdown_link(self, token: AnyToken, imap: PositionMap) -> None:
         meta = token.meta
         src_start, src_end = meta["dest_start"], meta["dest_end"]
         raw = token.attrGet("src") if token.type == "image" else token.attrGet("href")
@@ -296,7 +299,7 @@ class _Walker:
             )
         )
 
-    def _source_slice(self, imap: InlineMap, start: int, end: int) -> str | None:
+    def _source_slice(self, imap: PositionMap, start: int, end: int) -> str | None:
         where = imap.range(start, end)
         line = where[0]  # indexed: a range unpacks into two positions
         if where[2] != line or line >= len(self.lines):
