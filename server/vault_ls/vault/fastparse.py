@@ -101,6 +101,9 @@ class _Blocks:
         self.end = end  # markdown-it's line count: a final newline ends a line, opens none
         self.tokens: list[FastToken] = []
         self.foreign_inline = True  # whether some paragraph may hold what FOREIGN_INLINE finds
+        # The last line ``classify`` read past its first character, and its answer: the line that
+        # ends a paragraph is read again at once, by ``run`` or ``list``.
+        self.last_marked: tuple[str, tuple[str, Any]] = ("", PARAGRAPH)
 
     def run(self) -> list[FastToken]:
         lines, end = self.lines, self.end
@@ -116,16 +119,22 @@ class _Blocks:
             elif kind == "fence":
                 line = self.fence(line, detail)
             elif kind in ("bullet", "ordered"):
-                line = self.list(line, kind, detail[0])
+                line = self.list(line, kind, detail)
             else:
                 line = self.paragraph(line, 0, text, in_item=False)
         return self.tokens
 
     def classify(self, text: str) -> tuple[str, Any]:
         """What a line at the start of a block opens; raises for anything not mirrored here."""
-        first = text[0]
-        if first not in BLOCK_MARKS:
+        if text[0] not in BLOCK_MARKS:
             return PARAGRAPH
+        if self.last_marked[0] != text:
+            self.last_marked = text, self.classify_marked(text)
+        return self.last_marked[1]
+
+    def classify_marked(self, text: str) -> tuple[str, Any]:
+        """``classify`` for a line whose first character may open a block."""
+        first = text[0]
         if first in FOREIGN_START or DELIMITER_LINE.fullmatch(text):
             raise Unsupported
         if first == "#":
@@ -240,15 +249,16 @@ class _Blocks:
         )
         return stop
 
-    def list(self, line: int, kind: str, marker: str) -> int:
+    def list(self, line: int, kind: str, detail: tuple[Any, ...]) -> int:
         """Items at column 0 of one kind and marker (``-``, ``*``, ``+``; ``.`` or ``)`` after a
-        number), each one paragraph, lazy lines included."""
+        number), each one paragraph, lazy lines included; ``detail`` is what ``classify`` said
+        of the first."""
         lines, end = self.lines, self.end
-        first = line
+        first, marker = line, detail[0]
         opener = FastToken(f"{kind}_list_open", map=[line, line], markup=marker)
         self.tokens.append(opener)
         while True:
-            _, (_, offset, *_) = self.classify(lines[line])
+            offset = detail[1]
             item = FastToken("list_item_open", level=1, map=[line, line], markup=marker)
             self.tokens.append(item)
             content = lines[line][offset:]
