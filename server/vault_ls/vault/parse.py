@@ -86,7 +86,7 @@ def line_range(lines: list[str], first: int, last: int) -> Range:
     last = min(last, len(lines) - 1)
     while last > first and not lines[last].strip():
         last -= 1
-    return Range(Position(first, 0), Position(last, len(lines[last])))
+    return Range.of(first, 0, last, len(lines[last]))
 
 
 class _Walker:
@@ -213,7 +213,9 @@ class _Walker:
         children = token.children or []
         if children and children[-1].type != "text":
             return
-        found = BLOCK_ID.search(content) if "^" in content else None
+        # The id's ``^`` is the content's last: search from just before it, not the whole line.
+        caret = content.rfind("^")
+        found = BLOCK_ID.search(content, max(0, caret - 1)) if caret >= 0 else None
         marker = f"^{found.group(1)}" if found else ""
         # No children: the inline pass was skipped because the content is plain text.
         if not found or (children and not children[-1].content.rstrip().endswith(marker)):
