@@ -252,7 +252,8 @@ class _Blocks:
         stop = line + 1
         while stop < end and not self.ends_paragraph(lines[stop], in_item):
             stop += 1
-        content = mdTrim("\n".join([first, *lines[line + 1 : stop]]))
+        written = first if stop == line + 1 else "\n".join([first, *lines[line + 1 : stop]])
+        content = mdTrim(written)
         where = [line, stop]
         self.tokens.append(FastToken("paragraph_open", level=level, map=where))
         children = inline_children(content, self.foreign_inline)

@@ -108,7 +108,9 @@ class _Walker:
             if token.level == 0 and kind in TOP_LEVEL_BLOCKS and token.map:
                 self.previous_block, self.current_block = self.current_block, token.map
                 self.blocks_seen += 1
-            if kind == "front_matter":
+            if kind == "inline":  # the commonest, asked first
+                self.inline(token, tokens[index - 1])
+            elif kind == "front_matter":
                 self.frontmatter(token)
             elif kind == "list_item_open" and token.map:
                 self.list_items.append(token.map)
@@ -116,8 +118,6 @@ class _Walker:
                 self.list_items.pop()
             elif kind == "tr_open":
                 self.cell_index = 0
-            elif kind == "inline":
-                self.inline(token, tokens[index - 1])
 
     # --- blocks --------------------------------------------------------------------------
 
@@ -164,9 +164,8 @@ class _Walker:
     def paragraph(self, token: AnyToken, opener: AnyToken, imap: PositionMap) -> None:
         content = token.content
         self.block_id(token, opener, imap)
-        first_line = content.split("\n", 1)[0]
         if self.metadata_level is not None and self.list_items:
-            item = METADATA_ITEM.match(first_line)
+            item = METADATA_ITEM.match(content.split("\n", 1)[0])
             if item:
                 self.field(item, "metadata", imap)
         if "::" in content:
@@ -235,15 +234,15 @@ class _Walker:
 
     def children(self, children: Sequence[AnyToken], imap: PositionMap) -> None:
         for child in children:
-            meta = child.meta
-            if child.type == "wikilink":
+            kind, meta = child.type, child.meta
+            if kind == "wikilink":
                 self.wikilink(meta, imap)
-            elif child.type in ("link_open", "image") and meta.get("dest_start") is not None:
+            elif kind in ("link_open", "image") and meta.get("dest_start") is not None:
                 self.markdown_link(child, imap)
-            elif child.type == "tag":
+            elif kind == "tag":
                 tag_range = imap.range(meta["start"], meta["end"])
                 self.note.tags.append(Tag(child.content, tag_range))
-            if child.type == "image" and child.children:
+            if kind == "image" and child.children:
                 # markdown-it parses an image's label on its own: offsets count from the label
                 self.children(child.children, imap.shifted(meta["start"] + 2))
 
