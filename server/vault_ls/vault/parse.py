@@ -264,10 +264,10 @@ class _Walker:
     def markdown_link(self, token: AnyToken, imap: PositionMap) -> None:
         meta = token.meta
         src_start, src_end = meta["dest_start"], meta["dest_end"]
-        raw = token.attrGet("src") if token.type == "image" else token.attrGet("href")
         # The destination as written (markdown-it's attribute is already URL-encoded).
         written = self._source_slice(imap, src_start, src_end)
         if written is None:
+            raw = token.attrGet("src") if token.type == "image" else token.attrGet("href")
             written = str(raw or "")
         if written.startswith("<") and written.endswith(">"):
             written, src_start, src_end = written[1:-1], src_start + 1, src_end - 1
@@ -288,15 +288,15 @@ class _Walker:
         label_start = meta["start"] + (2 if token.type == "image" else 1)
         display = self._source_slice(imap, label_start, label_end)
         self.note.links.append(
-            Link(
-                kind="markdown",
-                embed=token.type == "image",
-                target=target,
-                headings=headings,
-                block=block,
-                display=display,
-                range=imap.range(meta["start"], meta["end"]),
-                target_range=imap.range(src_start, src_start + len(path_part)),
+            Link(  # positional, as in wikilink
+                "markdown",
+                token.type == "image",
+                target,
+                headings,
+                block,
+                display,
+                imap.range(meta["start"], meta["end"]),
+                imap.range(src_start, src_start + len(path_part)),
             )
         )
 
