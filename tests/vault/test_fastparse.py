@@ -15,6 +15,7 @@ from vault_ls.vault import fs
 from vault_ls.vault.fastparse import tokenize
 from vault_ls.vault.parse import parse_note, parse_note_markdown_it
 from vault_ls.vault.positions import normalize_newlines
+from vault_ls.vault.syntax import match_wikilink
 
 REPO = Path(__file__).resolve().parents[2]
 CORPORA = REPO.parent / "shared" / "corpora"
@@ -173,3 +174,35 @@ def test_tags_in_an_image_label_stand_where_they_are_written() -> None:
             ("a", ((0, 4), (0, 6))),
             ("c", ((0, 9), (0, 11))),
         ]
+
+
+def test_a_block_id_is_read_after_other_carets() -> None:
+    # Both paths search for an id from the content's last ``^`` only; carets before it (in a
+    # link, in text) and an id written against a word must not change what is found.
+    text = "see [[a#^x]] and ^y ^real\n\nx^no\n\n![[i.png]]^img\n\n[[b#^z]] ^last\n"
+    for note in (parse_note("n.md", text), parse_note_markdown_it("n.md", text)):
+        assert [(b.id, tuple(b.range)) for b in note.blocks] == [
+            ("real", ((0, 20), (0, 25))),
+            ("img", ((4, 10), (4, 14))),
+            ("last", ((6, 9), (6, 14))),
+        ]
+
+
+@pytest.mark.parametrize(
+    ("src", "start", "expected"),
+    [
+        ("[[a[b]]", 0, (0, 7, 2, 5, False)),  # a lone ``[`` inside
+        ("[[a[[b]]", 0, None),  # the inside may not open another ``[[``
+        ("[[a[[b]]", 3, (3, 8, 5, 6, False)),
+        ("![[x]]", 0, (0, 6, 3, 4, True)),
+        ("[[a]b]]", 0, None),
+        ("[[a\nb]]", 0, None),
+        ("!x[[a]]", 0, None),
+        ("[[ t #H|d]]", 0, (0, 11, 3, 4, False)),
+    ],
+)
+def test_wikilink_match_edges(src: str, start: int, expected: tuple[object, ...] | None) -> None:
+    # Shared by both paths, so the equality tests above cannot see a change here.
+    meta = match_wikilink(src, start)
+    keys = ("start", "end", "target_start", "target_end", "embed")
+    assert (meta and tuple(meta[key] for key in keys)) == expected
