@@ -85,6 +85,20 @@ def test_json_keys_and_one_based_code_point_columns(tmp_path: Path) -> None:
     assert result.returncode == 0
 
 
+def test_links_in_frontmatter_that_fails_to_load_are_not_reported(tmp_path: Path) -> None:
+    # issue 11 item 3b: Obsidian takes links only from the loaded YAML's string values, so a
+    # broken block and a ``# comment`` hold none.
+    note = '---\nweek: "[[ <% tp.date("YYYY") %>]]"\n# see [[In a comment]]\n---\nBody.\n'
+    result = cli(write(tmp_path, {"Week — 😀.md": note}))
+    assert result.stdout.splitlines() == [
+        "Week — 😀.md:2:23: error frontmatter-error Frontmatter could not be read (invalid YAML: "
+        "expected <block end>, but found '<scalar>'); its properties are ignored",
+        "1 problem (1 error, 0 warnings, 0 information, 0 hints) in 1 of 1 notes; "
+        "0 links, 0 resolved",
+    ]
+    assert result.returncode == 1
+
+
 def test_not_a_folder(tmp_path: Path) -> None:
     result = cli(tmp_path / "missing")
     assert result.returncode == 2

@@ -91,6 +91,12 @@ FAST = {
     "headings": "# Title — ü 日本\n\n## Two ##\n### Three #not-closing\n#### \n#tag line\n",
     "front matter": "---\ntitle: T\ntags: [a, b]\naliases:\n  - Al\n---\n# Title\nbody [[A]]\n",
     "empty front matter": "---\n---\ntext #tag\n",
+    "front matter links": (
+        '---\nup: "[[Café — 😀]]"\nrel:\n  - \'[[漢字|x]]\'\nflow: ["[[A]]", "[[A]]"]\n'
+        '# [[comment]]\nbare: [[B]]\nesc: "[[\\u00e9]]"\n---\nbody [[A]]\n'
+    ),
+    "front matter links, crlf": '---\r\nup: "[[A — 😀]]"\r\nl:\r\n  - "[[B]]"\r\n---\r\n[[C]]\r\n',
+    "broken front matter links": '---\nweek: "[[ <% tp.date("YYYY") %>]]"\n# [[X]]\n---\n',
     "lists": "- one [[A]]\n- two ^b1\n\n- three\n* star\n+ plus #t\ntext\n- lazy\nline [[B]]\n",
     "list wide marker": "-    four spaces [[A]]\n- x\n",
     "ordered lists": "1. one [[A]]\n2. two ^b\n\n3) other\n10. ten\ntext\n2. no list\n1. a list\n",

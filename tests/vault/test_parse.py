@@ -461,6 +461,90 @@ def test_moderate_aliases_are_fine() -> None:
     assert note.frontmatter is not None and len(note.frontmatter["c"]) == 9
 
 
+# --- links in frontmatter: whole string values of the loaded YAML ---------------------------
+
+# Obsidian reads a property as a link only when the whole (quoted) string value is one wikilink
+# (shared/notes/obsidian-syntax.md, "Frontmatter and properties"); everything else stays text.
+FRONTMATTER_LINKS = (
+    "---\n"  # 0
+    'up: "[[Café — 😀]]"\n'  # 1
+    "related:\n"  # 2
+    '  - "[[漢字|x]]"\n'  # 3
+    "  - '[[A#H]]'\n"  # 4
+    'flow: ["[[A]]", "[[B|b]]", \'![[p.png]]\']\n'  # 5
+    'twice: ["[[A]]", "[[A]]"]\n'  # 6
+    '# "[[In a comment]]"\n'  # 7
+    'nested: [["[[Deep]]"]]\n'  # 8
+    'mixed: "see [[Mixed]] here"\n'  # 9
+    '"[[Key]]": value\n'  # 10
+    'object: {a: "[[In a mapping]]"}\n'  # 11
+    'escaped: "[[Caf\\u00e9]]"\n'  # 12
+    "block: |\n"  # 13
+    "  [[Blk — 😀]]\n"  # 14
+    "---\n"  # 15
+    "Body [[body]]\n"  # 16
+)
+FRONTMATTER_LINK_RANGES = [
+    # target, embed, display, range, target_range
+    ("Café — 😀", False, None, (1, 5, 1, 17), (1, 7, 1, 15)),
+    ("漢字", False, "x", (3, 5, 3, 13), (3, 7, 3, 9)),
+    ("A", False, None, (4, 5, 4, 12), (4, 7, 4, 8)),
+    ("A", False, None, (5, 8, 5, 13), (5, 10, 5, 11)),
+    ("B", False, "b", (5, 17, 5, 24), (5, 19, 5, 20)),
+    ("p.png", True, None, (5, 28, 5, 38), (5, 31, 5, 36)),
+    ("A", False, None, (6, 9, 6, 14), (6, 11, 6, 12)),
+    ("A", False, None, (6, 18, 6, 23), (6, 20, 6, 21)),
+    ("Deep", False, None, (8, 11, 8, 19), (8, 13, 8, 17)),
+    # the escape makes the written text differ from the value: the whole scalar is the place
+    ("Café", False, None, (12, 10, 12, 23), (12, 10, 12, 23)),
+    ("Blk — 😀", False, None, (14, 2, 14, 13), (14, 4, 14, 11)),
+]
+
+
+def frontmatter_link_rows(note: Note) -> list[tuple[object, ...]]:
+    return [
+        (link.target, link.embed, link.display, cols(link.range), cols(link.target_range))
+        for link in note.links
+        if link.in_frontmatter
+    ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_frontmatter_links_are_whole_string_values_at_exact_ranges(newline: str) -> None:
+    note = parse(FRONTMATTER_LINKS.replace("\n", newline))
+    assert note.frontmatter_error is None
+    assert frontmatter_link_rows(note) == FRONTMATTER_LINK_RANGES
+    assert [link.target for link in note.links if not link.in_frontmatter] == ["body"]
+    assert note.frontmatter is not None and note.frontmatter["mixed"] == "see [[Mixed]] here"
+    assert to_units('up: "[[Café — 😀]]"', 15, "utf-16") == 16
+
+
+def test_an_unquoted_frontmatter_link_is_a_nested_list() -> None:
+    # Obsidian's help: "Internal links in text properties must be surrounded with quotes".
+    note = parse("---\nup: [[X]]\ndown:\n  - [[Y — 😀]]\n---\n")
+    assert note.frontmatter == {"up": [["X"]], "down": [[["Y — 😀"]]]}
+    assert note.links == []
+
+
+def test_frontmatter_comments_hold_no_links() -> None:
+    note = parse('---\n# see [[In a comment]]\nup: "[[A]]" # and [[B]]\n---\n')
+    assert frontmatter_link_rows(note) == [("A", False, None, (2, 5, 2, 10), (2, 7, 2, 8))]
+
+
+def test_frontmatter_that_fails_to_load_holds_no_links() -> None:
+    # issue 11 item 3b: the Templater expression breaks the YAML, so Obsidian has no properties
+    note = parse('---\nweek: "[[ <% tp.date("YYYY") %>]]"\n# see [[In a comment]]\n---\nBody.\n')
+    assert note.frontmatter is None
+    assert note.frontmatter_error is not None
+    assert cols(note.frontmatter_error.range) == (1, 22, 1, 34)
+    assert note.links == []
+
+
+def test_a_frontmatter_alias_reference_is_one_link_where_the_value_is_written() -> None:
+    note = parse('---\na: &x "[[A]]"\nb: *x\n---\n')
+    assert frontmatter_link_rows(note) == [("A", False, None, (1, 7, 1, 12), (1, 9, 1, 10))]
+
+
 # --- titles, aliases and metadata -----------------------------------------------------------
 
 READWISE = (

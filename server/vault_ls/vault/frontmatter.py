@@ -1,5 +1,9 @@
 """YAML frontmatter: safe loading, and the aliases, tags, title and links it declares.
 
+A link is a string value that is one wikilink, as Obsidian reads properties: keys, comments,
+text around a link and unquoted ``[[X]]`` (a nested YAML list) are not links, and YAML that fails
+to load holds none. Each link is placed where its value is written, from the loaded nodes' marks.
+
 Only PyYAML's safe loader is used, so tags such as ``!!python/object`` construct nothing; alias
 references are counted and the size of the document with every alias expanded is bounded, so an
 alias bomb ("billion laughs", which needs fewer than 100 references) fails fast as a frontmatter
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -19,6 +24,18 @@ MAX_DEPTH = 100  # lists and mappings inside one another
 MAX_EXPANDED_NODES = 100_000  # values, lists and mappings, counted with aliases expanded
 LIST_KEYS = {"aliases", "alias", "tags", "tag", "cssclasses", "cssclass"}
 WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
+STRING_TAG = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkValue:
+    """A property value that is one wikilink, and where the YAML text writes it."""
+
+    link: str  # the value without surrounding whitespace: ``[[A|b]]`` or ``![[p.png]]``
+    start: tuple[int, int]  # (line, column), 0-based in the YAML text, code points
+    end: tuple[int, int]
+    written: bool  # the link is written as loaded; False when escapes (``\u00e9``) or folded
+    # lines make the two differ, and ``start``/``end`` then span the whole scalar
 
 
 class FrontmatterProblem(Exception):
@@ -88,16 +105,28 @@ class _BoundedLoader(yaml.SafeLoader):
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
-def load_yaml(text: str) -> dict[str, Any]:
-    """The frontmatter mapping (empty for an empty block); raises ``FrontmatterProblem``."""
+def load_yaml(text: str) -> tuple[dict[str, Any], list[LinkValue]]:
+    """The frontmatter mapping (empty for an empty block) and the links among its values;
+    raises ``FrontmatterProblem``."""
     if _FAST_LOADER is not None and "&" not in text:
         try:
-            data = yaml.load(text, Loader=_FAST_LOADER)
+            node, data = _load(text, _FAST_LOADER)
         except (yaml.YAMLError, ValueError, TypeError, RecursionError):
             pass  # ``d: 2024-13-45`` raises ValueError: the pure loader reports it
         else:
-            return _as_mapping(_shallow(data))
-    return _as_mapping(_shallow(_load_bounded(text)))
+            return _as_mapping(_shallow(data)), link_values(node, text)
+    node, data = _load_bounded(text)
+    return _as_mapping(_shallow(data)), link_values(node, text)
+
+
+def _load(text: str, loader_class: Any) -> tuple[Any, Any]:
+    """The document's node tree and the data constructed from it: ``yaml.load`` in two steps."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _shallow(data: Any) -> Any:
@@ -115,9 +144,9 @@ def _shallow(data: Any) -> Any:
     return data
 
 
-def _load_bounded(text: str) -> Any:
+def _load_bounded(text: str) -> tuple[Any, Any]:
     try:
-        return yaml.load(text, Loader=_BoundedLoader)
+        return _load(text, _BoundedLoader)
     except FrontmatterProblem:
         raise
     except yaml.MarkedYAMLError as error:
@@ -137,6 +166,46 @@ def _as_mapping(data: Any) -> dict[str, Any]:
             f"frontmatter is a {type(data).__name__}, not a set of key: value properties", 0
         )
     return {str(key): value for key, value in data.items()}
+
+
+def link_values(root: Any, text: str) -> list[LinkValue]:
+    """The string values of ``root`` (a loaded mapping's node) that are one wikilink, in the
+    order they are written: top-level values and list items, lists in lists too. Keys and
+    mappings inside values are not read; Obsidian's property types are text and list. A value
+    referred to again by an alias (``*a``) is written once, so it is one link."""
+    if "[[" not in text or not isinstance(root, yaml.MappingNode):
+        return []
+    found: list[LinkValue] = []
+    seen: set[int] = set()
+    pending = [value for _, value in reversed(root.value)]
+    while pending:  # ``_shallow`` has bounded the depth; no recursion regardless
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, yaml.ScalarNode) and node.tag == STRING_TAG:
+            link = node.value.strip()
+            if WIKILINK.fullmatch(link):
+                found.append(_placed(link, node, text))
+    return found
+
+
+def _placed(link: str, node: Any, text: str) -> LinkValue:
+    start, end = node.start_mark.index, node.end_mark.index
+    at = text.find(link, start, end)
+    if at >= 0:
+        return LinkValue(link, _line_column(text, at), _line_column(text, at + len(link)), True)
+    if node.style in ("'", '"'):  # the place is inside the quotes
+        start, end = start + 1, end - 1
+    return LinkValue(link, _line_column(text, start), _line_column(text, end), False)
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """From ``\n`` alone: YAML also breaks lines at U+2028 and U+0085, which notes do not."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, line_start), offset - line_start
 
 
 def as_list(value: Any) -> list[str]:

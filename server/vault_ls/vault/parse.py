@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from vault_ls.vault import fastparse, frontmatter
+from vault_ls.vault.frontmatter import LinkValue
 from vault_ls.vault.model import (
     Block,
     Field,
@@ -314,9 +315,8 @@ class _Walker:
         note, first = self.note, token.map[0] + 1
         note.frontmatter_range = line_range(self.lines, token.map[0], token.map[1] - 1)
         yaml_lines = token.content.split("\n")
-        self.frontmatter_links(yaml_lines, first)
         try:
-            data = frontmatter.load_yaml(token.content)
+            data, links = frontmatter.load_yaml(token.content)
         except frontmatter.FrontmatterProblem as problem:
             line = min(first + problem.line, token.map[1] - 1)
             start = Position(line, min(problem.column, len(self.lines[line])))
@@ -325,6 +325,7 @@ class _Walker:
             )
             return
         note.frontmatter = data
+        self.frontmatter_links(links, first)
         for key in ("aliases", "alias"):
             note.aliases.extend(frontmatter.as_list(data.get(key)))
         for key in ("tags", "tag"):
@@ -338,30 +339,36 @@ class _Walker:
             if key.casefold() == "title" and isinstance(value, str | int | float) and where:
                 self.claim_title("frontmatter title", str(value).strip(), where)
 
-    def frontmatter_links(self, yaml_lines: list[str], first: int) -> None:
-        for index, text in enumerate(yaml_lines):
-            for found in frontmatter.WIKILINK.finditer(text):
-                parts = split_wikilink(found.group(1))
-                if parts is None:
-                    continue
-                inner = found.start(1)
-                target_start = inner + len(found.group(1)) - len(found.group(1).lstrip())
-                line = first + index
-                self.note.links.append(
-                    Link(
-                        kind="wiki",
-                        embed=found.group(0).startswith("!"),
-                        target=parts.target,
-                        headings=parts.headings,
-                        block=parts.block,
-                        display=parts.display,
-                        range=Range.of(line, found.start(), line, found.end()),
-                        target_range=Range.of(
-                            line, target_start, line, inner + parts.target_length
-                        ),
-                        in_frontmatter=True,
-                    )
+    def frontmatter_links(self, values: list[LinkValue], first: int) -> None:
+        for value in values:
+            embed = value.link.startswith("!")
+            opener = 3 if embed else 2  # ``![[`` or ``[[``
+            inside = value.link[opener:-2]
+            parts = split_wikilink(inside)
+            if parts is None:
+                continue
+            (line, start), (end_line, end) = value.start, value.end
+            where = Range.of(first + line, start, first + end_line, end)
+            target_range = where
+            if value.written:  # on one line: a wikilink holds no line break
+                inner = start + opener
+                target_start = inner + len(inside) - len(inside.lstrip())
+                target_range = Range.of(
+                    first + line, target_start, first + line, inner + parts.target_length
                 )
+            self.note.links.append(
+                Link(
+                    kind="wiki",
+                    embed=embed,
+                    target=parts.target,
+                    headings=parts.headings,
+                    block=parts.block,
+                    display=parts.display,
+                    range=where,
+                    target_range=target_range,
+                    in_frontmatter=True,
+                )
+            )
 
     def frontmatter_tags(
         self, names: list[str], yaml_lines: list[str], key: str, first: int
