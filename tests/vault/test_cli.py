@@ -87,6 +87,16 @@ def test_display_math_inside_a_paragraph_holds_no_links(tmp_path: Path) -> None:
     ]
 
 
+def test_a_lone_bracket_is_part_of_a_wikilink(tmp_path: Path) -> None:
+    # Obsidian ends a wikilink only at ``]]``; before, the note held no link at all.
+    result = cli(write(tmp_path, {"note.md": "See [[Sq]uare]] here.\n"}))
+    assert result.stdout.splitlines() == [
+        'note.md:1:7: warning unresolved-link No note named "Sq]uare"',
+        "1 problem (0 errors, 1 warning, 0 information, 0 hints) in 1 of 1 notes; "
+        "1 links, 0 resolved",
+    ]
+
+
 def test_exit_code_is_1_when_an_error_is_reported(tmp_path: Path) -> None:
     result = cli(write(tmp_path, {**WARNINGS_ONLY, "C.md": "[[A#No heading]]\n"}))
     assert result.returncode == 1

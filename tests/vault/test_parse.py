@@ -186,7 +186,6 @@ def test_unescaped_pipe_in_a_table_splits_the_cell() -> None:
         "[[]]",
         "[[#]]",
         "[[a\nb]]",
-        "[[a]b]]",
         "[x](https://example.com/a.md)",
         "[x](mailto:a@b.c)",
         "[x](//host/a.md)",
@@ -280,6 +279,20 @@ def test_display_math_pairs_within_the_paragraph(text: str, span: tuple[int, ...
     note = parse(text)
     assert [(link.target, cols(link.range)) for link in note.links] == [("yes", span)]
     assert note.tags == []
+
+
+def test_a_lone_closing_bracket_stays_inside_a_wikilink() -> None:
+    # Obsidian ends a wikilink at the first ``]]`` only; ``[[`` inside still opens a new one.
+    text = f"{PREFIX}[[Sq]uare]] [[Nested [[Inner]] x]] [[a]]] ![[b] c.png]]\n"
+    links = parse(text).links
+    assert [
+        (link.target, link.embed, cols(link.range), cols(link.target_range)) for link in links
+    ] == [
+        ("Sq]uare", False, (0, P, 0, P + 11), (0, P + 2, 0, P + 9)),
+        ("Inner", False, (0, P + 21, 0, P + 30), (0, P + 23, 0, P + 28)),
+        ("a", False, (0, P + 35, 0, P + 40), (0, P + 37, 0, P + 38)),
+        ("b] c.png", True, (0, P + 42, 0, P + 55), (0, P + 45, 0, P + 53)),
+    ]
 
 
 # --- headings -------------------------------------------------------------------------------
