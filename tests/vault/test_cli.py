@@ -58,6 +58,45 @@ def test_text_format_sorted_with_summary(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+# Issue 11: ``$$`` display math right after a text line, in a quote, and opened mid-line.
+MATH_AFTER_TEXT = (
+    "The density of the sum is\n"
+    "$$\n"
+    "p(z) = [f * g](z)\n"
+    "$$\n"
+    "\n"
+    "> A quote\n"
+    "> $$\n"
+    "> [[not a link]]\n"
+    "> $$\n"
+    "\n"
+    "and more generally $x$ implies $$\n"
+    "\\sum x\n"
+    "$$\n"
+    "### Then [[Heading link]]\n"
+)
+
+
+def test_display_math_inside_a_paragraph_holds_no_links(tmp_path: Path) -> None:
+    # Before: also 3:16 ("z", read as a markdown link) and 8:5 ("not a link").
+    result = cli(write(tmp_path, {"note.md": MATH_AFTER_TEXT}))
+    assert result.stdout.splitlines() == [
+        'note.md:14:12: warning unresolved-link No note named "Heading link"',
+        "1 problem (0 errors, 1 warning, 0 information, 0 hints) in 1 of 1 notes; "
+        "1 links, 0 resolved",
+    ]
+
+
+def test_a_lone_bracket_is_part_of_a_wikilink(tmp_path: Path) -> None:
+    # Obsidian ends a wikilink only at ``]]``; before, the note held no link at all.
+    result = cli(write(tmp_path, {"note.md": "See [[Sq]uare]] here.\n"}))
+    assert result.stdout.splitlines() == [
+        'note.md:1:7: warning unresolved-link No note named "Sq]uare"',
+        "1 problem (0 errors, 1 warning, 0 information, 0 hints) in 1 of 1 notes; "
+        "1 links, 0 resolved",
+    ]
+
+
 def test_exit_code_is_1_when_an_error_is_reported(tmp_path: Path) -> None:
     result = cli(write(tmp_path, {**WARNINGS_ONLY, "C.md": "[[A#No heading]]\n"}))
     assert result.returncode == 1

@@ -108,7 +108,8 @@ FAST = {
     "tags": "#a x#b (#c) #1984 #d/e #ü_1 [[X#notatag]] #end\n",
     "embeds and links": "![[p.png|100]] ![alt #t](i.png) [x](a%20b.md#H) [w]()\n",
     "failed links": "[a] b](c) [x] [y] (z.md) ![nope] [[Y]]\n",
-    "not wikilinks": "[[]] [[|x]] [[bad]x]] [[[A]] [[B]]] [x] [[C\nD]]\n",
+    "not wikilinks": "[[]] [[|x]] [[[A]] [[B]]] [x] [[C\nD]]\n",
+    "lone brackets in wikilinks": "[[Sq]uare]] [[Nested [[Inner]] x]] [[a]]] ![[b] c]] [[a][b]]\n",
     "image alt tags": "![#a b #c](i.png) [#no #yes](n.md)\n",
     "block ids": "para ^id1\n\n[[A]]^id2\n\n- item `code` ^id3\n\n*em* ^id4\n",
     "title line": "[[Note Name]]\n\nbody\n",
@@ -130,6 +131,9 @@ DECLINED = {
     "escape": "\\[[A]] [[B]]\n",
     "entity": "&#91;[A]] &amp;\n",
     "math": "$x$ [[A]]\n",
+    "display math after text": "text\n$$\n[[no]]\n$$\n### Then [[A]]\n",
+    "display math mid-line": "a $$ [[no]] $$ b $$ [[A]]\n",
+    "display math in a quote": "> q\n> $$\n> [[no]]\n> $$\n",
     "comment": "%%[[A]]%% [[B]]\n",
     "reference": "[x]: a.md\n\n[x] [[A]]\n",
     "nested label": "[a [b]](c.md)\n",
@@ -138,7 +142,7 @@ DECLINED = {
     "front matter, long marker": "----\na: 1\n----\n",
     "unclosed front matter": "---\na: 1\n",
     "javascript link": "[a](javascript:alert)\n",
-    "bracket in wikilink and a link": "[[bad]x]] [a](b.md)\n",
+    "broken wikilink and a link": "[[bad\nx]] [a](b.md)\n",
     "wikilink in image label": "![nope [[Y]]](i.png)\n",
     "angle destination": "[y](<z w.md>)\n",
 }
@@ -201,7 +205,9 @@ def test_a_block_id_is_read_after_other_carets() -> None:
         ("[[a[[b]]", 0, None),  # the inside may not open another ``[[``
         ("[[a[[b]]", 3, (3, 8, 5, 6, False)),
         ("![[x]]", 0, (0, 6, 3, 4, True)),
-        ("[[a]b]]", 0, None),
+        ("[[a]b]]", 0, (0, 7, 2, 5, False)),  # a lone ``]`` inside
+        ("[[a]]]", 0, (0, 5, 2, 3, False)),  # the first ``]]`` ends it
+        ("[[a]\n]]", 0, None),
         ("[[a\nb]]", 0, None),
         ("!x[[a]]", 0, None),
         ("[[ t #H|d]]", 0, (0, 11, 3, 4, False)),

@@ -186,7 +186,6 @@ def test_unescaped_pipe_in_a_table_splits_the_cell() -> None:
         "[[]]",
         "[[#]]",
         "[[a\nb]]",
-        "[[a]b]]",
         "[x](https://example.com/a.md)",
         "[x](mailto:a@b.c)",
         "[x](//host/a.md)",
@@ -230,6 +229,70 @@ def test_text_around_hidden_spans_still_counts() -> None:
     assert cols(note.links[0].range) == (0, 52, 0, 59)
     assert [tag.name for tag in note.tags] == ["tag"]
     assert cols(note.tags[0].range) == (0, 60, 0, 64)
+
+
+# --- ``$$`` display math inside a paragraph (issue 11) ---------------------------------------
+# Obsidian reads ``$$`` ... ``$$`` as display math wherever it opens, also after a text line or
+# mid-line; the delimiters pair in order within the paragraph, so a heading after stays one.
+
+
+def test_display_math_after_a_text_line_quote_and_mid_line() -> None:
+    text = (
+        "The density of the sum is\n"
+        "$$\n"
+        "p(z) = [f * g](z)\n"
+        "$$\n"
+        "\n"
+        "> A quote\n"
+        "> $$\n"
+        "> [[not a link]]\n"
+        "> $$\n"
+        "\n"
+        "and more generally $x$ implies $$\n"
+        "\\sum x\n"
+        "$$\n"
+        "### Then [[Heading link]]\n"
+    )
+    note = parse(text)
+    assert [(link.target, cols(link.range), cols(link.target_range)) for link in note.links] == [
+        ("Heading link", (13, 9, 13, 25), (13, 11, 13, 23))
+    ]
+    assert [(h.level, h.text, cols(h.range)) for h in note.headings] == [
+        (3, "Then [[Heading link]]", (13, 0, 13, 25))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # after a text line; the paragraph goes on after the closing ``$$``
+        (f"{PREFIX}text\n$$\n[[no]] #no\n$$\n[[yes]]\n", (4, 0, 4, 7)),
+        # opened and closed mid-line, spaces inside
+        (f"{PREFIX}a $$ [[no]] #no $$ b [[yes]]\n", (0, P + 21, 0, P + 28)),
+        # inside a quote
+        (f"> {PREFIX}q\n> $$\n> [[no]] #no\n> $$\n> [[yes]]\n", (4, 2, 4, 9)),
+        # paired in order: the third ``$$`` has no partner, so the link after it counts
+        (f"{PREFIX}$$ [[no]] $$ and $$ [[yes]]\n", (0, P + 20, 0, P + 27)),
+    ],
+)
+def test_display_math_pairs_within_the_paragraph(text: str, span: tuple[int, ...]) -> None:
+    note = parse(text)
+    assert [(link.target, cols(link.range)) for link in note.links] == [("yes", span)]
+    assert note.tags == []
+
+
+def test_a_lone_closing_bracket_stays_inside_a_wikilink() -> None:
+    # Obsidian ends a wikilink at the first ``]]`` only; ``[[`` inside still opens a new one.
+    text = f"{PREFIX}[[Sq]uare]] [[Nested [[Inner]] x]] [[a]]] ![[b] c.png]]\n"
+    links = parse(text).links
+    assert [
+        (link.target, link.embed, cols(link.range), cols(link.target_range)) for link in links
+    ] == [
+        ("Sq]uare", False, (0, P, 0, P + 11), (0, P + 2, 0, P + 9)),
+        ("Inner", False, (0, P + 21, 0, P + 30), (0, P + 23, 0, P + 28)),
+        ("a", False, (0, P + 35, 0, P + 40), (0, P + 37, 0, P + 38)),
+        ("b] c.png", True, (0, P + 42, 0, P + 55), (0, P + 45, 0, P + 53)),
+    ]
 
 
 # --- headings -------------------------------------------------------------------------------

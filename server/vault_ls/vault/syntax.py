@@ -1,9 +1,10 @@
 """The markdown-it-py parser the engine uses, with Obsidian's additions as inline and block rules.
 
-CommonMark + GFM tables and strikethrough + front matter + ``$math$`` come from markdown-it-py and
-mdit-py-plugins. Our rules add wikilinks/embeds, ``#tags`` and ``%%comments%%``, and record where
-each markdown link or image starts and ends (markdown-it keeps no inline positions). Because
-every one of these is a token, nothing inside code, math, HTML comments or ``%%`` is a link or tag.
+CommonMark + GFM tables and strikethrough + front matter + ``$math$`` and ``$$math$$`` come from
+markdown-it-py and mdit-py-plugins. Our rules add wikilinks/embeds, ``#tags`` and
+``%%comments%%``, and record where each markdown link or image starts and ends (markdown-it keeps
+no inline positions). Because every one of these is a token, nothing inside code, math, HTML
+comments or ``%%`` is a link or tag.
 Offsets recorded in ``token.meta`` index the inline token's ``content``.
 """
 
@@ -26,9 +27,10 @@ from vault_ls.vault.wikilink import split_wikilink
 InlineRule = Callable[[StateInline, bool], bool]
 
 # ``[[inside]]`` or ``![[inside]]``, on one line; the inside may not open another ``[[``, and ends
-# at the first ``]``, newline or ``[[`` (possessive: a line of many ``[[`` stays linear). Written
-# as runs of plain characters between lone ``[``: four times quicker than one character a step.
-WIKILINK = re.compile(r"(!?)\[\[([^\]\n\[]*+(?:\[(?!\[)[^\]\n\[]*+)*+)\]\]")
+# at the first ``]]`` (a lone ``]`` is part of it, as in Obsidian: ``[[Sq]uare]]``), newline or
+# ``[[`` (possessive: a line of many ``[[`` stays linear). Written as runs of plain characters
+# between lone brackets: four times quicker than one character a step.
+WIKILINK = re.compile(r"(!?)\[\[([^\]\n\[]*+(?:(?:\[(?!\[)|\](?!\]))[^\]\n\[]*+)*+)\]\]")
 
 
 def match_wikilink(src: str, start: int) -> dict[str, Any] | None:
@@ -203,7 +205,17 @@ def selective_inline(state: StateCore) -> None:
 def build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False)
+    # ``double_inline``: Obsidian reads ``$$...$$`` as display math also inside a paragraph
+    # (right after a text line, mid-line, in a quote), pairing the delimiters in order. The block
+    # rule alone would leave such math to be read as text, and letting a line-start ``$$``
+    # interrupt a paragraph would let an unpaired one swallow the blocks after it.
+    md.use(
+        dollarmath_plugin,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        double_inline=True,
+    )
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.inline.ruler.before("link", "tag", tag_rule)
     md.inline.ruler.before("link", "obsidian_comment", comment_inline_rule)
