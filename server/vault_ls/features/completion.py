@@ -359,13 +359,11 @@ def _tags(
         if match is None:
             return None
         query, start = match.group(1), match.start(1)
-    tags = vault.index.tags()
     candidates = []
-    for key in tags:
-        name = tags.spelling(key)
+    for name, count in vault.index.tags().items():
         points = fuzzy.score(query, name)
         if points is not None and name != query:
-            detail = notes_count(len(tags.notes_with(key)))
+            detail = notes_count(count)
             candidates.append(
                 Candidate(name, name, points, detail, types.CompletionItemKind.Keyword)
             )

@@ -14,9 +14,17 @@ class TagTable:
         self._notes: dict[str, set[str]] = {}  # tag key -> notes carrying the tag
         self._spellings: dict[str, Counter[str]] = {}  # tag key -> spelling -> notes writing it
         self._written: dict[str, set[str]] = {}  # note -> the spellings it writes
+        # tag key -> the spelling shown (see ``spellings``), kept for the keys an edit touches:
+        # completion asks it of every tag on every keystroke
+        self._shown: dict[str, str] = {}
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._notes)
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        """Every tag once: its most used spelling and the number of notes carrying it."""
+        shown = self._shown
+        return ((shown[key], len(notes)) for key, notes in self._notes.items())
 
     def notes_with(self, name: str) -> set[str]:
         """The notes carrying the tag ``name`` in any spelling."""
@@ -27,12 +35,11 @@ class TagTable:
         the most used first, ties in code point order (``Project`` before ``project``), which
         no load order, path or edit history can change."""
         counts = self._spellings.get(tag_key(name), Counter())
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return sorted(counts.items(), key=_rank)
 
     def spelling(self, name: str) -> str:
         """The tag's most used spelling (``name`` itself when no note carries it)."""
-        found = self.spellings(name)
-        return found[0][0] if found else name
+        return self._shown.get(tag_key(name), name)
 
     def set_note(self, path: str, names: Iterable[str]) -> None:
         """``path`` now carries the tags ``names`` (as written), and no others."""
@@ -45,9 +52,11 @@ class TagTable:
             key = tag_key(name)
             self._notes.setdefault(key, set()).add(path)
             self._spellings.setdefault(key, Counter())[name] += 1
+        self._choose({tag_key(name) for name in written})
 
     def remove_note(self, path: str) -> None:
-        for name in self._written.pop(path, ()):
+        written = self._written.pop(path, set())
+        for name in written:
             key = tag_key(name)
             counts = self._spellings[key]
             counts[name] -= 1
@@ -58,3 +67,17 @@ class TagTable:
                 del self._notes[key]
             else:
                 self._notes[key].discard(path)
+        self._choose({tag_key(name) for name in written})
+
+    def _choose(self, keys: set[str]) -> None:
+        for key in keys:
+            counts = self._spellings.get(key)
+            if counts:
+                self._shown[key] = min(counts.items(), key=_rank)[0]
+            else:
+                self._shown.pop(key, None)
+
+
+def _rank(spelling: tuple[str, int]) -> tuple[int, str]:
+    """Most notes first, then code point order."""
+    return -spelling[1], spelling[0]
