@@ -2,7 +2,7 @@
 ``VaultIndex`` leave it exactly as a fresh full build (``set_notes``) of the resulting files.
 
 Names come from small pools so links collide, resolve, become ambiguous or unresolved, and
-aliases appear and disappear as notes change.
+aliases and tags (in mixed case) appear and disappear as notes change.
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ LINES = [
     "para ^blk",
     "para ^blk",
     "#tag",
+    "#Tag #TAG",
+    "#Été",
+    "#été #a/B",
+    "#A/b",
     "key:: [[X]]",
     "[[éA]]",
     "[[NOTE.MD]]",
@@ -66,6 +70,7 @@ FRONTMATTER = [
     "title: Y",
     "up: '[[Q]]'",
     "tags: [t]",
+    "tags: [T, ÉTÉ]",
 ]
 
 
@@ -104,6 +109,9 @@ def state_of(index: VaultIndex) -> dict[str, Any]:
         "attachment_keys": non_empty(index.attachment_keys),
         "alias_keys": non_empty(index.alias_keys),
         "backlinks": non_empty(index.backlinks),
+        "tags": {
+            key: (index.tags().spellings(key), index.tags().notes_with(key)) for key in index.tags()
+        },
         "problems": {path: check_note(index, note) for path, note in index.notes.items()},
     }
 

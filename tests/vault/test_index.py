@@ -32,7 +32,14 @@ def state(index: VaultIndex) -> dict[str, object]:
         "attachments": set(index.attachments),
         "note_keys": {k: set(v) for k, v in index.note_keys.items() if v},
         "alias_keys": {k: set(v) for k, v in index.alias_keys.items() if v},
+        "tags": tag_state(index),
     }
+
+
+def tag_state(index: VaultIndex) -> dict[str, object]:
+    """Each tag key: its spellings with their note counts, and the notes carrying it."""
+    tags = index.tags()
+    return {key: (tags.spellings(key), tags.notes_with(key)) for key in tags}
 
 
 def check(index: VaultIndex, files: Files, attachments: tuple[str, ...] = ()) -> None:
@@ -170,3 +177,39 @@ def test_a_sequence_of_changes_equals_a_full_build() -> None:
             del files[path]
             index.remove_note(path)
         check(index, files)
+
+
+def test_tag_counts_and_spellings_follow_edits_in_any_case() -> None:
+    files: Files = {
+        "a.md": "#Project and #Café\n",
+        "b.md": "#project #ÉTÉ\n",
+        "c.md": "---\ntags: [PROJECT, été]\n---\n#Area/Sub\n",
+    }
+    index = build(files)
+    tags = index.tags()  # asked for before the edits: from now on kept, not rebuilt
+    assert tags.spellings("project") == [("PROJECT", 1), ("Project", 1), ("project", 1)]
+    assert tags.notes_with("PrOjEcT") == {"a.md", "b.md", "c.md"}
+    assert tags.spellings("été") == [("ÉTÉ", 1), ("été", 1)]
+    steps: list[tuple[str, str, str | None]] = [
+        ("set", "d.md", "#project again, #AREA/sub\n"),  # project: 2 of 4 notes now
+        ("set", "a.md", "#Café only, #project twice: #project\n"),
+        ("remove", "b.md", None),
+        ("set", "b.md", "#ÉTÉ #été #Été in one note\n"),
+        ("set", "c.md", "no tags left\n"),
+    ]
+    for action, path, text in steps:
+        if action == "set":
+            assert text is not None
+            files[path] = text
+            index.set_note(parse_note(path, text))
+        else:
+            del files[path]
+            index.remove_note(path)
+        check(index, files)
+    assert index.tags() is tags
+    assert tags.spellings("PROJECT") == [("project", 2)]
+    assert tags.notes_with("project") == {"a.md", "d.md"}
+    assert tags.spellings("été") == [("ÉTÉ", 1), ("Été", 1), ("été", 1)]
+    assert tags.spelling("area/sub") == "AREA/sub"
+    assert tags.notes_with("area") == set()  # a parent level is a tag of its own
+    assert tags.spelling("Straße") == "Straße"  # no note carries it: as asked

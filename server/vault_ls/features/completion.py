@@ -20,7 +20,7 @@ from lsprotocol import types
 from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
 from vault_ls.features.note_search import file_table_for, table_for
-from vault_ls.features.preview import note_body, note_summary
+from vault_ls.features.preview import note_body, note_summary, notes_count
 from vault_ls.vault.model import Link, Note
 from vault_ls.vault.names import path_suffixes
 from vault_ls.vault.positions import Position, Range
@@ -359,15 +359,11 @@ def _tags(
         if match is None:
             return None
         query, start = match.group(1), match.start(1)
-    counts: dict[str, int] = {}
-    for each in vault.index:
-        for name in {tag.name for tag in each.tags}:
-            counts[name] = counts.get(name, 0) + 1
     candidates = []
-    for name, count in counts.items():
+    for name, count in vault.index.tags().items():
         points = fuzzy.score(query, name)
         if points is not None and name != query:
-            detail = f"{count} note{'s' if count != 1 else ''}"
+            detail = notes_count(count)
             candidates.append(
                 Candidate(name, name, points, detail, types.CompletionItemKind.Keyword)
             )

@@ -7,7 +7,13 @@ from lsprotocol import types
 
 from vault_ls.features.convert import Encoder
 from vault_ls.features.lookup import link_at, tag_at
-from vault_ls.features.preview import block_text, heading_section, note_body, note_summary
+from vault_ls.features.preview import (
+    block_text,
+    heading_section,
+    note_body,
+    note_summary,
+    notes_count,
+)
 from vault_ls.features.similar_names import similar_names_for
 from vault_ls.features.targets import follow
 from vault_ls.vault.model import Link
@@ -31,14 +37,23 @@ def hover(
         tag = tag_at(note, pos)
         if tag is None:
             return None
-        wanted = tag.name.casefold()
-        count = sum(
-            1 for each in vault.index if any(t.name.casefold() == wanted for t in each.tags)
-        )
-        text = f"**#{tag.name}**\n\nused in {count} note{'s' if count != 1 else ''}"
+        text = _tag_text(vault, tag.name)
         where = encoder.range(path, tag.range)
     kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
     return types.Hover(types.MarkupContent(kind, text), where)
+
+
+def _tag_text(vault: Vault, name: str) -> str:
+    """The tag in its most used spelling, how many notes carry it, and its other spellings."""
+    tags = vault.index.tags()
+    spellings = tags.spellings(name)
+    shown = spellings[0][0] if spellings else name
+    text = f"**#{shown}**\n\nused in {notes_count(len(tags.notes_with(name)))}"
+    if len(spellings) > 1:
+        text += "\n\nwritten " + ", ".join(
+            f"#{spelling} in {notes_count(count)}" for spelling, count in spellings
+        )
+    return text
 
 
 def _link_text(vault: Vault, path: str, link: Link) -> str:

@@ -4,6 +4,7 @@ completion's resolve step."""
 from __future__ import annotations
 
 from vault_ls.vault.model import Block, Heading, Note
+from vault_ls.vault.names import tag_key
 from vault_ls.vault.positions import normalize_newlines
 from vault_ls.vault.workspace import Vault
 
@@ -18,15 +19,21 @@ def note_summary(vault: Vault, note: Note) -> str:
     parts = [f"**{_escape(note.title)}**", f"`{note.path}`"]
     if note.aliases:
         parts.append("Aliases: " + ", ".join(_escape(alias) for alias in note.aliases))
-    tags = sorted({tag.name for tag in note.tags}, key=str.casefold)
+    tags: dict[str, str] = {}  # one per tag key, as this note first writes it
+    for tag in note.tags:
+        tags.setdefault(tag_key(tag.name), tag.name)
     if tags:
-        parts.append("Tags: " + " ".join(f"#{tag}" for tag in tags))
+        parts.append("Tags: " + " ".join(f"#{tags[key]}" for key in sorted(tags)))
     fields = _ordered_fields(note)
     if fields:
         parts.append("\n".join(f"- **{_escape(key)}**: {value}" for key, value in fields))
     count = len(vault.index.linking_notes(note.path))
     parts.append(f"{count} backlink{'s' if count != 1 else ''}")
     return "\n\n".join(parts)
+
+
+def notes_count(count: int) -> str:
+    return f"{count} note{'s' if count != 1 else ''}"
 
 
 def _ordered_fields(note: Note) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from vault_ls.features.convert import Encoder
 from vault_ls.features.lookup import block_at, heading_at, link_at, tag_at
 from vault_ls.vault.index import last_name
 from vault_ls.vault.model import Link
-from vault_ls.vault.names import heading_key
+from vault_ls.vault.names import heading_key, tag_key
 from vault_ls.vault.positions import Position
 from vault_ls.vault.workspace import Vault
 
@@ -21,13 +21,13 @@ def references(
         return None
     tag = tag_at(note, pos)
     if tag is not None:
-        wanted = tag.name.casefold()
-        return [
-            encoder.location(each.path, t.range)
-            for each in vault.index
-            for t in each.tags
-            if t.name.casefold() == wanted
-        ]
+        wanted = tag_key(tag.name)
+        found = []
+        for source in sorted(vault.index.tags().notes_with(tag.name)):
+            for each in vault.index.notes[source].tags:
+                if tag_key(each.name) == wanted:
+                    found.append(encoder.location(source, each.range))
+        return found
     link = link_at(note, pos)
     heading: str | None = None
     block: str | None = None

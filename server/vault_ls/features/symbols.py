@@ -7,6 +7,7 @@ from lsprotocol import types
 from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
 from vault_ls.vault.model import Note
+from vault_ls.vault.names import tag_key
 from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.workspace import Vault
 
@@ -52,23 +53,17 @@ def workspace_symbols(vault: Vault, query: str, encoder: Encoder) -> list[types.
     """Fuzzy over note names, aliases, headings and tags. Positions are line starts, which
     need no encoding, so no note is read from disk to answer."""
     found: list[tuple[float, str, types.SymbolKind, str, int, str]] = []
-    tags_seen: set[str] = set()
     for note in vault.index:
         candidates = [(note.name, types.SymbolKind.File, 0, note.folder)]
         candidates += [(alias, types.SymbolKind.Constant, 0, note.name) for alias in note.aliases]
         candidates += [
             (h.text, types.SymbolKind.String, h.range.start.line, note.name) for h in note.headings
         ]
-        for tag in note.tags:
-            if tag.name.casefold() not in tags_seen:
-                tags_seen.add(tag.name.casefold())
-                candidates.append(
-                    (f"#{tag.name}", types.SymbolKind.Key, tag.range.start.line, "tag")
-                )
         for name, kind, line, container in candidates:
-            points = fuzzy.score(query.lstrip("#") if kind == types.SymbolKind.Key else query, name)
+            points = fuzzy.score(query, name)
             if points is not None:
                 found.append((points, name, kind, note.path, line, container))
+    found += _tag_symbols(vault, query.lstrip("#"))
     found.sort(key=lambda item: (-item[0], item[1]))
     return [
         types.WorkspaceSymbol(
@@ -81,3 +76,22 @@ def workspace_symbols(vault: Vault, query: str, encoder: Encoder) -> list[types.
         )
         for _, name, kind, path, line, container in found[:WORKSPACE_LIMIT]
     ]
+
+
+def _tag_symbols(
+    vault: Vault, query: str
+) -> list[tuple[float, str, types.SymbolKind, str, int, str]]:
+    """One symbol per tag, in its most used spelling, at its first use in the first note (by
+    path) that carries it."""
+    tags = vault.index.tags()
+    found = []
+    for key in tags:
+        name = f"#{tags.spelling(key)}"
+        points = fuzzy.score(query, name)
+        if points is not None:
+            path = min(tags.notes_with(key))
+            line = next(
+                t.range.start.line for t in vault.index.notes[path].tags if tag_key(t.name) == key
+            )
+            found.append((points, name, types.SymbolKind.Key, path, line, "tag"))
+    return found

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
 from vault_ls.vault.names import name_key, path_suffixes
 from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
+from vault_ls.vault.tags import TagTable
 
 # (source note -> resolved targets, last link name -> notes linking by that name)
 LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
@@ -37,6 +38,7 @@ class VaultIndex:
         self._outgoing: dict[str, set[str]] = {}  # source note -> resolved target paths
         # lower-cased last name a link names (``a/B.md`` -> ``b``) -> notes holding such a link
         self._linkers: dict[str, set[str]] = defaultdict(set)
+        self._tags: TagTable | None = None  # until first asked for (see ``tags``)
 
     # --- reading ---------------------------------------------------------------------
 
@@ -54,6 +56,15 @@ class VaultIndex:
 
     def linking_notes(self, path: str) -> set[str]:
         return self.backlinks.get(path, set())
+
+    def tags(self) -> TagTable:
+        """The vault's tags. Built when first asked for, since that reads every note's body
+        (a cached note's body is decoded only when read); kept up to date note by note after."""
+        if self._tags is None:
+            self._tags = TagTable()
+            for note in self.notes.values():
+                self._tags.set_note(note.path, (tag.name for tag in note.tags))
+        return self._tags
 
     def __iter__(self) -> Iterator[Note]:
         return iter(self.notes.values())
@@ -75,6 +86,8 @@ class VaultIndex:
         else:
             self.names_version += 1
         self.notes[note.path] = note
+        if self._tags is not None:
+            self._tags.set_note(note.path, (tag.name for tag in note.tags))
         if is_new:
             for key in path_suffixes(name_key(note.path)):
                 self.note_keys[key].add(note.path)
@@ -91,6 +104,8 @@ class VaultIndex:
         if note is None:
             return
         self._forget_note_content(note)
+        if self._tags is not None:
+            self._tags.remove_note(path)
         for key in path_suffixes(name_key(path)):
             _discard(self.note_keys, key, path)
         self._relink(last_name(path))
@@ -139,6 +154,7 @@ class VaultIndex:
         ``resolved`` links of some notes (``link_facts`` against exactly these files)."""
         self.version += 1
         self.names_version += 1
+        self._tags = None  # built again when next asked for
         loaded = list(notes)
         self._register_files((note.path for note in loaded), attachments)
         for note in loaded:

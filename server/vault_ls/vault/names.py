@@ -54,3 +54,11 @@ def title_key(text: str) -> str:
         for ch in text
     ]
     return " ".join("".join(kept).split())
+
+
+def tag_key(name: str) -> str:
+    """Tags compare ignoring case, as Obsidian documents: ``#Project`` is ``#project`` and
+    ``#Area/Sub`` is ``#area/sub`` (every level folds). ``lower()`` is the mapping JavaScript's
+    ``toLowerCase`` applies, which Obsidian and its plugins compare tags with; ``casefold()``
+    would also join ``#Straße`` with ``#STRASSE``, two tags in Obsidian."""
+    return name.lower()
