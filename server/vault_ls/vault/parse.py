@@ -99,6 +99,7 @@ class _Walker:
         self.previous_block: list[int] | None = None
         self.current_block: list[int] | None = None
         self.blocks_seen = 0
+        self.covers_seen = 0  # top-level paragraphs of images only, before any other block
         self.cell_index = 0
         self.title_line_link: Link | None = None
 
@@ -188,15 +189,18 @@ class _Walker:
             self.claim_title("Full Title", value, value_range)
 
     def title_line(self, token: AnyToken, opener: AnyToken) -> None:
-        """A first paragraph that is only a wikilink names the note (some Readwise templates),
-        when it resembles the file name or another title; otherwise it is just a link."""
-        if self.blocks_seen != 1 or opener.level != 0 or self.note.headings:
+        """A line that is only a wikilink names the note (some Readwise templates) when it ends
+        the first paragraph before any heading, under nothing but the cover: images, in the
+        same paragraph (as Readwise exports it) or in paragraphs of their own. It counts when
+        it resembles the file name or another title (``finish``); otherwise it is just a link."""
+        if opener.level != 0 or self.note.headings or self.blocks_seen != self.covers_seen + 1:
             return
-        children = [c for c in token.children or [] if c.type != "text" or c.content.strip()]
-        if len(children) != 1 or children[0].type != "wikilink":
-            return
-        link = self.note.links[-1]
-        self.title_line_link = link
+        shape = _line_shape(token.children or [])
+        if shape and all(kind in ("image", "break") for kind in shape):
+            self.covers_seen += 1
+        elif shape[-1:] == ["wikilink"] and all(kind in ("image", "break") for kind in shape[:-1]):
+            if len(shape) == 1 or shape[-2] == "break":
+                self.title_line_link = self.note.links[-1]
 
     def finish(self) -> None:
         link = self.title_line_link
@@ -385,6 +389,24 @@ class _Walker:
 
 def _resembles(text: str, other: str) -> bool:
     return SequenceMatcher(None, title_key(text), title_key(other)).ratio() >= 0.6
+
+
+def _line_shape(children: Sequence[AnyToken]) -> list[str]:
+    """A paragraph's inline tokens as the kinds a user sees: ``break`` where a line ends
+    (markdown-it's ``softbreak``, a newline inside the fast path's text), ``text`` for
+    words, blank text left out, every other token by its type."""
+    shape = []
+    for child in children:
+        kind = child.type
+        if kind in ("softbreak", "hardbreak"):
+            shape.append("break")
+        elif kind != "text":
+            shape.append(kind)
+        elif child.content.strip():
+            shape.append("text")
+        elif "\n" in child.content:
+            shape.append("break")
+    return shape
 
 
 def _lines_with_offsets(content: str) -> list[tuple[int, str]]:
