@@ -292,9 +292,9 @@ def test_title_line_under_the_cover_conflicts_with_the_full_title(newline: str) 
         "[[What You Need to Know When Clients Dissociate — Part 2]]"
     )
     assert found[0].message == DISSOCIATE_CONFLICT
-    assert [(r.path, r.range.start.line, r.range.start.character, r.message) for r in found[0].related] == [
-        (path, 4, 14, "Full Title: What You Need to Know When Clients Dissociate, Part 1")
-    ]
+    assert [
+        (r.path, r.range.start.line, r.range.start.character, r.message) for r in found[0].related
+    ] == [(path, 4, 14, "Full Title: What You Need to Know When Clients Dissociate, Part 1")]
 
 
 def test_frontmatter_title_against_first_heading() -> None:

@@ -108,7 +108,7 @@ FAST = {
     "title line": "[[Note Name]]\n\nbody\n",
     "title line under a cover": "![c](https://x.org/c.jpg)  \n![d](d.png)\n[[Note — 2]]\n## M\n",
     "cover, then a title line": "![c](https://x.org/c.jpg)\n\n[[Note — 2]]\n",
-    "not title lines": "![c](c.png) [[Note]]\n![c](c.png)\n[[Note]] x\n\n![c](c.png)\nx\n[[Note]]\n",
+    "not title lines": "![c](c.png) [[Note]]\n![c](c.png)\n[[Note]] x\n\n![c](c.png)\nx\n[[N]]\n",
     "emoji": "x 😀 [[A|b 😀]] #😀 [y](b.md) #t😀\n",
     "crlf": "# T\r\n\r\n[[A]] ^x\r\n- [[B]]\r\n",
     "no final newline": "text [[A]]",

@@ -195,12 +195,13 @@ class _Walker:
         it resembles the file name or another title (``finish``); otherwise it is just a link."""
         if opener.level != 0 or self.note.headings or self.blocks_seen != self.covers_seen + 1:
             return
-        shape = _line_shape(token.children or [])
-        if shape and all(kind in ("image", "break") for kind in shape):
+        *above, last = _inline_lines(token.children or [])
+        if not all(line and set(line) <= {"image"} for line in above):
+            return
+        if last and set(last) <= {"image"}:
             self.covers_seen += 1
-        elif shape[-1:] == ["wikilink"] and all(kind in ("image", "break") for kind in shape[:-1]):
-            if len(shape) == 1 or shape[-2] == "break":
-                self.title_line_link = self.note.links[-1]
+        elif last == ["wikilink"]:
+            self.title_line_link = self.note.links[-1]
 
     def finish(self) -> None:
         link = self.title_line_link
@@ -391,22 +392,22 @@ def _resembles(text: str, other: str) -> bool:
     return SequenceMatcher(None, title_key(text), title_key(other)).ratio() >= 0.6
 
 
-def _line_shape(children: Sequence[AnyToken]) -> list[str]:
-    """A paragraph's inline tokens as the kinds a user sees: ``break`` where a line ends
-    (markdown-it's ``softbreak``, a newline inside the fast path's text), ``text`` for
-    words, blank text left out, every other token by its type."""
-    shape = []
+def _inline_lines(children: Sequence[AnyToken]) -> list[list[str]]:
+    """The kinds of a paragraph's inline tokens, line by line, blank text left out: ``text``
+    for words, every other token by its type. A line ends at markdown-it's ``softbreak`` and at
+    a newline inside the fast path's text (which holds words of several lines in one token)."""
+    lines: list[list[str]] = [[]]
     for child in children:
         kind = child.type
         if kind in ("softbreak", "hardbreak"):
-            shape.append("break")
+            lines.append([])
         elif kind != "text":
-            shape.append(kind)
+            lines[-1].append(kind)
         elif child.content.strip():
-            shape.append("text")
+            lines[-1].append("text")
         elif "\n" in child.content:
-            shape.append("break")
-    return shape
+            lines.append([])
+    return lines
 
 
 def _lines_with_offsets(content: str) -> list[tuple[int, str]]:
