@@ -175,3 +175,42 @@ async def test_a_large_note_edited_and_undone_keeps_its_own_diagnostics(client, 
     assert summary(client.diagnostics[address]) == [
         (line, 7, 14, "unresolved-link", 'No note named "Nowhere"'),
     ]
+
+
+async def test_title_line_under_the_cover_image_conflicts_with_the_full_title(client, vault_root):
+    # The issue's note exactly: Readwise writes the cover and the title line in one paragraph.
+    title_line = "[[What You Need to Know When Clients Dissociate — Part 2]]"
+    full_title = "What You Need to Know When Clients Dissociate, Part 1"
+    text = (
+        "![rw-book-cover](https://example.org/cover.jpg)\n"
+        f"{title_line}\n"
+        "## Metadata\n"
+        "- Author: [[Psychology Today]]\n"
+        f"- Full Title: {full_title}\n"
+        "- Category: #articles\n"
+    )
+    address = open_note(client, vault_root, f"Readwise/{full_title}.md", text)
+    found = await pushed(client, address, lambda d: any(x.code == "title-conflict" for x in d))
+    conflict = next(d for d in found if d.code == "title-conflict")
+    assert conflict.range == types.Range(
+        start=types.Position(line=1, character=0),
+        end=types.Position(line=1, character=units(client, title_line)),
+    )
+    assert conflict.message == (
+        'Title "What You Need to Know When Clients Dissociate — Part 2" (title line, line 2) '
+        f'disagrees with "{full_title}" (Full Title, line 5)'
+    )
+    assert conflict.severity == types.DiagnosticSeverity.Warning
+    assert [
+        (info.location.uri, info.location.range, info.message)
+        for info in conflict.related_information or []
+    ] == [
+        (
+            address,
+            types.Range(
+                start=types.Position(line=4, character=units(client, "- Full Title: ")),
+                end=types.Position(line=4, character=units(client, f"- Full Title: {full_title}")),
+            ),
+            f"Full Title: {full_title}",
+        )
+    ]

@@ -265,6 +265,38 @@ def test_title_conflict_names_both_titles_and_where_they_stand() -> None:
     ]
 
 
+# The note exactly: Readwise put the cover and the title line in one paragraph.
+DISSOCIATE = (
+    "![rw-book-cover](https://example.org/cover.jpg)\n"
+    "[[What You Need to Know When Clients Dissociate — Part 2]]\n"
+    "## Metadata\n"
+    "- Author: [[Psychology Today]]\n"
+    "- Full Title: What You Need to Know When Clients Dissociate, Part 1\n"
+    "- Category: #articles\n"
+)
+DISSOCIATE_CONFLICT = (
+    'Title "What You Need to Know When Clients Dissociate — Part 2" (title line, line 2) '
+    'disagrees with "What You Need to Know When Clients Dissociate, Part 1" (Full Title, line 5)'
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_title_line_under_the_cover_conflicts_with_the_full_title(newline: str) -> None:
+    path = "Readwise/Articles/What You Need to Know When Clients Dissociate, Part 1.md"
+    text = DISSOCIATE.replace("\n", newline)
+    found = [p for p in problems({path: text}, path) if p.code == "title-conflict"]
+    assert [(p.range.start.line, p.range.start.character, p.range.end.line) for p in found] == [
+        (1, 0, 1)
+    ]
+    assert found[0].range.end.character == len(
+        "[[What You Need to Know When Clients Dissociate — Part 2]]"
+    )
+    assert found[0].message == DISSOCIATE_CONFLICT
+    assert [
+        (r.path, r.range.start.line, r.range.start.character, r.message) for r in found[0].related
+    ] == [(path, 4, 14, "Full Title: What You Need to Know When Clients Dissociate, Part 1")]
+
+
 def test_frontmatter_title_against_first_heading() -> None:
     check(
         "---\ntitle: Alpha\n---\n# Beta\n",

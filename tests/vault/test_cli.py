@@ -155,34 +155,60 @@ def example_problems() -> list[dict[str, object]]:
     return problems
 
 
-def test_example_vault_reports_exactly_one_of_each_code(
+def test_example_vault_reports_every_code(
     example_problems: list[dict[str, object]],
 ) -> None:
-    assert sorted(str(p["code"]) for p in example_problems) == sorted(DEFAULT_SEVERITY)
+    # One of each, and a second title-conflict: the Readwise note written as exports are.
+    assert sorted(str(p["code"]) for p in example_problems) == sorted(
+        [*DEFAULT_SEVERITY, "title-conflict"]
+    )
 
 
 def test_example_vault_problems_are_where_the_notes_say(
     example_problems: list[dict[str, object]],
 ) -> None:
-    where = {p["code"]: (p["path"], p["line"]) for p in example_problems}
-    assert where == {
-        "frontmatter-error": ("Broken frontmatter.md", 3),
-        "filename-title": ("Daily Habits-2.md", 1),
-        "encoding-error": ("Legacy Latin-1.md", 1),
-        "unresolved-link": ("Problems.md", 5),
-        "unresolved-heading": ("Problems.md", 6),
-        "unresolved-block": ("Problems.md", 7),
-        "ambiguous-link": ("Problems.md", 8),
-        "alias-link": ("Problems.md", 9),
-        "link-text": ("Problems.md", 10),
-        "duplicate-block-id": ("Problems.md", 14),
-        "title-conflict": ("Readwise/Articles/Zettelkasten, Part 1.md", 1),
-    }
+    where = sorted((p["code"], p["path"], p["line"]) for p in example_problems)
+    assert where == sorted(
+        [
+            ("frontmatter-error", "Broken frontmatter.md", 3),
+            ("filename-title", "Daily Habits-2.md", 1),
+            ("encoding-error", "Legacy Latin-1.md", 1),
+            ("unresolved-link", "Problems.md", 5),
+            ("unresolved-heading", "Problems.md", 6),
+            ("unresolved-block", "Problems.md", 7),
+            ("ambiguous-link", "Problems.md", 8),
+            ("alias-link", "Problems.md", 9),
+            ("link-text", "Problems.md", 10),
+            ("duplicate-block-id", "Problems.md", 14),
+            ("title-conflict", "Readwise/Articles/Zettelkasten, Part 1.md", 1),
+            (
+                "title-conflict",
+                "Readwise/Articles/What You Need to Know When Clients Dissociate, Part 1.md",
+                2,
+            ),
+        ]
+    )
+
+
+def test_example_readwise_note_as_exported_has_its_title_conflict(
+    example_problems: list[dict[str, object]],
+) -> None:
+    # The cover image and the title line share one paragraph, as real Readwise exports write.
+    path = "Readwise/Articles/What You Need to Know When Clients Dissociate, Part 1.md"
+    (conflict,) = [p for p in example_problems if p["path"] == path]
+    assert (conflict["code"], conflict["line"], conflict["column"], conflict["message"]) == (
+        "title-conflict",
+        2,
+        1,
+        'Title "What You Need to Know When Clients Dissociate — Part 2" (title line, line 2) '
+        'disagrees with "What You Need to Know When Clients Dissociate, Part 1" '
+        "(Full Title, line 5)",
+    )
 
 
 def test_example_vault_summary() -> None:
     assert cli(EXAMPLES).stdout.splitlines()[-1] == (
-        "11 problems (4 errors, 5 warnings, 2 information, 0 hints) in 5 of 13 notes; "
-        "28 links, 26 resolved"
+        "12 problems (4 errors, 6 warnings, 2 information, 0 hints) in 6 of 16 notes; "
+        "33 links, 31 resolved"
     )
     assert (EXAMPLES / ".obsidian" / "app.json").is_file()

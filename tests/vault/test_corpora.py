@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
+from vault_ls.vault.checks import check_titles
 from vault_ls.vault.names import FILENAME_FORBIDDEN
+from vault_ls.vault.parse import parse_note
 from vault_ls.vault.workspace import Vault
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
@@ -247,6 +249,24 @@ def test_readwise_filename_title_only_for_numbered_duplicates() -> None:
         }
     )
     assert not [p for p in problems("readwise-export") if p["code"] == "title-conflict"]
+
+
+def test_readwise_notes_rewritten_with_the_cover_and_title_line_in_one_paragraph() -> None:
+    # This export writes ``# Title`` and the cover as paragraphs of their own; other Readwise
+    # templates write the cover and a ``[[Title]]`` line as one paragraph. Rewritten so, every
+    # real note must read its title line, and none may disagree with its Full Title.
+    head = re.compile(r"# ([^#|\[\]^&\n]+)\n\n(!\[rw-book-cover\]\([^)\n]*\))\n\n")
+    rewritten = 0
+    for path, text in readwise_notes().items():
+        found = head.match(text)
+        if found is None:
+            continue  # a title a wikilink cannot hold as written: ``|``, ``#``, ``&#39;``
+        title, cover = found.groups()
+        note = parse_note(path, f"{cover}\n[[{title}]]\n{text[found.end() :]}")
+        assert ("title line", title) in [(t.source, t.text) for t in note.titles], path
+        assert not [p for p in check_titles(note) if p.code == "title-conflict"], path
+        rewritten += 1
+    assert rewritten == 453  # of 469: the others hold `|`, `#` or `&#39;`
 
 
 # --- ttrpg-13th-age-srd ---------------------------------------------------------------------

@@ -113,6 +113,9 @@ FAST = {
     "image alt tags": "![#a b #c](i.png) [#no #yes](n.md)\n",
     "block ids": "para ^id1\n\n[[A]]^id2\n\n- item `code` ^id3\n\n*em* ^id4\n",
     "title line": "[[Note Name]]\n\nbody\n",
+    "title line under a cover": "![c](https://x.org/c.jpg)  \n![d](d.png)\n[[Note — 2]]\n## M\n",
+    "cover, then a title line": "![c](https://x.org/c.jpg)\n\n[[Note — 2]]\n",
+    "not title lines": "![c](c.png) [[Note]]\n![c](c.png)\n[[Note]] x\n\n![c](c.png)\nx\n[[N]]\n",
     "emoji": "x 😀 [[A|b 😀]] #😀 [y](b.md) #t😀\n",
     "crlf": "# T\r\n\r\n[[A]] ^x\r\n- [[B]]\r\n",
     "no final newline": "text [[A]]",
@@ -174,6 +177,19 @@ def test_fast_path_keeps_exact_positions_on_a_plain_note() -> None:
     assert (md.target, tuple(md.range)) == ("Pü.md", ((2, 20), (2, 35)))
     assert [(t.name, tuple(t.range)) for t in note.tags] == [("tag", ((2, 36), (2, 40)))]
     assert [(b.id, tuple(b.block_range)) for b in note.blocks] == [("blk", ((2, 0), (2, 45)))]
+
+
+def test_both_paths_find_the_title_line_under_a_cover() -> None:
+    # A line break is a ``softbreak`` token in markdown-it and a newline inside text in the
+    # fast path: both must end the cover's line the same way.
+    for text in (
+        "![c](https://x.org/c.jpg)\n[[Note — 2]]\n## M\n",
+        "![c](https://x.org/c.jpg)  \n![d](d.png)\n[[Note — 2]]\n",
+        "---\na: 1\n---\n![c](c.png)\n\n[[Note — 2]]\n",
+    ):
+        assert takes_fast_path(text)
+        for note in (parse_note("Note.md", text), parse_note_markdown_it("Note.md", text)):
+            assert [(t.source, t.text) for t in note.titles] == [("title line", "Note — 2")]
 
 
 def test_tags_in_an_image_label_stand_where_they_are_written() -> None:

@@ -678,6 +678,59 @@ def test_title_claims(path: str, text: str, titles: list[tuple[str, str]]) -> No
     assert [(t.source, t.text) for t in parse(text, path).titles] == titles
 
 
+# The note, as Readwise exports it: the cover and the title line are one paragraph.
+COVER = "![rw-book-cover](https://example.org/cover.jpg)\n"
+TITLE_LINE = "[[What You Need to Know When Clients Dissociate — Part 2]]\n"
+METADATA = (
+    "## Metadata\n"
+    "- Author: [[Psychology Today]]\n"
+    "- Full Title: What You Need to Know When Clients Dissociate, Part 1\n"
+    "- Category: #articles\n"
+)
+DISSOCIATE = "Readwise/Articles/What You Need to Know When Clients Dissociate, Part 1.md"
+PART_1, PART_2 = (
+    "What You Need to Know When Clients Dissociate, Part 1",
+    "What You Need to Know When Clients Dissociate — Part 2",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "title_at", "full_title_at"),
+    [
+        (COVER + TITLE_LINE + METADATA, 1, 4),
+        (COVER + "\n" + TITLE_LINE + METADATA, 2, 5),  # a blank line between
+        ((COVER + TITLE_LINE + METADATA).replace("\n", "\r\n"), 1, 4),
+        ("---\ntags: [readwise]\n---\n" + COVER + TITLE_LINE + METADATA, 4, 7),
+        (COVER + COVER + TITLE_LINE + METADATA, 2, 5),  # two images above it
+    ],
+)
+def test_a_title_line_under_the_cover_image_names_the_note(
+    text: str, title_at: int, full_title_at: int
+) -> None:
+    note = parse(text, DISSOCIATE)
+    assert [(t.source, t.text, cols(t.range)) for t in note.titles] == [
+        ("Full Title", PART_1, (full_title_at, 14, full_title_at, 14 + len(PART_1))),
+        ("title line", PART_2, (title_at, 0, title_at, len(PART_2) + 4)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        COVER.rstrip("\n") + " " + TITLE_LINE,  # the link shares the cover's line
+        COVER + TITLE_LINE.rstrip("\n") + " and more\n",  # text after the link
+        COVER + TITLE_LINE + "more text in the paragraph\n",  # the link is not its last line
+        "intro\n" + TITLE_LINE,  # text, not a cover, above it
+        "intro\n\n" + COVER + "\n" + TITLE_LINE,  # a block that is no cover comes first
+        "## Heading\n\n" + COVER + TITLE_LINE,  # after a heading
+        "![[cover.jpg]]\n" + TITLE_LINE,  # an embed is no cover image
+        "- " + COVER + "  " + TITLE_LINE,  # in a list item
+    ],
+)
+def test_what_is_not_a_title_line(text: str) -> None:
+    assert [t.source for t in parse(text + METADATA, DISSOCIATE).titles] == ["Full Title"]
+
+
 def test_name_and_title_properties() -> None:
     note = parse("# Louie Kurenai\n", "people/ruikurenaii.md")
     assert (note.name, note.folder, note.title) == ("ruikurenaii", "people", "Louie Kurenai")

@@ -100,6 +100,7 @@ class _Walker:
         self.previous_block: list[int] | None = None
         self.current_block: list[int] | None = None
         self.blocks_seen = 0
+        self.covers_seen = 0  # top-level paragraphs of images only, before any other block
         self.cell_index = 0
         self.title_line_link: Link | None = None
 
@@ -189,15 +190,19 @@ class _Walker:
             self.claim_title("Full Title", value, value_range)
 
     def title_line(self, token: AnyToken, opener: AnyToken) -> None:
-        """A first paragraph that is only a wikilink names the note (some Readwise templates),
-        when it resembles the file name or another title; otherwise it is just a link."""
-        if self.blocks_seen != 1 or opener.level != 0 or self.note.headings:
+        """A line that is only a wikilink names the note (some Readwise templates) when it ends
+        the first paragraph before any heading, under nothing but the cover: images, in the
+        same paragraph (as Readwise exports it) or in paragraphs of their own. It counts when
+        it resembles the file name or another title (``finish``); otherwise it is just a link."""
+        if opener.level != 0 or self.note.headings or self.blocks_seen != self.covers_seen + 1:
             return
-        children = [c for c in token.children or [] if c.type != "text" or c.content.strip()]
-        if len(children) != 1 or children[0].type != "wikilink":
+        *above, last = _inline_lines(token.children or [])
+        if not all(line and set(line) <= {"image"} for line in above):
             return
-        link = self.note.links[-1]
-        self.title_line_link = link
+        if last and set(last) <= {"image"}:
+            self.covers_seen += 1
+        elif last == ["wikilink"]:
+            self.title_line_link = self.note.links[-1]
 
     def finish(self) -> None:
         link = self.title_line_link
@@ -392,6 +397,24 @@ class _Walker:
 
 def _resembles(text: str, other: str) -> bool:
     return SequenceMatcher(None, title_key(text), title_key(other)).ratio() >= 0.6
+
+
+def _inline_lines(children: Sequence[AnyToken]) -> list[list[str]]:
+    """The kinds of a paragraph's inline tokens, line by line, blank text left out: ``text``
+    for words, every other token by its type. A line ends at markdown-it's ``softbreak`` and at
+    a newline inside the fast path's text (which holds words of several lines in one token)."""
+    lines: list[list[str]] = [[]]
+    for child in children:
+        kind = child.type
+        if kind in ("softbreak", "hardbreak"):
+            lines.append([])
+        elif kind != "text":
+            lines[-1].append(kind)
+        elif child.content.strip():
+            lines[-1].append("text")
+        elif "\n" in child.content:
+            lines.append([])
+    return lines
 
 
 def _lines_with_offsets(content: str) -> list[tuple[int, str]]:
