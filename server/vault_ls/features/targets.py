@@ -31,6 +31,6 @@ def follow(vault: Vault, link: Link, source: str) -> Target:
     note = vault.index.notes.get(resolution.path) if resolution.path else None
     if note is None:
         return Target(resolution, None)
-    heading = find_heading(note, link.headings) if link.headings else None
+    heading = find_heading(note, link) if link.headings else None
     block = find_block(note, link.block) if link.block else None
     return Target(resolution, note, heading, block)

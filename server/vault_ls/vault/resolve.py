@@ -170,14 +170,27 @@ def _distance(folder: str, path: str) -> tuple[int, int, str]:
     return (-shared, len(there), path)
 
 
-def find_heading(note: Note, path: tuple[str, ...]) -> Heading | None:
-    """The heading ``path[-1]`` whose enclosing headings include ``path[:-1]`` in order."""
-    position = heading_position(note.outline(), path)
+def find_heading(note: Note, link: Link) -> Heading | None:
+    """The heading of ``note`` that ``link``'s heading path names (``link_heading_position``)."""
+    position = link_heading_position(note, link)
     return None if position is None else note.headings[position]
 
 
+def link_heading_position(note: Note, link: Link) -> int | None:
+    """Where the heading ``link`` names stands in ``note.headings``. Any link names it
+    Obsidian's way (``heading_position``); a markdown link may also give its GitHub slug, as
+    READMEs and Foam workspaces do: ``[x](#key-features)`` for ``## Key Features``. A slug is
+    the whole fragment, so ``#h1#h2`` stays Obsidian's nested path. Both answer from the
+    note's head when it is cached, without decoding the note."""
+    position = heading_position(note.outline(), link.headings)
+    if position is None and link.kind == "markdown" and len(link.headings) == 1:
+        position = slug_position(note.slugs(), link.headings[0])
+    return position
+
+
 def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
-    """Where ``find_heading``'s heading stands in the note's headings, from its outline."""
+    """Where the heading ``path[-1]`` whose enclosing headings include ``path[:-1]`` in order
+    stands in the note's headings, from its outline."""
     if not path:
         return None
     keys, parents, _ = outline
@@ -194,6 +207,13 @@ def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
         if not remaining:
             return position
     return None
+
+
+def slug_position(slugs: tuple[str, ...], fragment: str) -> int | None:
+    """Where the heading whose GitHub slug is ``fragment`` stands; case is ignored, as VS Code's
+    Markdown server ignores it (``#Key-Features`` works there)."""
+    wanted = fragment.lower()
+    return next((position for position, slug in enumerate(slugs) if slug == wanted), None)
 
 
 def has_block(outline: Outline, block_id: str) -> bool:
