@@ -4,7 +4,9 @@ Wikilinks name a note case-insensitively, with or without ``.md``, by file name,
 the vault root, or by any path suffix; attachments are named with their extension. Markdown
 links are paths, tried relative to the linking note first (``./``, ``../``, percent-decoded by
 the parser), then from the root, then by name as a wikilink would be. When several files carry
-the name, the one closest to the linking note wins and the link is marked ambiguous.
+the name, the one closest to the linking note wins and the link is marked ambiguous. A heading
+anchor compares as Obsidian does (``names.heading_key``); a markdown link's may also be the
+heading's GitHub slug (``slugs``).
 """
 
 from __future__ import annotations
@@ -170,8 +172,14 @@ def _distance(folder: str, path: str) -> tuple[int, int, str]:
     return (-shared, len(there), path)
 
 
-def find_heading(note: Note, link: Link) -> Heading | None:
-    """The heading of ``note`` that ``link``'s heading path names (``link_heading_position``)."""
+def find_heading(note: Note, path: tuple[str, ...]) -> Heading | None:
+    """The heading ``path[-1]`` whose enclosing headings include ``path[:-1]`` in order."""
+    position = heading_position(note.outline(), path)
+    return None if position is None else note.headings[position]
+
+
+def link_heading(note: Note, link: Link) -> Heading | None:
+    """The heading of ``note`` that ``link`` names (``link_heading_position``)."""
     position = link_heading_position(note, link)
     return None if position is None else note.headings[position]
 
@@ -189,8 +197,7 @@ def link_heading_position(note: Note, link: Link) -> int | None:
 
 
 def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
-    """Where the heading ``path[-1]`` whose enclosing headings include ``path[:-1]`` in order
-    stands in the note's headings, from its outline."""
+    """Where ``find_heading``'s heading stands in the note's headings, from its outline."""
     if not path:
         return None
     keys, parents, _ = outline
