@@ -41,6 +41,37 @@ async def test_definition_of_a_heading_link(client, vault_root):
         )
 
 
+def target_of(result):
+    """(uri, start line, start character, end line, end character) of the first answer."""
+    first = result[0]
+    if isinstance(first, types.LocationLink):
+        target, where = first.target_uri, first.target_range
+    else:
+        target, where = first.uri, first.range
+    return target, where.start.line, where.start.character, where.end.line, where.end.character
+
+
+async def test_definition_of_a_github_slug_lands_on_the_heading(client, vault_root):
+    # GitHub's anchors: ``section-`` for ``## Section 😀``, ``more--later`` for ``## More — later``
+    line = "😀 — [to the section](<Alpha — notes.md#section->) and [below](#more--later)"
+    text = f"# Gamma\n\n{line}\n\n## More — later\n"
+    address = open_note(client, vault_root, "Gamma.md", text)
+    other = await client.text_document_definition_async(
+        types.DefinitionParams(*at(address, 2, units(client, "😀 — [to")))
+    )
+    assert target_of(other) == (
+        uri(vault_root, "Alpha — notes.md"),
+        8,
+        0,
+        8,
+        units(client, "## Section 😀"),
+    )
+    same = await client.text_document_definition_async(
+        types.DefinitionParams(*at(address, 2, units(client, line[: line.index("(#") + 3])))
+    )
+    assert target_of(same) == (address, 4, 0, 4, units(client, "## More — later"))
+
+
 async def test_definition_of_a_block_link_and_of_an_id_named_note(client, vault_root):
     address = open_note(client, vault_root, "Beta.md")
     block = await client.text_document_definition_async(types.DefinitionParams(*at(address, 3, 8)))

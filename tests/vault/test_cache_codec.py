@@ -106,6 +106,25 @@ def test_anchor_checks_read_a_cached_targets_outline_not_its_body(tmp_path):
     assert target.outline() == (("b", "part"), (None, 0), ("quote",))
 
 
+def test_slug_checks_read_a_cached_targets_slugs_not_its_body(tmp_path):
+    root = write(tmp_path / "vault")
+    # ``# Café 😀`` and ``## Größe``: their GitHub anchors are ``café-`` and ``größe``
+    anchors = "[a](<Café — 😀.md#café->) [b](<Café — 😀.md#gr%C3%B6%C3%9Fe>)\n[c](<B.md#nope>)\n"
+    (root / "Anchors.md").write_text(anchors, encoding="utf-8")
+    for _ in range(2):  # the second load is warm
+        vault = Vault(root, cache_folder=tmp_path / "cache")
+        vault.load()
+        vault.save_cache()
+    target = vault.index.notes["Café — 😀.md"]
+    problems = check_note(vault.index, vault.index.notes["Anchors.md"])
+    assert type(target) is LazyNote  # checked through its slugs only
+    assert [(p.code, p.message) for p in problems] == [
+        ("unresolved-heading", '"B" has no heading "nope"'),
+    ]
+    assert target.slugs() == loader.parse_from_disk(root, "Café — 😀.md").slugs()
+    assert target.slugs() == ("café-", "größe")
+
+
 def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "KEEP_DECODED", 2)
     root, warm = warm_vault(tmp_path)

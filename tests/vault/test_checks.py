@@ -167,6 +167,24 @@ PRE = "— 😀 漢字 "  # 7 code points; ranges below are after it
                 )
             ],
         ),
+        # a GitHub slug reaches a heading from a markdown link only, and only as a whole fragment
+        (
+            "[[Giant-Scorpion#attacks--]]",
+            [("unresolved-heading", (0, 7, 0, 35), '"Giant-Scorpion" has no heading "attacks--"')],
+        ),
+        (
+            "[x](Giant-Scorpion.md#giant-scorpion#attacks--)",
+            [
+                (
+                    "unresolved-heading",
+                    (0, 7, 0, 54),
+                    '"Giant-Scorpion" has no heading "giant-scorpion#attacks--"',
+                )
+            ],
+        ),
+        ("[x](Giant-Scorpion.md#attacks--)", []),  # ``## Attacks — 😀``
+        ("[x](Giant-Scorpion.md#Attacks--)", []),  # case ignored, as VS Code ignores it
+        ("[x](Giant-Scorpion.md#Giant-Scorpion#Attacks%20—%20😀)", []),  # Obsidian's nesting
         # fine: resolved names, anchors that exist, attachments' sizes and PDF pages
         ("[[giant-scorpion]]", []),
         ("[[Giant-Scorpion#Giant-Scorpion#Attacks — 😀]]", []),
@@ -186,6 +204,30 @@ PRE = "— 😀 漢字 "  # 7 code points; ranges below are after it
 )
 def test_link_problems(link: str, expected: list[Row]) -> None:
     check(PRE + link + "\n", expected)
+
+
+KEY_FEATURES = "# Foam\n\n## Key Features\n\n## Notes\n\n## Notes\n"
+
+
+def test_markdown_links_reach_headings_by_github_slug() -> None:
+    """issue 11 3e: READMEs and Foam write ``[Key features](#key-features)`` for ``## Key
+    Features``; Obsidian's comparison (``%20`` decoded) works too, wikilinks keep only it."""
+    text = KEY_FEATURES + (
+        "[Key features](#key-features)\n"  # line 7
+        "[x](Other.md#key-features)\n"
+        "[y](#Key%20Features) [z](Other.md#Key%20Features)\n"
+        "[second](#notes-1) [third](#notes-2)\n"  # line 10: two ``## Notes``, no third
+        "[[#key-features]] [[Other#key-features]]\n"
+    )
+    found = [
+        (p.code, p.range.start.line, p.range.start.character, p.message)
+        for p in problems({"Src.md": text, "Other.md": KEY_FEATURES}, "Src.md")
+    ]
+    assert found == [
+        ("unresolved-heading", 10, 19, 'This note has no heading "notes-2"'),
+        ("unresolved-heading", 11, 0, 'This note has no heading "key-features"'),
+        ("unresolved-heading", 11, 18, '"Other" has no heading "key-features"'),
+    ]
 
 
 def test_utf16_and_utf8_columns_of_a_problem() -> None:

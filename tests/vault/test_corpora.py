@@ -451,8 +451,6 @@ OXIDE: list[Pinned] = [
     # ``[Another](<Another yest#Another>)``: its markdown-link friends.
     ("TestFiles/folder/Fiile.md", 3, 50, "unresolved-link", 'No note at "Another yest"'),
     ("TestFiles/folder/renamed.md", 3, 50, "unresolved-link", 'No note at "Another yest"'),
-    # ``[Quick Start](#quick-start)`` is a GitHub slug; Obsidian wants the heading text.
-    ("docs-vault/README.md", 4, 3, "unresolved-heading", 'This note has no heading "quick-start"'),
     # ``![[rug/Documentation Notes#^docEmbeds]]``: the docs export left out the ``rug`` folder.
     (
         "docs-vault/Setup Instructions.md",
@@ -468,7 +466,7 @@ OXIDE: list[Pinned] = [
 def test_oxide_problems() -> None:
     assert pinned("markdown-oxide-testfiles") == OXIDE
     assert summary("markdown-oxide-testfiles") == (
-        "12 problems (2 errors, 10 warnings, 0 information, 0 hints) in 8 of 33 notes; "
+        "11 problems (1 error, 10 warnings, 0 information, 0 hints) in 7 of 33 notes; "
         "90 links, 80 resolved"
     )
     assert run("markdown-oxide-testfiles", "json").returncode == 1
@@ -485,3 +483,361 @@ def test_oxide_deliberately_broken_links_are_reported() -> None:
     assert reported == broken_lines == [6, 10]
     # while the working link beside them, ``[[Resolved File#Resolved Heading]]``, is not
     assert not [p for p in problems("markdown-oxide-testfiles") if p["line"] == 8]
+
+
+def test_oxide_github_slug_reaches_its_heading() -> None:
+    """``**[Quick Start](#quick-start)**`` in the docs' README is GitHub's anchor of its own
+    ``# Quick Start``: not a problem."""
+    text = (CORPORA / "markdown-oxide-testfiles/docs-vault/README.md").read_text()
+    assert "[Quick Start](#quick-start)" in text and "\n# Quick Start\n" in text
+    assert not [
+        p for p in problems("markdown-oxide-testfiles") if p["path"] == "docs-vault/README.md"
+    ]
+
+
+# --- foam-docs ------------------------------------------------------------------------------
+# Foam's own docs (VS Code users): every heading link is a GitHub slug, ``[x](#key-features)``.
+
+MKDOCS = "user/recipes/generate-material-for-mkdocs-site.md"
+
+FOAM: list[Pinned] = [
+    # ``[CONTRIBUTING](../../CONTRIBUTING.md)``: the repository's root, outside the docs folder.
+    (
+        "dev/contribution-guide.md",
+        3,
+        55,
+        "unresolved-link",
+        '"../../CONTRIBUTING.md" points outside the vault; it is not followed',
+    ),
+    # ``user/publishing/`` has no ``publishing.md`` (the page is gone; its folder stayed).
+    (
+        "dev/design/static-site-publishing-research.md",
+        11,
+        22,
+        "unresolved-link",
+        'No note at "../../user/publishing/publishing.md"',
+    ),
+    # ``[[publishing]]``: the same missing page; a folder is no note.
+    ("user/index.md", 69, 7, "unresolved-link", 'No note named "publishing"'),
+    # A table of contents written before two headings were renamed: ``### Further customise your
+    # site`` and ``### Building and publishing your site`` (the later links use the new slugs).
+    (
+        MKDOCS,
+        35,
+        4,
+        "unresolved-heading",
+        'This note has no heading "further-customise-material-for-mkdocs"',
+    ),
+    (MKDOCS, 39, 4, "unresolved-heading", 'This note has no heading "publish-your-site"'),
+    # The file name says "from mobile phone", the title "on mobile phones".
+    (
+        "user/recipes/take-notes-from-mobile-phone.md",
+        1,
+        1,
+        "filename-title",
+        'File name "take-notes-from-mobile-phone" nearly matches the title "Take notes on mobile '
+        'phones" (first heading, line 1) but differs',
+    ),
+    # ``[[cli-grep|foam grep]]``: the page is ``user/tools/cli/grep.md``, named ``grep``.
+    ("user/tools/cli/search.md", 11, 37, "unresolved-link", 'No note named "cli-grep"'),
+]
+
+
+def test_foam_docs_problems() -> None:
+    assert pinned("foam-docs") == FOAM
+    assert summary("foam-docs") == (
+        "7 problems (2 errors, 4 warnings, 1 information, 0 hints) in 6 of 86 notes; "
+        "290 links, 286 resolved"
+    )
+
+
+def test_foam_docs_github_slugs_reach_their_headings() -> None:
+    """The table of contents of ``index.md`` (``[Key Features](#key-features)`` for ``## Key
+    Features``, ``#whats-in-a-foam`` for ``## What's in a Foam?``) is all resolved."""
+    text = (CORPORA / "foam-docs/index.md").read_text()
+    assert "(#key-features)" in text and "(#whats-in-a-foam)" in text
+    assert not [p for p in problems("foam-docs") if p["path"] == "index.md"]
+
+
+# --- opinionated-vault ----------------------------------------------------------------------
+# A template vault: its README links its own headings GitHub's way (``#deep-work``) and
+# Obsidian's (``#deep%20work``); its templates hold Templater code that runs when a note is made.
+
+SCRATCHPAD = "_PARA/Projects/Test Project/Scratchpad.md"
+SCRATCHPAD_2 = "_PARA/Projects/Test Project 2/Scratchpad.md"
+PROJECT = "_PARA/Projects/Test Project/Test Project.md"
+PROJECT_2 = "_PARA/Projects/Test Project 2/Test Project 2.md"
+ARCHIVE = "_PARA/Archive/Archived Project"
+KANBANS = ("_PARA/Projects/Test Project 2/Kanban.md", "_PARA/Projects/Test Project/Kanban.md")
+SCRATCHPADS = (SCRATCHPAD_2, SCRATCHPAD, "Inbox/Scratchpad.md")
+
+
+def matches(name: str, opened: str, *others: str) -> str:
+    count = len(others) + 1
+    return (
+        f'"{name}" matches {count} notes; it opens "{opened}", the closest '
+        f"(also: {', '.join(others)})"
+    )
+
+
+def templater(code: str) -> str:
+    return f'No note named "<% {code} %>"'
+
+
+def title_prompt(question: str, heading: int, title: str, line: int) -> str:
+    return (
+        f'Title "<% tp.system.prompt("{question}") %>" (first heading, line {heading}) '
+        f'disagrees with "{title}" (frontmatter title, line {line})'
+    )
+
+
+OPINIONATED: list[Pinned] = [
+    # Daily and weekly notes link the days around them; the template vault holds only some.
+    ("Calendar/Daily/2022-12-11.md", 16, 6, "unresolved-link", 'No note named "2022-12-10"'),
+    # Several projects hold a ``Kanban``, ``Scratchpad``, ``Resources``: the closest opens.
+    (
+        "Calendar/Daily/2022-12-11.md",
+        35,
+        9,
+        "ambiguous-link",
+        matches("Kanban", f"{ARCHIVE}/Kanban.md", *KANBANS),
+    ),
+    ("Calendar/Daily/2022-12-12.md", 14, 23, "unresolved-link", 'No note named "2022-12-13"'),
+    (
+        "Calendar/Daily/2022-12-12.md",
+        36,
+        9,
+        "ambiguous-link",
+        matches("Scratchpad", "Inbox/Scratchpad.md", f"{ARCHIVE}/Scratchpad.md", *SCRATCHPADS[:2]),
+    ),
+    ("Calendar/Daily/2022-12-14.md", 13, 6, "unresolved-link", 'No note named "2022-12-13"'),
+    ("Calendar/Daily/2022-12-14.md", 13, 23, "unresolved-link", 'No note named "2022-12-15"'),
+    # ``[[_tutorial]]``: a folder (holding ``Hotkeys.md``), not a note.
+    ("Calendar/Daily/2022-12-14.md", 30, 9, "unresolved-link", 'No note named "_tutorial"'),
+    # The quarterly note kept its template's ``# Quarterly`` under ``title: 2022-Q4``.
+    (
+        "Calendar/Quarterly/2022-Q4.md",
+        10,
+        1,
+        "title-conflict",
+        'Title "Quarterly" (first heading, line 10) disagrees with "2022-Q4" (frontmatter title, '
+        "line 4)",
+    ),
+    ("Calendar/Weekly/2022-W51.md", 12, 21, "unresolved-link", 'No note named "2022-W53"'),
+    (
+        "Computed/Computed.md",
+        12,
+        5,
+        "ambiguous-link",
+        matches("CRM", "Computed/CRM.md", "Databases/CRM/CRM.md"),
+    ),
+    (
+        "Computed/Computed.md",
+        16,
+        5,
+        "ambiguous-link",
+        matches("Workouts", "Computed/Workouts.md", "Databases/Workouts/Workouts.md"),
+    ),
+    (
+        "Inbox/Inbox.md",
+        10,
+        5,
+        "ambiguous-link",
+        matches("Scratchpad", "Inbox/Scratchpad.md", f"{ARCHIVE}/Scratchpad.md", *SCRATCHPADS[:2]),
+    ),
+    # The README's own links (17 GitHub slugs resolve): ``## Digital Gardening`` is linked as
+    # ``#digital-garden`` and ``#digital%20garden``; ``## Someday/Maybe Tasks (GTD)``'s slug is
+    # ``somedaymaybe-tasks-gtd``; two typos (``## Version Control Systems``, "summariztion").
+    ("README.md", 45, 3, "unresolved-heading", 'This note has no heading "digital-garden"'),
+    ("README.md", 45, 37, "unresolved-heading", 'This note has no heading "digital garden"'),
+    (
+        "README.md",
+        345,
+        192,
+        "unresolved-heading",
+        'This note has no heading "someday/maybe-tasks-(GTD)"',
+    ),
+    (
+        "README.md",
+        582,
+        314,
+        "unresolved-heading",
+        'This note has no heading "version-control-system"',
+    ),
+    (
+        "README.md",
+        734,
+        64,
+        "unresolved-heading",
+        'This note has no heading "progressive-summariztion"',
+    ),
+    # Templater code, run when a daily note is made from the template: as written, no note.
+    ("Templates/Daily.md", 13, 6, "unresolved-link", templater('tp.date.now("YYYY-MM-DD", -1)')),
+    ("Templates/Daily.md", 13, 48, "unresolved-link", templater('tp.date.now("YYYY-MM-DD", 1)')),
+    # ``Weekly.md``'s alias is that same Templater code.
+    (
+        "Templates/Daily.md",
+        15,
+        9,
+        "alias-link",
+        "\"<% tp.date.now('yyyy') %>-W<% tp.date.now('ww') %>\" is an alias of \"Weekly\" "
+        "(Templates/Weekly.md), and a link to an alias does not resolve; write "
+        "[[Weekly|<% tp.date.now('yyyy') %>-W<% tp.date.now('ww') %>]]",
+    ),
+    ("Templates/Daily.md", 29, 9, "unresolved-link", templater("randomNote.basename")),
+    ("Templates/Daily.md", 30, 9, "unresolved-link", templater("randomNote2.basename")),
+    ("Templates/Daily.md", 31, 9, "unresolved-link", templater("randomNote3.basename")),
+    # A template's heading is a Templater prompt, its frontmatter title the template's name.
+    (
+        "Templates/People.md",
+        19,
+        1,
+        "title-conflict",
+        title_prompt("What Is the Full Name of This person?", 19, "People", 13),
+    ),
+    (
+        "Templates/Recipes.md",
+        8,
+        1,
+        "title-conflict",
+        title_prompt("What is the name of this recipe?", 8, "Recipes", 3),
+    ),
+    (
+        "Templates/Templates.md",
+        12,
+        5,
+        "ambiguous-link",
+        matches("Recipes", "Templates/Recipes.md", "Databases/Recipes/Recipes.md"),
+    ),
+    (
+        "Templates/Weekly.md",
+        12,
+        6,
+        "unresolved-link",
+        'No note named "<% tp.date.now("YYYY") %>-W<% tp.date.now("WW") - -1%>"',
+    ),
+    (
+        "Templates/Weekly.md",
+        12,
+        67,
+        "unresolved-link",
+        'No note named "<% tp.date.now("YYYY") %>-W<% tp.date.now("WW") - -3 %>"',
+    ),
+    (
+        "Templates/Weekly.md",
+        14,
+        15,
+        "unresolved-link",
+        "No note at \"<% tp.date.now('yyyy') %>-Q<% Math.floor(tp.date.now('MM') / 4) + 1 %>\"",
+    ),
+    (
+        "Templates/Workout.md",
+        12,
+        1,
+        "title-conflict",
+        title_prompt("What Is the Full Name of This Workout?", 12, "Workout", 4),
+    ),
+    (
+        "Templates/Zettelkasten Note.md",
+        11,
+        1,
+        "title-conflict",
+        title_prompt("What is the title of this Zettel?", 11, "Lorem Ipsum", 5),
+    ),
+    (
+        "_PARA/Archive/Archive.md",
+        10,
+        6,
+        "ambiguous-link",
+        matches("Kanban", f"{ARCHIVE}/Kanban.md", *KANBANS),
+    ),
+    (
+        "_PARA/Archive/Archive.md",
+        11,
+        6,
+        "ambiguous-link",
+        matches("Scratchpad", f"{ARCHIVE}/Scratchpad.md", *SCRATCHPADS),
+    ),
+    (SCRATCHPAD_2, 8, 33, "unresolved-link", 'No note named "2022-12-15"'),
+    (
+        PROJECT_2,
+        12,
+        5,
+        "ambiguous-link",
+        matches("Kanban", KANBANS[0], KANBANS[1], f"{ARCHIVE}/Kanban.md"),
+    ),
+    (
+        PROJECT_2,
+        13,
+        5,
+        "ambiguous-link",
+        matches(
+            "Resources",
+            "_PARA/Projects/Test Project 2/Resources.md",
+            "_PARA/Projects/Test Project/Resources.md",
+        ),
+    ),
+    (
+        PROJECT_2,
+        14,
+        5,
+        "ambiguous-link",
+        matches(
+            "Scratchpad",
+            SCRATCHPAD_2,
+            SCRATCHPAD,
+            f"{ARCHIVE}/Scratchpad.md",
+            "Inbox/Scratchpad.md",
+        ),
+    ),
+    (SCRATCHPAD, 8, 40, "unresolved-link", 'No note named "2022-12-15"'),
+    (SCRATCHPAD, 9, 42, "unresolved-link", 'No note named "2022-12-15"'),
+    (
+        PROJECT,
+        12,
+        5,
+        "ambiguous-link",
+        matches("Kanban", KANBANS[1], KANBANS[0], f"{ARCHIVE}/Kanban.md"),
+    ),
+    (
+        PROJECT,
+        13,
+        5,
+        "ambiguous-link",
+        matches(
+            "Resources",
+            "_PARA/Projects/Test Project/Resources.md",
+            "_PARA/Projects/Test Project 2/Resources.md",
+        ),
+    ),
+    (
+        PROJECT,
+        14,
+        5,
+        "ambiguous-link",
+        matches(
+            "Scratchpad",
+            SCRATCHPAD,
+            SCRATCHPAD_2,
+            f"{ARCHIVE}/Scratchpad.md",
+            "Inbox/Scratchpad.md",
+        ),
+    ),
+]
+
+
+def test_opinionated_vault_problems() -> None:
+    assert pinned("opinionated-vault") == OPINIONATED
+    assert summary("opinionated-vault") == (
+        "42 problems (5 errors, 37 warnings, 0 information, 0 hints) in 20 of 67 notes; "
+        "158 links, 140 resolved"
+    )
+
+
+def test_opinionated_readme_links_its_headings_both_ways() -> None:
+    """``[Deep Work](#deep-work) [(o)](#deep%20work)``: GitHub's slug and Obsidian's text both
+    reach ``### Deep Work``, as does ``#Causa-Sui`` (case ignored)."""
+    text = (CORPORA / "opinionated-vault/README.md").read_text()
+    assert "[Deep Work](#deep-work) [(o)](#deep%20work)" in text and "(#Causa-Sui)" in text
+    readme = [p["line"] for p in problems("opinionated-vault") if p["path"] == "README.md"]
+    assert readme == [45, 45, 345, 582, 734]

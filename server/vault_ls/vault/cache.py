@@ -40,7 +40,7 @@ from vault_ls.vault.model import (
     set_head,
 )
 
-SCHEMA = 5
+SCHEMA = 6  # 6: a head carries the headings' GitHub slugs
 
 
 def cache_folder() -> Path:
@@ -121,10 +121,10 @@ def _parts(
         yield _sealed(marshal.dumps(part))
 
 
-# id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC, outline).
-# Kept while the note lives: a body that was read can be dropped again and read anew when next
-# needed, and the outline answers anchor checks without decoding the body at all.
-_bodies: dict[int, tuple[Path, memoryview, int, Outline]] = {}
+# id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC, outline,
+# heading slugs). Kept while the note lives: a body that was read can be dropped again and read
+# anew when next needed, and the outline and slugs answer anchor checks without decoding the body.
+_bodies: dict[int, tuple[Path, memoryview, int, Outline, tuple[str, ...]]] = {}
 # Notes whose body is decoded, oldest first (held here, so their ``_bodies`` entry stays theirs:
 # one that leaves is a LazyNote again, whose ``__del__`` removes the entry).
 _decoded: OrderedDict[int, Note] = OrderedDict()
@@ -160,6 +160,10 @@ class LazyNote(Note):
         pending = _bodies.get(id(self))
         return pending[3] if pending is not None else _read(self).outline()
 
+    def slugs(self) -> tuple[str, ...]:
+        pending = _bodies.get(id(self))
+        return pending[4] if pending is not None else _read(self).slugs()
+
     # Dropped unread (a note changed): its body goes with it. ``pending`` is bound now, as
     # module globals may be gone when the interpreter exits.
     def __del__(self, pending: dict[int, Any] = _bodies) -> None:
@@ -172,7 +176,7 @@ def _read(note: Note) -> Note:
         pending = _bodies.get(id(note))
         if pending is None or not isinstance(note, LazyNote):
             return note
-        root, body, crc, _ = pending
+        root, body, crc, _, _ = pending
         return _decode(note, root, body, crc)
 
 
@@ -264,22 +268,22 @@ class NoteCache:
             size = int.from_bytes(view[4:8], "little")
             if zlib.crc32(view[4 : 8 + size]) != int.from_bytes(view[:4], "little"):
                 return None
-            head, outline, crc = marshal.loads(view[8 : 8 + size])
+            head, outline, slugs, crc = marshal.loads(view[8 : 8 + size])
             note = object.__new__(LazyNote)
             note.path = path
             set_head(note, head)
         except Exception:
             return None
-        _bodies[id(note)] = (root, view[8 + size :], crc, outline)
+        _bodies[id(note)] = (root, view[8 + size :], crc, outline, slugs)
         return note
 
     @staticmethod
     def blob(note: Note) -> bytes:
         """``[CRC of the rest of the head][head size][head][body]``: ``note`` checks the small
-        head (with the note's outline) at load; the body, nearly all the bytes, is checked
-        when first read."""
+        head (with the note's outline and slugs) at load; the body, nearly all the bytes, is
+        checked when first read."""
         body = marshal.dumps(flat_body(note))
-        head = marshal.dumps((flat_head(note), note.outline(), zlib.crc32(body)))
+        head = marshal.dumps((flat_head(note), note.outline(), note.slugs(), zlib.crc32(body)))
         return _sealed(len(head).to_bytes(4, "little") + head) + body
 
     def save(self, entries: Entries, graph: tuple[FileSet, LinkGraph] | None = None) -> None:

@@ -15,7 +15,7 @@ from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.model import Link, Note, TitleClaim
 from vault_ls.vault.names import title_key
 from vault_ls.vault.positions import Range
-from vault_ls.vault.resolve import Resolution, has_block, heading_position
+from vault_ls.vault.resolve import Resolution, has_block, link_heading_position
 
 SEVERITIES = ("error", "warning", "information", "hint")
 
@@ -182,13 +182,13 @@ def _anchor_problems(note: Note, link: Link, target: Note) -> Iterator[Problem]:
     label = "This note" if target is note else f'"{target.name}"'
     if not link.has_anchor:
         return
-    outline = target.outline()  # a cached target's body need not be decoded
-    if link.headings and heading_position(outline, link.headings) is None:
+    if link.headings and link_heading_position(target, link) is None:
         shown = "#".join(link.headings)
         yield Problem(
             note.path, link.range, "unresolved-heading", f'{label} has no heading "{shown}"'
         )
-    if link.block is not None and not has_block(outline, link.block):
+    # a cached target's outline: its body need not be decoded
+    if link.block is not None and not has_block(target.outline(), link.block):
         yield Problem(
             note.path, link.range, "unresolved-block", f"{label} has no block ^{link.block}"
         )

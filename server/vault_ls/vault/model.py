@@ -13,11 +13,13 @@ from typing import Any
 
 from vault_ls.vault.names import NOTE_SUFFIX, heading_key
 from vault_ls.vault.positions import Range
+from vault_ls.vault.slugs import github_slugs
 
 __all__ = ["NOTE_SUFFIX"]  # re-exported: where most modules look for it
 
 # What anchor checks compare: heading keys (``names.heading_key``), each heading's parent, and
-# block ids in lower case. A cached note holds it in its head (``Note.outline``).
+# block ids in lower case. A cached note holds it in its head (``Note.outline``), and the
+# headings' GitHub slugs too (``Note.slugs``).
 Outline = tuple[tuple[str, ...], tuple[int | None, ...], tuple[str, ...]]
 
 
@@ -131,6 +133,12 @@ class Note:
             tuple(heading.parent for heading in self.headings),
             tuple(block.id.lower() for block in self.blocks),
         )
+
+    def slugs(self) -> tuple[str, ...]:
+        """The headings' GitHub anchors (``slugs.github_slugs``), asked only when a markdown
+        link's fragment is not a heading by Obsidian's comparison; as ``outline``, a cached
+        note not yet decoded answers from its head."""
+        return github_slugs(heading.text for heading in self.headings)
 
     def field_values(self, key: str) -> list[str]:
         wanted = key.casefold()

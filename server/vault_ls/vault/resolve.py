@@ -4,7 +4,9 @@ Wikilinks name a note case-insensitively, with or without ``.md``, by file name,
 the vault root, or by any path suffix; attachments are named with their extension. Markdown
 links are paths, tried relative to the linking note first (``./``, ``../``, percent-decoded by
 the parser), then from the root, then by name as a wikilink would be. When several files carry
-the name, the one closest to the linking note wins and the link is marked ambiguous.
+the name, the one closest to the linking note wins and the link is marked ambiguous. A heading
+anchor compares as Obsidian does (``names.heading_key``); a markdown link's may also be the
+heading's GitHub slug (``slugs``).
 """
 
 from __future__ import annotations
@@ -176,6 +178,24 @@ def find_heading(note: Note, path: tuple[str, ...]) -> Heading | None:
     return None if position is None else note.headings[position]
 
 
+def link_heading(note: Note, link: Link) -> Heading | None:
+    """The heading of ``note`` that ``link`` names (``link_heading_position``)."""
+    position = link_heading_position(note, link)
+    return None if position is None else note.headings[position]
+
+
+def link_heading_position(note: Note, link: Link) -> int | None:
+    """Where the heading ``link`` names stands in ``note.headings``. Any link names it
+    Obsidian's way (``heading_position``); a markdown link may also give its GitHub slug, as
+    READMEs and Foam workspaces do: ``[x](#key-features)`` for ``## Key Features``. A slug is
+    the whole fragment, so ``#h1#h2`` stays Obsidian's nested path. Both answer from the
+    note's head when it is cached, without decoding the note."""
+    position = heading_position(note.outline(), link.headings)
+    if position is None and link.kind == "markdown" and len(link.headings) == 1:
+        position = slug_position(note.slugs(), link.headings[0])
+    return position
+
+
 def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
     """Where ``find_heading``'s heading stands in the note's headings, from its outline."""
     if not path:
@@ -194,6 +214,13 @@ def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
         if not remaining:
             return position
     return None
+
+
+def slug_position(slugs: tuple[str, ...], fragment: str) -> int | None:
+    """Where the heading whose GitHub slug is ``fragment`` stands; case is ignored, as VS Code's
+    Markdown server ignores it (``#Key-Features`` works there)."""
+    wanted = fragment.lower()
+    return next((position for position, slug in enumerate(slugs) if slug == wanted), None)
 
 
 def has_block(outline: Outline, block_id: str) -> bool:
