@@ -133,7 +133,7 @@ class VaultProtocol(LanguageServerProtocol):
             return
         method = getattr(message, "method", None)
         if isinstance(message, RPCRequest):
-            error = None
+            error: JsonRpcException | None = None
             if method == types.INITIALIZE:
                 if self.initialize_seen:
                     error = JsonRpcInvalidRequest("initialize may only be sent once")

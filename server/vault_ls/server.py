@@ -22,9 +22,9 @@ import functools
 import logging
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -43,81 +43,60 @@ from vault_ls.features import (
 )
 from vault_ls.features.convert import Encoder
 from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
-from vault_ls.settings import Settings
+from vault_ls.session import Session
 from vault_ls.vault.positions import Position
-from vault_ls.vault.workspace import Vault, parse_text
+from vault_ls.vault.snapshot import Snapshot
 
 if _collecting:
     gc.freeze()
     gc.enable()
 
 log = logging.getLogger("vault_ls")
-DEBOUNCE_SECONDS = 0.2
-SAVE_PAUSE_SECONDS = 0.002
-LARGE_TEXT = 50_000  # characters: parsing costs ~1-2 µs each, so larger notes parse off the loop
 NOTE_GLOB = "**/*"
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class VaultServer(StrictLanguageServer):
+    """The protocol end of a ``Session``: it tells the editor what the session finds."""
+
     def __init__(self) -> None:
         super().__init__("vault-ls", __version__)
-        self.vaults: list[Vault] = []
-        self.settings = Settings()
-        self.initial_settings: dict[str, Any] = {}
-        self._diagnostics_timer: asyncio.TimerHandle | None = None
-        self._parses: dict[str, asyncio.Task[None]] = {}
-        self.saves: list[Iterator[None]] = []  # cache saves under way (``save_caches``)
+        self.session = Session(self)
 
-    # --- locating documents --------------------------------------------------------------
+    # --- what the session tells the editor ----------------------------------------------
 
-    def locate(self, uri: str) -> tuple[Vault, str] | None:
-        """The vault holding ``uri`` and the note's path in it (the deepest root wins)."""
-        path = to_fs_path(uri)
-        if path is None:
+    def diagnostics_changed(self) -> None:
+        if self.pulls_diagnostics():
+            self.workspace_diagnostic_refresh(None)
+            return
+        for document in list(self.session.documents.values()):
+            found = self.session.locate(to_fs_path(document.uri))
+            if found is None:
+                continue
+            vault, path = found
+            items = self.diagnostics_of(self.session.snapshot(vault), path)
+            self.text_document_publish_diagnostics(
+                # the URI and version as the client sent them
+                types.PublishDiagnosticsParams(document.uri, items, version=document.version)
+            )
+
+    def warn(self, message: str) -> None:
+        self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, message))
+
+    # --- helpers for handlers ----------------------------------------------------------------
+
+    def snapshot_at(self, uri: str) -> tuple[Snapshot, str, Encoder] | None:
+        """The snapshot of the vault holding ``uri``, the note's path, and its encoder."""
+        found = self.session.locate(to_fs_path(uri))
+        if found is None:
             return None
-        best: tuple[Vault, str] | None = None
-        for vault in self.vaults:
-            relative = vault.relative(path)
-            if relative is not None and (
-                best is None or len(str(vault.root)) > len(str(best[0].root))
-            ):
-                best = (vault, relative)
-        return best
+        vault, path = found
+        snapshot = self.session.snapshot(vault)
+        return snapshot, path, self.encoder(snapshot)
 
-    def encoder(self, vault: Vault) -> Encoder:
-        return Encoder(vault, self.workspace.position_encoding or "utf-16")
-
-    # --- diagnostics -----------------------------------------------------------------------
-
-    def schedule_diagnostics(self) -> None:
-        """Debounced: after any change, links in every open note may resolve differently."""
-        if self._diagnostics_timer is not None:
-            self._diagnostics_timer.cancel()
-        loop = asyncio.get_running_loop()
-        self._diagnostics_timer = loop.call_later(DEBOUNCE_SECONDS, self.refresh_diagnostics)
-
-    def cancel_parse(self, path: str) -> None:
-        pending = self._parses.pop(path, None)
-        if pending is not None:
-            pending.cancel()
-
-    def parse_in_background(self, vault: Vault, path: str, text: str) -> None:
-        """Parse a large note in a thread (the latest text only) so requests keep flowing; the
-        index is changed back on the event loop, the only thread that changes it."""
-        self.cancel_parse(path)
-
-        async def parse() -> None:
-            await asyncio.sleep(DEBOUNCE_SECONDS)
-            note = await asyncio.to_thread(parse_text, path, text)
-            vault.set_parsed(path, text, note)
-            self._parses.pop(path, None)
-            # the edits were debounced before the parse: a second wait would only add latency
-            if self._diagnostics_timer is not None:
-                self._diagnostics_timer.cancel()
-            self.refresh_diagnostics()
-
-        self._parses[path] = asyncio.get_running_loop().create_task(parse())
+    def encoder(self, snapshot: Snapshot) -> Encoder:
+        return Encoder(snapshot, self.workspace.position_encoding or "utf-16")
 
     def pulls_diagnostics(self) -> bool:
         """A client that pulls and can be told to pull again gets no pushed copies (VS Code
@@ -126,44 +105,30 @@ class VaultServer(StrictLanguageServer):
             self, "workspace.diagnostics.refresh_support"
         )
 
-    def refresh_diagnostics(self) -> None:
-        self._diagnostics_timer = None
-        if self.pulls_diagnostics():
-            self.workspace_diagnostic_refresh(None)
-            return
-        for document in list(self.workspace.text_documents.values()):
-            # the URI as the client spelled it (pygls keys documents by an unquoted form)
-            found = self.locate(document.uri)
-            if found is None:
-                continue
-            items = self.diagnostics_of(*found)
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(document.uri, items, version=document.version)
-            )
-
     def diagnostics_of(
-        self, vault: Vault, path: str, encoder: Encoder | None = None
+        self, snapshot: Snapshot, path: str, encoder: Encoder | None = None
     ) -> list[types.Diagnostic]:
         """Nothing until the vault is indexed: every link would look broken."""
-        if not vault.loaded:
+        if not snapshot.loaded:
             return []
+        settings = self.session.settings
         return _guard(diagnostics.diagnostics, [])(
-            vault,
+            snapshot,
             path,
-            encoder or self.encoder(vault),
-            self.settings.severity,
-            self.settings.title_sources,
+            encoder or self.encoder(snapshot),
+            settings.severity,
+            settings.title_sources,
         )
 
 
 server = VaultServer()
 
 
-def _guard(feature: Callable[..., T], fallback: T) -> Callable[..., T]:
+def _guard(feature: Callable[P, T], fallback: T) -> Callable[P, T]:
     """A failing feature is logged and answers ``fallback``: one bad note never sinks a request."""
 
     @functools.wraps(feature)
-    def guarded(*args: Any, **kwargs: Any) -> T:
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return feature(*args, **kwargs)
         except Exception:
@@ -195,13 +160,12 @@ def _accepts_markdown(ls: LanguageServer, dotted: str) -> bool:
 
 def _at(
     ls: VaultServer, uri: str, position: types.Position
-) -> tuple[Vault, str, Position, Encoder] | None:
-    found = ls.locate(uri)
+) -> tuple[Snapshot, str, Position, Encoder] | None:
+    found = ls.snapshot_at(uri)
     if found is None:
         return None
-    vault, path = found
-    encoder = ls.encoder(vault)
-    return vault, path, encoder.from_client(path, position), encoder
+    snapshot, path, encoder = found
+    return snapshot, path, encoder.from_client(path, position), encoder
 
 
 # --- lifecycle -------------------------------------------------------------------------------
@@ -213,22 +177,11 @@ def on_initialize(ls: VaultServer, params: types.InitializeParams) -> None:
     folders = [to_fs_path(folder.uri) for folder in params.workspace_folders or []]
     if not folders and params.root_uri:
         folders = [to_fs_path(params.root_uri)]
-    ls.vaults = [Vault(Path(folder), ls.settings.exclude) for folder in folders if folder]
+    ls.session.open_folders([Path(folder) for folder in folders if folder])
 
 
 def apply_settings(ls: VaultServer, raw: Any, base: bool = False) -> None:
-    """Settings from the client: ``initializationOptions`` (``base``) are the defaults that
-    configuration answers and notifications refine, key by key."""
-    if isinstance(raw, dict) and isinstance(raw.get("vault-ls"), dict):
-        raw = raw["vault-ls"]
-    if base:
-        ls.initial_settings = raw if isinstance(raw, dict) else {}
-    elif isinstance(raw, dict):
-        raw = {**ls.initial_settings, **raw}
-    else:
-        raw = ls.initial_settings
-    ls.settings, problems = Settings.parse(raw)
-    for problem in problems:
+    for problem in ls.session.apply_settings(raw, base):
         ls.window_log_message(
             types.LogMessageParams(types.MessageType.Warning, f"vault-ls settings: {problem}")
         )
@@ -240,29 +193,7 @@ async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> No
         await pull_configuration(ls)
     await register_watchers(ls)  # first: files that change while indexing are reported too
     await index_all(ls)
-    await save_caches(ls)
-
-
-async def save_caches(ls: VaultServer) -> None:
-    """Last, once answering is possible: only the next start needs the cache. On the event
-    loop in steps of a few milliseconds, each followed by a pause in which requests (read
-    from stdin by another thread) are answered first. A save the session's end cuts short is
-    finished by ``finish_saves``."""
-    for vault in ls.vaults:
-        steps = vault.save_cache_steps()
-        ls.saves.append(steps)
-        for _ in steps:
-            await asyncio.sleep(SAVE_PAUSE_SECONDS)
-        ls.saves.remove(steps)
-
-
-def finish_saves(ls: VaultServer) -> None:
-    """At the end of the session (``exit``, or the client gone): an editor closed seconds
-    after the first index of a big vault must not cost the next start its cache."""
-    for steps in ls.saves:
-        for _ in steps:
-            pass
-    ls.saves.clear()
+    await ls.session.save_caches()
 
 
 async def pull_configuration(ls: VaultServer) -> None:
@@ -297,27 +228,17 @@ async def index_all(ls: VaultServer) -> None:
             )
             loop.call_soon_threadsafe(ls.work_done_progress.report, token, message)
 
-    for vault in ls.vaults:
-        vault.exclude = ls.settings.exclude
-        await asyncio.to_thread(vault.load, report, ls.settings.max_files)
-        vault.reapply_open_texts()
+    for vault in ls.session.vaults:
+        await ls.session.index(vault, report)
         for build in (note_search.table_for, note_search.file_table_for):
             _guard(build, None)(vault.index)  # now, not at the first completion
-        if vault.truncated:
-            ls.window_show_message(
-                types.ShowMessageParams(
-                    types.MessageType.Warning,
-                    f"vault-ls: {vault.root} holds more than {ls.settings.max_files} files; only "
-                    "the first were indexed. Open the vault folder itself, or raise maxFiles.",
-                )
-            )
-    count = sum(len(vault.index) for vault in ls.vaults)
+    count = sum(len(vault.index) for vault in ls.session.vaults)
     if token is not None:
         ls.work_done_progress.end(
             token, types.WorkDoneProgressEnd(message=f"Indexed {count} notes")
         )
     ls.window_log_message(types.LogMessageParams(types.MessageType.Info, f"Indexed {count} notes"))
-    ls.schedule_diagnostics()
+    ls.session.schedule_diagnostics()
 
 
 async def register_watchers(ls: VaultServer) -> None:
@@ -339,16 +260,16 @@ async def register_watchers(ls: VaultServer) -> None:
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def on_configuration(ls: VaultServer, params: types.DidChangeConfigurationParams) -> None:
-    before = list(ls.settings.exclude)
+    before = list(ls.session.settings.exclude)
     if _supports(ls, "workspace.configuration"):
         await pull_configuration(ls)
     else:
         apply_settings(ls, params.settings)
-    if ls.settings.exclude != before:
+    if ls.session.settings.exclude != before:
         await index_all(ls)
-        await save_caches(ls)
+        await ls.session.save_caches()
     else:
-        ls.schedule_diagnostics()
+        ls.session.schedule_diagnostics()
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -365,46 +286,26 @@ def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> Non
 
 
 def _document_changed(ls: VaultServer, uri: str) -> None:
-    found = ls.locate(uri)
-    if found is None:
-        return
-    vault, path = found
-    text = ls.workspace.get_text_document(uri).source
-    if len(text) < LARGE_TEXT:
-        _guard(vault.set_text, None)(path, text)
-    elif _guard(vault.keep_if_indexed, None)(path, text) is not None:
-        # opened as indexed, or an edit undone: an earlier edit's parse would now be stale
-        ls.cancel_parse(path)
-    else:
-        ls.parse_in_background(vault, path, text)
-        return
-    ls.schedule_diagnostics()
+    # pygls applies incremental changes; the session keeps the result with its version
+    document = ls.workspace.get_text_document(uri)
+    ls.session.document_changed(uri, to_fs_path(uri), document.version, document.source)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def on_close(ls: VaultServer, params: types.DidCloseTextDocumentParams) -> None:
-    found = ls.locate(params.text_document.uri)
-    if found is not None:
-        vault, path = found
-        _guard(vault.close, None)(path)
-    ls.text_document_publish_diagnostics(
-        types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
-    )
-    ls.schedule_diagnostics()
+    uri = params.text_document.uri
+    ls.session.document_closed(uri, to_fs_path(uri))
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def on_watched_files(ls: VaultServer, params: types.DidChangeWatchedFilesParams) -> None:
     for change in params.changes:
-        found = ls.locate(change.uri)
-        if found is None:
-            continue
-        vault, path = found
         if change.type == types.FileChangeType.Deleted:
-            _guard(vault.file_deleted, None)(path)
+            ls.session.file_deleted(to_fs_path(change.uri))
         else:
-            _guard(vault.file_changed, None)(path)
-    ls.schedule_diagnostics()
+            ls.session.file_changed(to_fs_path(change.uri))
+    ls.session.schedule_diagnostics()
 
 
 FILE_OPERATIONS = types.FileOperationRegistrationOptions(
@@ -415,33 +316,22 @@ FILE_OPERATIONS = types.FileOperationRegistrationOptions(
 @server.feature(types.WORKSPACE_DID_CREATE_FILES, FILE_OPERATIONS)
 def on_created(ls: VaultServer, params: types.CreateFilesParams) -> None:
     for file in params.files:
-        found = ls.locate(file.uri)
-        if found is not None:
-            _guard(found[0].file_changed, None)(found[1])
-    ls.schedule_diagnostics()
+        ls.session.file_changed(to_fs_path(file.uri))
+    ls.session.schedule_diagnostics()
 
 
 @server.feature(types.WORKSPACE_DID_DELETE_FILES, FILE_OPERATIONS)
 def on_deleted(ls: VaultServer, params: types.DeleteFilesParams) -> None:
     for file in params.files:
-        found = ls.locate(file.uri)
-        if found is not None:
-            _guard(found[0].file_deleted, None)(found[1])
-    ls.schedule_diagnostics()
+        ls.session.file_deleted(to_fs_path(file.uri))
+    ls.session.schedule_diagnostics()
 
 
 @server.feature(types.WORKSPACE_DID_RENAME_FILES, FILE_OPERATIONS)
 def on_renamed(ls: VaultServer, params: types.RenameFilesParams) -> None:
     for file in params.files:
-        old, new = ls.locate(file.old_uri), ls.locate(file.new_uri)
-        if old is not None and new is not None and old[0] is new[0]:
-            _guard(old[0].file_renamed, None)(old[1], new[1])
-        else:
-            if old is not None:
-                _guard(old[0].file_deleted, None)(old[1])
-            if new is not None:
-                _guard(new[0].file_changed, None)(new[1])
-    ls.schedule_diagnostics()
+        ls.session.file_renamed(to_fs_path(file.old_uri), to_fs_path(file.new_uri))
+    ls.session.schedule_diagnostics()
 
 
 # --- requests --------------------------------------------------------------------------------
@@ -455,32 +345,29 @@ def on_completion(ls: VaultServer, params: types.CompletionParams) -> types.Comp
     at = _at(ls, params.text_document.uri, params.position)
     if at is None:
         return None
-    vault, path, pos, encoder = at
-    settings = ls.settings
+    settings = ls.session.settings
     return _guard(completion.complete, None)(
-        vault, path, pos, encoder, settings.completion_limit, settings.completion_style
+        *at, settings.completion_limit, settings.completion_style
     )
 
 
 @server.feature(types.COMPLETION_ITEM_RESOLVE)
 def on_completion_resolve(ls: VaultServer, item: types.CompletionItem) -> types.CompletionItem:
-    for vault in ls.vaults:
-        data = item.data if isinstance(item.data, dict) else {}
-        if data.get("path") in vault.index.notes:
-            path = "text_document.completion.completion_item.documentation_format"
-            markdown = _accepts_markdown(ls, path)
-            return _guard(completion.resolve_item, item)(vault, item, markdown)
-    return item
+    data = item.data if isinstance(item.data, dict) else {}
+    vault = ls.session.vault_at(str(data.get("vault", "")))  # the item names its vault
+    if vault is None:
+        return item
+    markdown = _accepts_markdown(
+        ls, "text_document.completion.completion_item.documentation_format"
+    )
+    return _guard(completion.resolve_item, item)(ls.session.snapshot(vault), item, markdown)
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 def on_definition(ls: VaultServer, params: types.DefinitionParams) -> Any:
     at = _at(ls, params.text_document.uri, params.position)
-    if at is None:
-        return None
-    vault, path, pos, encoder = at
     link_support = _supports(ls, "text_document.definition.link_support")
-    return _guard(definition.definition, None)(vault, path, pos, encoder, link_support)
+    return _guard(definition.definition, None)(*at, link_support) if at else None
 
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
@@ -500,11 +387,8 @@ def on_references(ls: VaultServer, params: types.ReferenceParams) -> list[types.
 def on_document_symbols(
     ls: VaultServer, params: types.DocumentSymbolParams
 ) -> list[types.DocumentSymbol]:
-    found = ls.locate(params.text_document.uri)
-    if found is None:
-        return []
-    vault, path = found
-    return _guard(symbols.document_symbols, [])(vault, path, ls.encoder(vault))
+    found = ls.snapshot_at(params.text_document.uri)
+    return _guard(symbols.document_symbols, [])(*found) if found else []
 
 
 @server.feature(types.WORKSPACE_SYMBOL)
@@ -512,8 +396,9 @@ def on_workspace_symbols(
     ls: VaultServer, params: types.WorkspaceSymbolParams
 ) -> list[types.WorkspaceSymbol]:
     found: list[types.WorkspaceSymbol] = []
-    for vault in ls.vaults:
-        found += _guard(symbols.workspace_symbols, [])(vault, params.query, ls.encoder(vault))
+    for vault in ls.session.vaults:
+        snapshot = ls.session.snapshot(vault)
+        found += _guard(symbols.workspace_symbols, [])(snapshot, params.query, ls.encoder(snapshot))
     return found[: symbols.WORKSPACE_LIMIT]
 
 
@@ -521,11 +406,8 @@ def on_workspace_symbols(
 def on_document_links(
     ls: VaultServer, params: types.DocumentLinkParams
 ) -> list[types.DocumentLink]:
-    found = ls.locate(params.text_document.uri)
-    if found is None:
-        return []
-    vault, path = found
-    return _guard(document_links.document_links, [])(vault, path, ls.encoder(vault))
+    found = ls.snapshot_at(params.text_document.uri)
+    return _guard(document_links.document_links, [])(*found) if found else []
 
 
 @server.feature(
@@ -537,10 +419,8 @@ def on_document_links(
 def on_document_diagnostic(
     ls: VaultServer, params: types.DocumentDiagnosticParams
 ) -> types.RelatedFullDocumentDiagnosticReport:
-    found = ls.locate(params.text_document.uri)
-    items: list[types.Diagnostic] = []
-    if found is not None:
-        items = ls.diagnostics_of(*found)
+    found = ls.snapshot_at(params.text_document.uri)
+    items = ls.diagnostics_of(*found) if found else []
     return types.RelatedFullDocumentDiagnosticReport(items=items)
 
 
@@ -549,10 +429,11 @@ def on_workspace_diagnostic(
     ls: VaultServer, params: types.WorkspaceDiagnosticParams
 ) -> types.WorkspaceDiagnosticReport:
     reports: list[Any] = []
-    for vault in ls.vaults:
-        encoder = ls.encoder(vault)
-        for path in sorted(vault.index.notes):
-            items = ls.diagnostics_of(vault, path, encoder)
+    for vault in ls.session.vaults:
+        snapshot = ls.session.snapshot(vault)
+        encoder = ls.encoder(snapshot)
+        for path in sorted(snapshot.index.notes):
+            items = ls.diagnostics_of(snapshot, path, encoder)
             reports.append(
                 types.WorkspaceFullDocumentDiagnosticReport(
                     uri=encoder.uri(path), items=items, version=None
@@ -570,5 +451,5 @@ def run(tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io(stdin=cast(BinaryIO, FramedStdin(sys.stdin.buffer)))
-    finish_saves(server)
+    server.session.finish_saves()
     return exit_code(server)

@@ -24,7 +24,7 @@ from vault_ls.features.preview import note_body, note_summary, notes_count
 from vault_ls.vault.model import Link, Note
 from vault_ls.vault.names import path_suffixes
 from vault_ls.vault.positions import Position, Range
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 DEFAULT_LIMIT = 50
 MARKDOWN_DESTINATION = re.compile(r"\]\(([^()\s]*)$")
@@ -55,7 +55,7 @@ class Context:
 
 
 def complete(
-    vault: Vault,
+    vault: Snapshot,
     path: str,
     pos: Position,
     encoder: Encoder,
@@ -91,6 +91,7 @@ def _as_list(
     ranked = heapq.nsmallest(
         limit, found, key=lambda c: (-c.score, len(c.label), c.label.casefold())
     )
+    root = encoder.vault.root.as_uri()
     edit_range = encoder.range(
         path, Range(Position(line, context.start), Position(line, context.end))
     )
@@ -102,7 +103,8 @@ def _as_list(
             sort_text=f"{rank:05d}",
             filter_text=candidate.searched or candidate.label,
             text_edit=types.TextEdit(edit_range, _text(candidate.insert) + context.close),
-            data={"path": candidate.path} if candidate.path else None,
+            # the vault by its root: resolve never guesses which vault's note this is
+            data={"vault": root, "path": candidate.path} if candidate.path else None,
         )
         for rank, candidate in enumerate(ranked)
     ]
@@ -117,7 +119,7 @@ def _text(insert: str | Callable[[], str]) -> str:
 
 
 def _wiki(
-    vault: Vault,
+    vault: Snapshot,
     note: Note | None,
     path: str,
     before: str,
@@ -164,13 +166,13 @@ def _wiki(
     return context(start, typed, "|#"), candidates
 
 
-def _note_named(vault: Vault, target: str, source: str) -> Note | None:
+def _note_named(vault: Snapshot, target: str, source: str) -> Note | None:
     probe = Link("wiki", False, target, (), None, None, Range.of(0, 0, 0, 0), Range.of(0, 0, 0, 0))
     resolved = vault.index.resolve(probe, source).path
     return vault.index.notes.get(resolved) if resolved else None
 
 
-def shortest_reference(vault: Vault, path: str, is_note: bool = True) -> str:
+def shortest_reference(vault: Snapshot, path: str, is_note: bool = True) -> str:
     """The shortest path suffix that names ``path`` alone: ``Name``, else ``folder/Name``."""
     stem = path[:-3] if is_note and path.lower().endswith(".md") else path
     for suffix in path_suffixes(stem):
@@ -181,7 +183,7 @@ def shortest_reference(vault: Vault, path: str, is_note: bool = True) -> str:
     return stem
 
 
-def link_reference(vault: Vault, note: Note, style: str) -> str:
+def link_reference(vault: Snapshot, note: Note, style: str) -> str:
     if style == "path":
         return note.path[:-3] if note.path.lower().endswith(".md") else note.path
     if style == "name":
@@ -190,7 +192,7 @@ def link_reference(vault: Vault, note: Note, style: str) -> str:
 
 
 def _notes(
-    vault: Vault, query: str, style: str = "shortest", limit: int = DEFAULT_LIMIT
+    vault: Snapshot, query: str, style: str = "shortest", limit: int = DEFAULT_LIMIT
 ) -> list[Candidate]:
     """One item per note, labelled with its title, and one per matching alias (as Obsidian's
     suggester does). Only the best ``limit + 1`` become items (one more than shown tells
@@ -209,7 +211,7 @@ def _notes(
     return found
 
 
-def _link_text(vault: Vault, note: Note, style: str, display: str | None) -> Callable[[], str]:
+def _link_text(vault: Snapshot, note: Note, style: str, display: str | None) -> Callable[[], str]:
     def text() -> str:
         reference = link_reference(vault, note, style)
         return f"{reference}|{display}" if display else reference
@@ -217,7 +219,7 @@ def _link_text(vault: Vault, note: Note, style: str, display: str | None) -> Cal
     return text
 
 
-def _attachments(vault: Vault, query: str) -> list[Candidate]:
+def _attachments(vault: Snapshot, query: str) -> list[Candidate]:
     found = []
     for path in vault.index.attachments:
         name = path.rsplit("/", 1)[-1]
@@ -260,7 +262,7 @@ def _blocks(note: Note, query: str) -> list[Candidate]:
     return found
 
 
-def _vault_headings(vault: Vault, query: str) -> list[Candidate]:
+def _vault_headings(vault: Snapshot, query: str) -> list[Candidate]:
     found = []
     for note in vault.index:
         reference = None
@@ -283,7 +285,7 @@ def _vault_headings(vault: Vault, query: str) -> list[Candidate]:
     return found
 
 
-def _vault_blocks(vault: Vault, query: str) -> list[Candidate]:
+def _vault_blocks(vault: Snapshot, query: str) -> list[Candidate]:
     found = []
     for note in vault.index:
         for block in note.blocks:
@@ -313,7 +315,7 @@ def _relative_link(target: str, folder: str) -> str:
 
 
 def _markdown_destination(
-    vault: Vault, path: str, before: str, after: str, limit: int = DEFAULT_LIMIT
+    vault: Snapshot, path: str, before: str, after: str, limit: int = DEFAULT_LIMIT
 ) -> tuple[Context, list[Candidate]] | None:
     found = MARKDOWN_DESTINATION.search(before)
     if found is None:
@@ -346,7 +348,7 @@ def _markdown_destination(
 
 
 def _tags(
-    vault: Vault, note: Note | None, pos: Position, before: str
+    vault: Snapshot, note: Note | None, pos: Position, before: str
 ) -> tuple[Context, list[Candidate]] | None:
     in_frontmatter = bool(note and note.frontmatter_range and note.frontmatter_range.contains(pos))
     if in_frontmatter:
@@ -390,7 +392,7 @@ def _key_above(note: Note, pos: Position) -> str | None:
 
 
 def resolve_item(
-    vault: Vault, item: types.CompletionItem, markdown: bool = True
+    vault: Snapshot, item: types.CompletionItem, markdown: bool = True
 ) -> types.CompletionItem:
     """Add a preview of the note: its metadata and first lines (Markdown, or the same text as
     plain text for a client that cannot render Markdown there)."""

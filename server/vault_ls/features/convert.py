@@ -7,13 +7,13 @@ from pathlib import Path
 from lsprotocol import types
 
 from vault_ls.vault.positions import Position, Range, from_units, normalize_newlines, to_units
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 
 class Encoder:
     """Converts positions for one request; caches the lines of every note it reads."""
 
-    def __init__(self, vault: Vault, encoding: object = "utf-16"):
+    def __init__(self, vault: Snapshot, encoding: object = "utf-16"):
         self.vault = vault
         # lsprotocol's PositionEncodingKind is a str enum: take its value, not its name
         self.encoding = str(getattr(encoding, "value", encoding))

@@ -8,11 +8,11 @@ from vault_ls.features.convert import Encoder
 from vault_ls.features.lookup import link_at
 from vault_ls.features.targets import follow
 from vault_ls.vault.positions import Position
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 
 def definition(
-    vault: Vault, path: str, pos: Position, encoder: Encoder, link_support: bool = False
+    vault: Snapshot, path: str, pos: Position, encoder: Encoder, link_support: bool = False
 ) -> list[types.LocationLink] | list[types.Location] | None:
     note = vault.index.notes.get(path)
     link = link_at(note, pos) if note else None

@@ -9,7 +9,7 @@ from lsprotocol import types
 from vault_ls.features.convert import Encoder
 from vault_ls.vault.checks import DEFAULT_SEVERITY, check_note
 from vault_ls.vault.positions import Range
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 SOURCE = "vault-ls"
 LSP_SEVERITY = {
@@ -21,7 +21,7 @@ LSP_SEVERITY = {
 
 
 def diagnostics(
-    vault: Vault,
+    vault: Snapshot,
     path: str,
     encoder: Encoder,
     severity: Mapping[str, str] | None = None,

@@ -6,10 +6,10 @@ from lsprotocol import types
 
 from vault_ls.features.convert import Encoder
 from vault_ls.features.targets import follow
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 
-def document_links(vault: Vault, path: str, encoder: Encoder) -> list[types.DocumentLink]:
+def document_links(vault: Snapshot, path: str, encoder: Encoder) -> list[types.DocumentLink]:
     note = vault.index.notes.get(path)
     if note is None:
         return []

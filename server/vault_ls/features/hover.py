@@ -18,13 +18,13 @@ from vault_ls.features.similar_names import similar_names_for
 from vault_ls.features.targets import follow
 from vault_ls.vault.model import Link
 from vault_ls.vault.positions import Position
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 CLOSE_NAMES = 3
 
 
 def hover(
-    vault: Vault, path: str, pos: Position, encoder: Encoder, markdown: bool = True
+    vault: Snapshot, path: str, pos: Position, encoder: Encoder, markdown: bool = True
 ) -> types.Hover | None:
     note = vault.index.notes.get(path)
     if note is None:
@@ -43,7 +43,7 @@ def hover(
     return types.Hover(types.MarkupContent(kind, text), where)
 
 
-def _tag_text(vault: Vault, name: str) -> str:
+def _tag_text(vault: Snapshot, name: str) -> str:
     """The tag in its most used spelling, how many notes carry it, and its other spellings."""
     tags = vault.index.tags()
     spellings = tags.spellings(name)
@@ -56,7 +56,7 @@ def _tag_text(vault: Vault, name: str) -> str:
     return text
 
 
-def _link_text(vault: Vault, path: str, link: Link) -> str:
+def _link_text(vault: Snapshot, path: str, link: Link) -> str:
     target = follow(vault, link, path)
     resolution = target.resolution
     if resolution.outside:
@@ -80,7 +80,7 @@ def _link_text(vault: Vault, path: str, link: Link) -> str:
     return "\n\n---\n\n".join(parts)
 
 
-def _unresolved(vault: Vault, link: Link) -> str:
+def _unresolved(vault: Snapshot, link: Link) -> str:
     if not vault.loaded:
         return f"`{link.target}`: the vault is still being indexed."
     owners = sorted(vault.index.notes_with_alias(link.target))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from vault_ls.vault.model import Block, Heading, Note
 from vault_ls.vault.names import tag_key
 from vault_ls.vault.positions import normalize_newlines
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 PREVIEW_LINES = 12
 SECTION_LINES = 20
@@ -14,7 +14,7 @@ SHOWN_FIELDS_FIRST = ("Author", "Full Title", "Category", "Summary", "URL")
 HIDDEN_FIELDS = {"aliases", "alias", "tags", "tag", "title", "cssclasses", "cssclass"}
 
 
-def note_summary(vault: Vault, note: Note) -> str:
+def note_summary(vault: Snapshot, note: Note) -> str:
     """Title, path, aliases, tags, properties and backlink count of ``note``."""
     parts = [f"**{_escape(note.title)}**", f"`{note.path}`"]
     if note.aliases:
@@ -46,7 +46,7 @@ def _ordered_fields(note: Note) -> list[tuple[str, str]]:
     return first + list(seen.values())
 
 
-def note_body(vault: Vault, note: Note) -> str:
+def note_body(vault: Snapshot, note: Note) -> str:
     """The first lines of the note after its frontmatter."""
     lines = _lines(vault, note)
     start = note.frontmatter_range.end.line + 1 if note.frontmatter_range else 0
@@ -54,7 +54,7 @@ def note_body(vault: Vault, note: Note) -> str:
     return "\n".join(body)
 
 
-def heading_section(vault: Vault, note: Note, heading: Heading) -> str:
+def heading_section(vault: Snapshot, note: Note, heading: Heading) -> str:
     lines = _lines(vault, note)
     start = heading.range.start.line
     end = len(lines)
@@ -65,13 +65,13 @@ def heading_section(vault: Vault, note: Note, heading: Heading) -> str:
     return "\n".join(lines[start : min(end, start + SECTION_LINES)]).strip()
 
 
-def block_text(vault: Vault, note: Note, block: Block) -> str:
+def block_text(vault: Snapshot, note: Note, block: Block) -> str:
     lines = _lines(vault, note)
     first, last = block.block_range.start.line, block.block_range.end.line
     return "\n".join(lines[first : min(last + 1, first + SECTION_LINES)]).strip()
 
 
-def _lines(vault: Vault, note: Note) -> list[str]:
+def _lines(vault: Snapshot, note: Note) -> list[str]:
     return normalize_newlines(vault.text(note.path)).split("\n")
 
 

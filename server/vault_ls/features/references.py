@@ -10,11 +10,11 @@ from vault_ls.vault.index import last_name
 from vault_ls.vault.model import Link
 from vault_ls.vault.names import heading_key, tag_key
 from vault_ls.vault.positions import Position
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 
 def references(
-    vault: Vault, path: str, pos: Position, encoder: Encoder
+    vault: Snapshot, path: str, pos: Position, encoder: Encoder
 ) -> list[types.Location] | None:
     note = vault.index.notes.get(path)
     if note is None:
@@ -52,7 +52,7 @@ def references(
 
 
 def links_to(
-    vault: Vault, target: str, heading: str | None = None, block: str | None = None
+    vault: Snapshot, target: str, heading: str | None = None, block: str | None = None
 ) -> list[tuple[str, Link]]:
     """Every link that reaches ``target`` (and, when given, that heading or block)."""
     sources = set(vault.index.linking_notes(target))

@@ -9,12 +9,12 @@ from vault_ls.features.convert import Encoder
 from vault_ls.vault.model import Note
 from vault_ls.vault.names import tag_key
 from vault_ls.vault.positions import Position, Range
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 WORKSPACE_LIMIT = 200
 
 
-def document_symbols(vault: Vault, path: str, encoder: Encoder) -> list[types.DocumentSymbol]:
+def document_symbols(vault: Snapshot, path: str, encoder: Encoder) -> list[types.DocumentSymbol]:
     note = vault.index.notes.get(path)
     if note is None:
         return []
@@ -49,7 +49,7 @@ def _section(note: Note, index: int, lines: list[str]) -> Range:
     return Range(heading.range.start, Position(end, len(lines[end]) if lines else 0))
 
 
-def workspace_symbols(vault: Vault, query: str, encoder: Encoder) -> list[types.WorkspaceSymbol]:
+def workspace_symbols(vault: Snapshot, query: str, encoder: Encoder) -> list[types.WorkspaceSymbol]:
     """Fuzzy over note names, aliases, headings and tags. Positions are line starts, which
     need no encoding, so no note is read from disk to answer."""
     found: list[tuple[float, str, types.SymbolKind, str, int, str]] = []
@@ -79,7 +79,7 @@ def workspace_symbols(vault: Vault, query: str, encoder: Encoder) -> list[types.
 
 
 def _tag_symbols(
-    vault: Vault, query: str
+    vault: Snapshot, query: str
 ) -> list[tuple[float, str, types.SymbolKind, str, int, str]]:
     """One symbol per tag, in its most used spelling, at its first use in the first note (by
     path) that carries it."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from vault_ls.vault.model import Block, Heading, Link, Note
 from vault_ls.vault.positions import Range
 from vault_ls.vault.resolve import Resolution, find_block, link_heading
-from vault_ls.vault.workspace import Vault
+from vault_ls.vault.snapshot import Snapshot
 
 
 @dataclass
@@ -26,7 +26,7 @@ class Target:
         return Range.of(0, 0, 0, 0)
 
 
-def follow(vault: Vault, link: Link, source: str) -> Target:
+def follow(vault: Snapshot, link: Link, source: str) -> Target:
     resolution = vault.index.resolve(link, source)
     note = vault.index.notes.get(resolution.path) if resolution.path else None
     if note is None:

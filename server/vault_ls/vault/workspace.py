@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from vault_ls.vault import fs
@@ -20,6 +21,15 @@ from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.parse import parse_note, text_digest
 
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A vault's index as built from the disk, not yet in place."""
+
+    index: VaultIndex
+    truncated: bool  # the scan stopped at ``max_files``
+    pending_save: tuple[Entries, FileSet, LinkGraph] | None  # what the cache should get
 
 
 def parse_text(relative: str, text: str) -> Note:
@@ -71,10 +81,17 @@ class Vault:
     # --- loading -------------------------------------------------------------------------
 
     def load(self, progress: Progress | None = None, max_files: int = fs.DEFAULT_MAX_FILES) -> None:
-        """Index every file under the root: cached notes whose size and mtime still match are
-        taken from the cache, the others parsed (in worker processes when there are many)."""
+        """Index every file under the root (the command line: nothing else runs meanwhile)."""
+        self.install(self.build(progress, max_files))
+
+    def build(
+        self, progress: Progress | None = None, max_files: int = fs.DEFAULT_MAX_FILES
+    ) -> Loaded:
+        """A new index of every file under the root, changing nothing of this vault's: safe in
+        another thread while the current index answers. Cached notes whose size and mtime still
+        match are taken from the cache, the others parsed (in worker processes when there are
+        many). ``install`` puts it in place."""
         found = fs.scan(self.root, self.exclude, max_files)
-        self.truncated = found.truncated
         total = len(found.notes)
         cache = NoteCache(self.root, self.cache_folder) if self.use_cache else None
         cached = cache.load() if cache else {}
@@ -82,6 +99,7 @@ class Vault:
         notes: list[Note] = []
         stale: list[str] = []
         stamps: dict[str, Stamp] = {}
+        pending_save: tuple[Entries, FileSet, LinkGraph] | None = None
         folder = str(self.root) + os.sep  # a string, not a Path: one stat per note is the cost
         collecting = gc.isenabled()
         gc.disable()  # bulk allocation of long-lived objects: collections would find nothing
@@ -125,17 +143,24 @@ class Vault:
             if cache and graph is None:
                 # copied now, before anyone can edit: typing in the first second after a
                 # start used to cost the next start its graph
-                self._pending_save = (entries, graph_files, index.link_graph())
+                pending_save = (entries, graph_files, index.link_graph())
         finally:
             if collecting:
                 gc.enable()
         # The index is millions of long-lived objects: moved out of the collector's sight, they
         # no longer make every later collection (during completion, say) take a second.
         gc.freeze()
-        self.index = index  # swapped whole: readers never see a half-built index
-        self.loaded = True
         if progress is not None and not stale:
             progress(total, total)
+        return Loaded(index, found.truncated, pending_save)
+
+    def install(self, loaded: Loaded) -> None:
+        """Put a built index in place, whole: readers never see a half-built one. Events that
+        arrived while it was built are not in it: the caller replays them."""
+        self.index = loaded.index
+        self.truncated = loaded.truncated
+        self._pending_save = loaded.pending_save
+        self.loaded = True
 
     def save_cache(self) -> None:
         for _ in self.save_cache_steps():

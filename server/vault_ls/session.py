@@ -1,0 +1,302 @@
+"""One editor session, without pygls: the open documents, the vaults, the settings, and the
+work that runs in the background (the first index, large parses, cache saves, debounce).
+
+``server.py`` converts the protocol in and out and calls this; tests drive it directly. Every
+method runs on the event loop, the only thread that changes an index or a document: a request
+takes a ``Snapshot`` and answers from it within one turn of the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from vault_ls.settings import Settings
+from vault_ls.vault import fs
+from vault_ls.vault.parse import text_digest
+from vault_ls.vault.snapshot import Snapshot
+from vault_ls.vault.workspace import Progress, Vault, parse_text
+
+log = logging.getLogger("vault_ls")
+DEBOUNCE_SECONDS = 0.2
+SAVE_PAUSE_SECONDS = 0.002
+LARGE_TEXT = 50_000  # characters: parsing costs ~1-2 µs each, so larger notes parse off the loop
+
+
+class Client(Protocol):
+    """What the session tells the editor; the server implements it over LSP."""
+
+    def diagnostics_changed(self) -> None:
+        """The debounce after a change has passed: diagnostics may differ now."""
+
+    def warn(self, message: str) -> None:
+        """Something the user should see (a popup)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """An open document as the editor last sent it (``uri`` spelled as the client spelled it)."""
+
+    uri: str
+    version: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class FileEvent:
+    kind: str  # "changed" (created or changed), "deleted", "renamed"
+    path: str  # vault path
+    new_path: str | None = None  # where a renamed file went
+
+
+class Session:
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.vaults: list[Vault] = []
+        self.settings = Settings()
+        self.initial_settings: dict[str, Any] = {}
+        self.documents: dict[str, Document] = {}  # uri -> the editor's text and version
+        # vaults being (re)indexed in another thread -> file events that arrived meanwhile
+        self._loading: dict[int, list[FileEvent]] = {}
+        # (vault root, path) of large open notes whose index entry lags their text
+        self._unparsed: dict[tuple[Path, str], asyncio.Task[None]] = {}
+        self._diagnostics_timer: asyncio.TimerHandle | None = None
+        self.saves: list[Iterator[None]] = []  # cache saves under way (``save_caches``)
+
+    # --- settings --------------------------------------------------------------------------
+
+    def open_folders(self, folders: list[Path]) -> None:
+        self.vaults = [Vault(folder, self.settings.exclude) for folder in folders]
+
+    def apply_settings(self, raw: Any, base: bool = False) -> list[str]:
+        """Settings from the client: ``initializationOptions`` (``base``) are the defaults that
+        configuration answers and notifications refine, key by key. Returns the problems."""
+        if isinstance(raw, dict) and isinstance(raw.get("vault-ls"), dict):
+            raw = raw["vault-ls"]
+        if base:
+            self.initial_settings = raw if isinstance(raw, dict) else {}
+        elif isinstance(raw, dict):
+            raw = {**self.initial_settings, **raw}
+        else:
+            raw = self.initial_settings
+        self.settings, problems = Settings.parse(raw)
+        return problems
+
+    # --- locating and snapshots ------------------------------------------------------------
+
+    def locate(self, path: str | None) -> tuple[Vault, str] | None:
+        """The vault holding the file ``path`` and the note's path in it (the deepest root)."""
+        if path is None:
+            return None
+        best: tuple[Vault, str] | None = None
+        for vault in self.vaults:
+            relative = vault.relative(path)
+            if relative is not None and (
+                best is None or len(str(vault.root)) > len(str(best[0].root))
+            ):
+                best = (vault, relative)
+        return best
+
+    def vault_at(self, root_uri: str) -> Vault | None:
+        for vault in self.vaults:
+            if vault.root.as_uri() == root_uri:
+                return vault
+        return None
+
+    def snapshot(self, vault: Vault) -> Snapshot:
+        """The vault as the editor shows it now. A large open note whose parse is still
+        pending is parsed first: an answer is computed from exactly the text on screen."""
+        for _, path in [key for key in self._unparsed if key[0] == vault.root]:
+            self._parse_now(vault, path)
+        root = vault.root
+        return Snapshot(
+            root=root,
+            index=vault.index,
+            texts=dict(vault.open_texts),
+            read=lambda path: fs.read_inside(root, path)[0],
+            loaded=vault.loaded,
+            version=vault.index.version,
+        )
+
+    # --- documents -------------------------------------------------------------------------
+
+    def document_changed(self, uri: str, path: str | None, version: int | None, text: str) -> None:
+        """Opened or edited (``path``: the file the URI names, None for other schemes)."""
+        self.documents[uri] = Document(uri, version, text)
+        found = self.locate(path)
+        if found is None:
+            return
+        vault, relative = found
+        key = (vault.root, relative)
+        if len(text) < LARGE_TEXT:
+            self._forget_parse(key)
+            _guard(vault.set_text)(relative, text)
+        elif _guard(vault.keep_if_indexed)(relative, text) is not None:
+            # opened as indexed, or an edit undone: an earlier edit's parse would now be stale
+            self._forget_parse(key)
+        else:
+            vault.open_texts[relative] = text  # the text is the editor's now; the note follows
+            self._parse_in_background(vault, relative, text)
+            return
+        self.schedule_diagnostics()
+
+    def document_closed(self, uri: str, path: str | None) -> None:
+        self.documents.pop(uri, None)
+        found = self.locate(path)
+        if found is not None:
+            vault, relative = found
+            self._forget_parse((vault.root, relative))
+            _guard(vault.close)(relative)
+        self.schedule_diagnostics()
+
+    def _forget_parse(self, key: tuple[Path, str]) -> None:
+        pending = self._unparsed.pop(key, None)
+        if pending is not None:
+            pending.cancel()
+
+    def _parse_in_background(self, vault: Vault, path: str, text: str) -> None:
+        """Parse a large note in a thread (the latest text only) so requests keep flowing; the
+        index is changed back on the event loop, the only thread that changes it."""
+        key = (vault.root, path)
+        self._forget_parse(key)
+
+        async def parse() -> None:
+            await asyncio.sleep(DEBOUNCE_SECONDS)
+            note = await asyncio.to_thread(parse_text, path, text)
+            if vault.open_texts.get(path) is not text:
+                return  # edited or closed meanwhile: a newer parse (or none) applies
+            vault.set_parsed(path, text, note)
+            self._unparsed.pop(key, None)
+            # the edits were debounced before the parse: a second wait would only add latency
+            self.refresh_diagnostics()
+
+        self._unparsed[key] = asyncio.get_running_loop().create_task(parse())
+
+    def _parse_now(self, vault: Vault, path: str) -> None:
+        self._forget_parse((vault.root, path))
+        text = vault.open_texts.get(path)
+        if text is not None:
+            known = vault.index.notes.get(path)
+            if known is None or known.digest != text_digest(text):
+                vault.set_parsed(path, text, parse_text(path, text))
+        self.schedule_diagnostics()  # what the cancelled parse would have done on landing
+
+    # --- file events -------------------------------------------------------------------------
+
+    def file_changed(self, path: str | None) -> None:
+        self._file_event(path, "changed")
+
+    def file_deleted(self, path: str | None) -> None:
+        self._file_event(path, "deleted")
+
+    def file_renamed(self, old: str | None, new: str | None) -> None:
+        before, after = self.locate(old), self.locate(new)
+        if before is not None and after is not None and before[0] is after[0]:
+            event = FileEvent("renamed", before[1], after[1])
+            self._record(before[0], event)
+            _apply(before[0], event)
+        else:
+            self.file_deleted(old)
+            self.file_changed(new)
+
+    def _file_event(self, path: str | None, kind: str) -> None:
+        found = self.locate(path)
+        if found is None:
+            return
+        vault, relative = found
+        event = FileEvent(kind, relative)
+        self._record(vault, event)
+        _apply(vault, event)
+
+    def _record(self, vault: Vault, event: FileEvent) -> None:
+        """While a vault is indexed in another thread, its events are kept for the new index:
+        the one that answers now gets them too, the one being built may have missed them."""
+        pending = self._loading.get(id(vault))
+        if pending is not None:
+            pending.append(event)
+
+    # --- indexing ----------------------------------------------------------------------------
+
+    @property
+    def indexing(self) -> bool:
+        return bool(self._loading)
+
+    async def index(self, vault: Vault, progress: Progress | None = None) -> None:
+        """Build the vault's index in a thread; then, on the loop, put it in place and replay
+        every file event and open text that arrived meanwhile, in order."""
+        vault.exclude = self.settings.exclude
+        events = self._loading.setdefault(id(vault), [])
+        try:
+            loaded = await asyncio.to_thread(vault.build, progress, self.settings.max_files)
+        finally:
+            self._loading.pop(id(vault), None)
+        vault.install(loaded)
+        for event in events:
+            _apply(vault, event)
+        vault.reapply_open_texts()
+        if vault.truncated:
+            self.client.warn(
+                f"vault-ls: {vault.root} holds more than {self.settings.max_files} files; only "
+                "the first were indexed. Open the vault folder itself, or raise maxFiles."
+            )
+
+    async def save_caches(self) -> None:
+        """Last, once answering is possible: only the next start needs the cache. On the event
+        loop in steps of a few milliseconds, each followed by a pause in which requests (read
+        from stdin by another thread) are answered first. A save the session's end cuts short is
+        finished by ``finish_saves``."""
+        for vault in self.vaults:
+            steps = vault.save_cache_steps()
+            self.saves.append(steps)
+            for _ in steps:
+                await asyncio.sleep(SAVE_PAUSE_SECONDS)
+            self.saves.remove(steps)
+
+    def finish_saves(self) -> None:
+        """At the end of the session (``exit``, or the client gone): an editor closed seconds
+        after the first index of a big vault must not cost the next start its cache."""
+        for steps in self.saves:
+            for _ in steps:
+                pass
+        self.saves.clear()
+
+    # --- diagnostics -------------------------------------------------------------------------
+
+    def schedule_diagnostics(self) -> None:
+        """Debounced: after any change, links in every open note may resolve differently."""
+        if self._diagnostics_timer is not None:
+            self._diagnostics_timer.cancel()
+        loop = asyncio.get_running_loop()
+        self._diagnostics_timer = loop.call_later(DEBOUNCE_SECONDS, self.refresh_diagnostics)
+
+    def refresh_diagnostics(self) -> None:
+        if self._diagnostics_timer is not None:
+            self._diagnostics_timer.cancel()
+        self._diagnostics_timer = None
+        self.client.diagnostics_changed()
+
+
+def _apply(vault: Vault, event: FileEvent) -> None:
+    if event.kind == "renamed" and event.new_path is not None:
+        _guard(vault.file_renamed)(event.path, event.new_path)
+    elif event.kind == "deleted":
+        _guard(vault.file_deleted)(event.path)
+    else:
+        _guard(vault.file_changed)(event.path)
+
+
+def _guard(action: Callable[..., Any]) -> Callable[..., Any]:
+    """A failing update is logged, not raised: one odd file never sinks the session."""
+
+    def guarded(*args: Any) -> Any:
+        try:
+            return action(*args)
+        except Exception:
+            log.exception("%s failed", getattr(action, "__name__", action))
+            return None
+
+    return guarded

@@ -1,0 +1,43 @@
+"""What one request sees of a vault: its index as of one version and the editor's open texts.
+
+Features are functions of a snapshot; they never read the disk themselves. The texts of notes
+the editor has not opened come through ``read``, a function the session supplies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from vault_ls.vault.index import VaultIndex
+
+
+class StaleSnapshot(RuntimeError):
+    """A snapshot was read after the index it was taken of had changed."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    root: Path
+    index: VaultIndex
+    texts: Mapping[str, str]  # vault path -> the editor's text, for every open note
+    read: Callable[[str], str]  # vault path -> the disk's text, for notes not open
+    loaded: bool  # False until the first index is in: every link would look broken
+    version: int  # ``index.version`` when the snapshot was taken
+
+    def text(self, path: str) -> str:
+        """The note's text as the editor shows it: the open text, else the disk's."""
+        self.check()
+        if path in self.texts:
+            return self.texts[path]
+        return self.read(path)
+
+    def absolute(self, path: str) -> Path:
+        return self.root / path
+
+    def check(self) -> None:
+        """Snapshots are taken and used within one turn of the event loop, the only thread that
+        changes an index; this proves it instead of copying the index for every request."""
+        if self.index.version != self.version:
+            raise StaleSnapshot(f"index at version {self.index.version}, snapshot {self.version}")
