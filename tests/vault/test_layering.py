@@ -69,3 +69,93 @@ def test_the_scan_catches_every_import_form(source: str) -> None:
 
 def test_the_scan_ignores_look_alikes() -> None:
     assert lsp_imports("import pyglsx\nfrom .pygls import x\n# import pygls\ns = 'pygls'") == []
+
+
+# --- the package's import graph ----------------------------------------------------------------
+
+PACKAGE = ENGINE.parent
+# Modules that read or write the disk or start processes: features must reach none of them.
+TOUCHES_DISK = {
+    "vault_ls.vault.fs",
+    "vault_ls.vault.cache",
+    "vault_ls.vault.loader",
+    "vault_ls.vault.worker",
+    "vault_ls.vault.workspace",
+}
+DISK_LIBRARIES = {"os", "io", "shutil", "sqlite3", "subprocess", "tempfile", "glob"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module ``path`` imports, anywhere in it (relative imports made absolute)."""
+    package = module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            # ``from vault_ls.vault import fs`` imports the module ``vault_ls.vault.fs``
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    modules = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    return {
+        name: {other for other in imports_of(path) if other in modules and other != name}
+        for name, path in modules.items()
+    }
+
+
+def reached_from(start: str, edges: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for other in edges[todo.pop()]:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+FEATURES = sorted(name for name in graph() if name.startswith("vault_ls.features."))
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_a_feature_reaches_nothing_that_touches_the_disk(feature: str) -> None:
+    edges = graph()
+    reached = reached_from(feature, edges) | {feature}
+    assert reached & TOUCHES_DISK == set()
+    assert not any(name.startswith(("vault_ls.server", "vault_ls.session")) for name in reached)
+    for name in reached:
+        path = PACKAGE.parent / (name.replace(".", "/") + ".py")
+        if not path.exists():
+            path = PACKAGE.parent / name.replace(".", "/") / "__init__.py"
+        libraries = {module.split(".")[0] for module in imports_of(path)}
+        assert libraries & DISK_LIBRARIES == set(), name
+        assert "pygls" not in libraries, name
+
+
+def test_the_session_knows_no_pygls() -> None:
+    source = (PACKAGE / "session.py").read_text(encoding="utf-8")
+    assert lsp_imports(source) == []
+
+
+def test_the_package_has_no_import_cycles() -> None:
+    edges = graph()
+    cycles = sorted(name for name in edges if name in reached_from(name, edges))
+    assert cycles == []
+
+
+def test_the_cycle_check_sees_a_cycle() -> None:
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert sorted(name for name in edges if name in reached_from(name, edges)) == ["a", "b", "c"]

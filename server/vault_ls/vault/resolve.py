@@ -12,13 +12,21 @@ heading's GitHub slug (``slugs``).
 from __future__ import annotations
 
 import posixpath
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Mapping, Set
+from typing import NamedTuple, Protocol
 
 from vault_ls.vault.model import NOTE_SUFFIX, Block, Heading, Link, Note, Outline
 from vault_ls.vault.names import heading_key, name_key
 
-if TYPE_CHECKING:
-    from vault_ls.vault.index import VaultIndex
+
+class FileNames(Protocol):
+    """What resolution reads of an index: files by lower-cased path suffix (``VaultIndex``)."""
+
+    @property
+    def note_keys(self) -> Mapping[str, Set[str]]: ...
+
+    @property
+    def attachment_keys(self) -> Mapping[str, Set[str]]: ...
 
 
 class Resolution(NamedTuple):
@@ -39,7 +47,7 @@ UNRESOLVED = Resolution(None)
 OUTSIDE = Resolution(None, outside=True)
 
 
-def resolve_link(index: VaultIndex, link: Link, source: str) -> Resolution:
+def resolve_link(index: FileNames, link: Link, source: str) -> Resolution:
     if not link.target:
         return Resolution(source)
     target = link.target.replace("\\", "/")
@@ -68,7 +76,7 @@ class BulkResolver:
     ``Resolution`` objects.
     """
 
-    def __init__(self, index: VaultIndex) -> None:
+    def __init__(self, index: FileNames) -> None:
         self._index = index
         # target -> the file (or None) the name reaches from every folder. Never a ``./`` or
         # ``../`` target: those are paths, not looked up by name.
@@ -130,7 +138,7 @@ def _vault_path(target: str, folder: str) -> str | None:
     return None if path == ".." or path.startswith("../") else path
 
 
-def _exact_file(index: VaultIndex, path: str) -> str | None:
+def _exact_file(index: FileNames, path: str) -> str | None:
     """The file at vault path ``path`` (any case; ``.md`` optional for notes)."""
     key = path.lower()
     for candidate in index.attachment_keys.get(key, ()):
@@ -143,7 +151,7 @@ def _exact_file(index: VaultIndex, path: str) -> str | None:
     return None
 
 
-def _by_name(index: VaultIndex, target: str, folder: str) -> Resolution:
+def _by_name(index: FileNames, target: str, folder: str) -> Resolution:
     """The file named ``target``: the nearest to ``folder`` when several carry the name."""
     key = name_key(target)
     if key == ".." or key.startswith("../") or "/../" in key:
