@@ -20,6 +20,7 @@ gc.disable()
 import asyncio
 import functools
 import logging
+import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
@@ -44,8 +45,9 @@ from vault_ls.features import (
 from vault_ls.features.convert import Encoder
 from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
 from vault_ls.settings import Settings
+from vault_ls.vault import fs
 from vault_ls.vault.positions import Position
-from vault_ls.vault.workspace import Vault, parse_text
+from vault_ls.vault.workspace import LoneNote, Vault, parse_text, vault_root_above
 
 if _collecting:
     gc.freeze()
@@ -63,6 +65,10 @@ class VaultServer(StrictLanguageServer):
     def __init__(self) -> None:
         super().__init__("vault-ls", __version__)
         self.vaults: list[Vault] = []
+        self.lone: dict[str, LoneNote] = {}  # real path -> an open note outside every vault
+        self.told_alone: set[str] = set()  # the notes whose being served alone was logged
+        self.first_index_done = False  # vaults added later are indexed on their own
+        self._added: set[asyncio.Task[None]] = set()  # their indexing (the loop keeps weak refs)
         self.settings = Settings()
         self.initial_settings: dict[str, Any] = {}
         self._diagnostics_timer: asyncio.TimerHandle | None = None
@@ -77,13 +83,62 @@ class VaultServer(StrictLanguageServer):
         if path is None:
             return None
         best: tuple[Vault, str] | None = None
-        for vault in self.vaults:
+        for vault in [*self.vaults, *self.lone.values()]:
             relative = vault.relative(path)
             if relative is not None and (
                 best is None or len(str(vault.root)) > len(str(best[0].root))
             ):
                 best = (vault, relative)
         return best
+
+    def locate_or_adopt(self, uri: str) -> tuple[Vault, str] | None:
+        """``locate``; for a file outside every root, the vault above it (the nearest folder
+        holding ``.obsidian/``, added and indexed), else the note served alone. Never silent:
+        the log says which. Files inside a root but excluded (or hidden) stay unserved."""
+        found = self.locate(uri)
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if found is not None or path is None:
+            return found
+        real = os.path.realpath(path)
+        if any(fs.is_inside(str(vault.root), real) for vault in self.vaults):
+            return None
+        root = vault_root_above(real)
+        if root is not None:
+            vault = Vault(root, self.settings.exclude)
+            relative = vault.relative(real)
+            if relative is not None:
+                self.add_vault(vault, path)
+                return vault, relative
+        lone = self.lone[real] = LoneNote(real)
+        if real in self.told_alone:
+            return lone, lone.name
+        self.told_alone.add(real)
+        self.window_log_message(
+            types.LogMessageParams(
+                types.MessageType.Warning,
+                f"vault-ls: {path} is outside every workspace folder and no folder above it "
+                "holds .obsidian/, so it is served alone: its headings, block ids, tags and "
+                "links within the note work; links to other notes are not checked, completed "
+                "or followed. Open the folder of its vault (or add .obsidian/ to it) for those.",
+            )
+        )
+        return lone, lone.name
+
+    def add_vault(self, vault: Vault, opened: str) -> None:
+        """A vault found above an opened file: indexed like the workspace's (with progress),
+        by the first index if that has not gone through the list yet."""
+        self.vaults.append(vault)
+        self.window_log_message(
+            types.LogMessageParams(
+                types.MessageType.Info,
+                f"vault-ls: {opened} is outside the workspace folders; indexing the vault "
+                f"that holds it, {vault.root} (it has .obsidian/)",
+            )
+        )
+        if self.first_index_done:
+            task = asyncio.get_running_loop().create_task(index_and_save(self, [vault]))
+            self._added.add(task)
+            task.add_done_callback(self._added.discard)
 
     def encoder(self, vault: Vault) -> Encoder:
         return Encoder(vault, self.workspace.position_encoding or "utf-16")
@@ -243,12 +298,17 @@ async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> No
     await save_caches(ls)
 
 
-async def save_caches(ls: VaultServer) -> None:
+async def index_and_save(ls: VaultServer, vaults: list[Vault]) -> None:
+    await index_all(ls, vaults)
+    await save_caches(ls, vaults)
+
+
+async def save_caches(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
     """Last, once answering is possible: only the next start needs the cache. On the event
     loop in steps of a few milliseconds, each followed by a pause in which requests (read
     from stdin by another thread) are answered first. A save the session's end cuts short is
     finished by ``finish_saves``."""
-    for vault in ls.vaults:
+    for vault in ls.vaults if vaults is None else vaults:
         steps = vault.save_cache_steps()
         ls.saves.append(steps)
         for _ in steps:
@@ -277,7 +337,8 @@ async def pull_configuration(ls: VaultServer) -> None:
         apply_settings(ls, answer[0])
 
 
-async def index_all(ls: VaultServer) -> None:
+async def index_all(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
+    """Index ``vaults``, or every vault: also those added while this runs (``add_vault``)."""
     token: str | None = None
     if _supports(ls, "window.work_done_progress"):
         token = str(uuid.uuid4())
@@ -297,7 +358,7 @@ async def index_all(ls: VaultServer) -> None:
             )
             loop.call_soon_threadsafe(ls.work_done_progress.report, token, message)
 
-    for vault in ls.vaults:
+    for vault in ls.vaults if vaults is None else vaults:
         vault.exclude = ls.settings.exclude
         await asyncio.to_thread(vault.load, report, ls.settings.max_files)
         vault.reapply_open_texts()
@@ -311,6 +372,7 @@ async def index_all(ls: VaultServer) -> None:
                     "the first were indexed. Open the vault folder itself, or raise maxFiles.",
                 )
             )
+    ls.first_index_done = True  # on the loop, right after the last vault: none can slip by
     count = sum(len(vault.index) for vault in ls.vaults)
     if token is not None:
         ls.work_done_progress.end(
@@ -365,7 +427,7 @@ def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> Non
 
 
 def _document_changed(ls: VaultServer, uri: str) -> None:
-    found = ls.locate(uri)
+    found = ls.locate_or_adopt(uri)
     if found is None:
         return
     vault, path = found
@@ -384,7 +446,9 @@ def _document_changed(ls: VaultServer, uri: str) -> None:
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
 def on_close(ls: VaultServer, params: types.DidCloseTextDocumentParams) -> None:
     found = ls.locate(params.text_document.uri)
-    if found is not None:
+    if found is not None and isinstance(found[0], LoneNote):
+        ls.lone.pop(str(found[0].root / found[0].name), None)
+    elif found is not None:
         vault, path = found
         _guard(vault.close, None)(path)
     ls.text_document_publish_diagnostics(
