@@ -14,7 +14,8 @@
 ;;   (add-hook 'markdown-mode-hook #'eglot-ensure)
 ;;
 ;; A vault is the nearest folder holding `.obsidian/'; `project.el' sees it as the project,
-;; so one server serves the whole vault even from notes in sub-folders.
+;; so one server serves the whole vault even from notes in sub-folders.  Without one,
+;; project.el's own rules apply (a `.git/' folder above), else Eglot uses the file's folder.
 ;; Settings (`vault-ls-settings') go to the server both as initializationOptions and as the
 ;; answer to workspace/configuration for the section "vault-ls".
 

@@ -46,6 +46,7 @@ from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
 from vault_ls.session import Session
 from vault_ls.vault.positions import Position
 from vault_ls.vault.snapshot import Snapshot
+from vault_ls.vault.workspace import Vault
 
 if _collecting:
     gc.freeze()
@@ -63,6 +64,7 @@ class VaultServer(StrictLanguageServer):
     def __init__(self) -> None:
         super().__init__("vault-ls", __version__)
         self.session = Session(self)
+        self._added: set[asyncio.Task[None]] = set()  # indexing of added vaults (weak refs)
 
     # --- what the session tells the editor ----------------------------------------------
 
@@ -83,6 +85,15 @@ class VaultServer(StrictLanguageServer):
 
     def warn(self, message: str) -> None:
         self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, message))
+
+    def log(self, message: str, warning: bool = False) -> None:
+        level = types.MessageType.Warning if warning else types.MessageType.Info
+        self.window_log_message(types.LogMessageParams(level, message))
+
+    def vault_added(self, vault: Vault) -> None:
+        task = asyncio.get_running_loop().create_task(index_and_save(self, [vault]))
+        self._added.add(task)
+        task.add_done_callback(self._added.discard)
 
     # --- helpers for handlers ----------------------------------------------------------------
 
@@ -196,6 +207,11 @@ async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> No
     await ls.session.save_caches()
 
 
+async def index_and_save(ls: VaultServer, vaults: list[Vault]) -> None:
+    await index_all(ls, vaults)
+    await ls.session.save_caches(vaults)
+
+
 async def pull_configuration(ls: VaultServer) -> None:
     try:
         answer = await ls.workspace_configuration_async(
@@ -208,7 +224,8 @@ async def pull_configuration(ls: VaultServer) -> None:
         apply_settings(ls, answer[0])
 
 
-async def index_all(ls: VaultServer) -> None:
+async def index_all(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
+    """Index ``vaults``, or every vault: also those added while this runs (``add_vault``)."""
     token: str | None = None
     if _supports(ls, "window.work_done_progress"):
         token = str(uuid.uuid4())
@@ -228,10 +245,11 @@ async def index_all(ls: VaultServer) -> None:
             )
             loop.call_soon_threadsafe(ls.work_done_progress.report, token, message)
 
-    for vault in ls.session.vaults:
+    for vault in ls.session.vaults if vaults is None else vaults:
         await ls.session.index(vault, report)
         for build in (note_search.table_for, note_search.file_table_for):
             _guard(build, None)(vault.index)  # now, not at the first completion
+    ls.session.first_index_done = True  # on the loop, right after the last vault: none slips by
     count = sum(len(vault.index) for vault in ls.session.vaults)
     if token is not None:
         ls.work_done_progress.end(
@@ -288,7 +306,8 @@ def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> Non
 def _document_changed(ls: VaultServer, uri: str) -> None:
     # pygls applies incremental changes; the session keeps the result with its version
     document = ls.workspace.get_text_document(uri)
-    ls.session.document_changed(uri, to_fs_path(uri), document.version, document.source)
+    path = to_fs_path(uri) if uri.startswith("file:") else None  # untitled: nothing to adopt
+    ls.session.document_changed(uri, path, document.version, document.source)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from vault_ls.settings import Settings
 from vault_ls.vault import fs
 from vault_ls.vault.parse import text_digest
 from vault_ls.vault.snapshot import Snapshot
-from vault_ls.vault.workspace import Progress, Vault, parse_text
+from vault_ls.vault.workspace import LoneNote, Progress, Vault, parse_text, vault_root_above
 
 log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
@@ -35,6 +36,12 @@ class Client(Protocol):
 
     def warn(self, message: str) -> None:
         """Something the user should see (a popup)."""
+
+    def log(self, message: str, warning: bool = False) -> None:
+        """Something for the editor's log of this server."""
+
+    def vault_added(self, vault: Vault) -> None:
+        """A vault found above an opened file, after the first index: index it."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,9 @@ class Session:
         self._unparsed: dict[tuple[Path, str], asyncio.Task[None]] = {}
         self._diagnostics_timer: asyncio.TimerHandle | None = None
         self.saves: list[Iterator[None]] = []  # cache saves under way (``save_caches``)
+        self.lone: dict[str, LoneNote] = {}  # real path -> an open note outside every vault
+        self.told_alone: set[str] = set()  # the notes whose being served alone was logged
+        self.first_index_done = False  # vaults added later are indexed on their own
 
     # --- settings --------------------------------------------------------------------------
 
@@ -93,13 +103,54 @@ class Session:
         if path is None:
             return None
         best: tuple[Vault, str] | None = None
-        for vault in self.vaults:
+        for vault in [*self.vaults, *self.lone.values()]:
             relative = vault.relative(path)
             if relative is not None and (
                 best is None or len(str(vault.root)) > len(str(best[0].root))
             ):
                 best = (vault, relative)
         return best
+
+    def locate_or_adopt(self, path: str | None) -> tuple[Vault, str] | None:
+        """``locate``; for a file outside every root, the vault above it (the nearest folder
+        holding ``.obsidian/``, added and indexed), else the note served alone. Never silent:
+        the log says which. Files inside a root but excluded (or hidden) stay unserved."""
+        found = self.locate(path)
+        if found is not None or path is None:
+            return found
+        real = os.path.realpath(path)
+        if any(fs.is_inside(str(vault.root), real) for vault in self.vaults):
+            return None
+        root = vault_root_above(real)
+        if root is not None:
+            vault = Vault(root, self.settings.exclude)
+            relative = vault.relative(real)
+            if relative is not None:
+                self.add_vault(vault, path)
+                return vault, relative
+        lone = self.lone[real] = LoneNote(real)
+        if real in self.told_alone:
+            return lone, lone.name
+        self.told_alone.add(real)
+        self.client.log(
+            f"vault-ls: {path} is outside every workspace folder and no folder above it "
+            "holds .obsidian/, so it is served alone: its headings, block ids, tags and "
+            "links within the note work; links to other notes are not checked, completed "
+            "or followed. Open the folder of its vault (or add .obsidian/ to it) for those.",
+            warning=True,
+        )
+        return lone, lone.name
+
+    def add_vault(self, vault: Vault, opened: str) -> None:
+        """A vault found above an opened file: indexed like the workspace's (with progress),
+        by the first index if that has not gone through the list yet."""
+        self.vaults.append(vault)
+        self.client.log(
+            f"vault-ls: {opened} is outside the workspace folders; indexing the vault "
+            f"that holds it, {vault.root} (it has .obsidian/)"
+        )
+        if self.first_index_done:
+            self.client.vault_added(vault)
 
     def vault_at(self, root_uri: str) -> Vault | None:
         for vault in self.vaults:
@@ -119,6 +170,7 @@ class Session:
             texts=dict(vault.open_texts),
             read=lambda path: fs.read_inside(root, path)[0],
             loaded=vault.loaded,
+            alone=vault.alone,
             version=vault.index.version,
         )
 
@@ -127,7 +179,7 @@ class Session:
     def document_changed(self, uri: str, path: str | None, version: int | None, text: str) -> None:
         """Opened or edited (``path``: the file the URI names, None for other schemes)."""
         self.documents[uri] = Document(uri, version, text)
-        found = self.locate(path)
+        found = self.locate_or_adopt(path)
         if found is None:
             return
         vault, relative = found
@@ -147,7 +199,9 @@ class Session:
     def document_closed(self, uri: str, path: str | None) -> None:
         self.documents.pop(uri, None)
         found = self.locate(path)
-        if found is not None:
+        if found is not None and isinstance(found[0], LoneNote):
+            self.lone.pop(str(found[0].root / found[0].name), None)
+        elif found is not None:
             vault, relative = found
             self._forget_parse((vault.root, relative))
             _guard(vault.close)(relative)
@@ -244,12 +298,12 @@ class Session:
                 "the first were indexed. Open the vault folder itself, or raise maxFiles."
             )
 
-    async def save_caches(self) -> None:
+    async def save_caches(self, vaults: list[Vault] | None = None) -> None:
         """Last, once answering is possible: only the next start needs the cache. On the event
         loop in steps of a few milliseconds, each followed by a pause in which requests (read
         from stdin by another thread) are answered first. A save the session's end cuts short is
         finished by ``finish_saves``."""
-        for vault in self.vaults:
+        for vault in self.vaults if vaults is None else vaults:
             steps = vault.save_cache_steps()
             self.saves.append(steps)
             for _ in steps:

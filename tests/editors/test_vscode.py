@@ -83,6 +83,24 @@ def _probe_vsix(dest: Path) -> Path:
     return vsix
 
 
+LOOSE_TEXT = "# Loose — note\n\n## Part 😀\nSee [[Elsewhere]] and [[#Nowhere]].\n"
+OTHER_VAULT_TEXT = "# Other — note\n\n[[Friend 😀]] and [[Missing]].\n"
+
+
+def outside_notes(tmp: Path) -> dict[str, str]:
+    """Notes outside the opened folder: one alone in a folder of other things, one in another
+    vault (a folder holding .obsidian/)."""
+    loose = tmp / "Downloads" / "Loose — note.md"
+    loose.parent.mkdir()
+    loose.write_text(LOOSE_TEXT, encoding="utf-8")
+    (loose.parent / "Elsewhere.md").write_text("# Elsewhere\n", encoding="utf-8")
+    other = tmp / "Other vault" / "Other — note.md"
+    (other.parent / ".obsidian").mkdir(parents=True)
+    other.write_text(OTHER_VAULT_TEXT, encoding="utf-8")
+    (other.parent / "Friend 😀.md").write_text("# Friend 😀\n\nA friend.\n", encoding="utf-8")
+    return {"loose": str(loose), "vault": str(other)}
+
+
 @pytest.fixture(scope="module")
 def vscode_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     node = need_binary("node")
@@ -115,6 +133,7 @@ def vscode_results(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "vault-ls.server.command": server_command(),
         "vault-ls.severity": {"unresolved-link": "error"},  # must reach the server
         "vaultLsProbe.out": str(probe_out),
+        "vaultLsProbe.outside": outside_notes(tmp),
         "security.workspace.trust.enabled": False,
         "workbench.startupEditor": "none",
         "workbench.tips.enabled": False,
@@ -339,3 +358,34 @@ def test_api_diagnostics_are_not_duplicated(vscode_results: dict) -> None:
     _ok(vscode_results, "probe")
     diags = vscode_results["probe"]["diagnostics"]
     assert len([d for d in diags if "Missing note" in d["message"]]) == 1, diags
+
+
+# --- files opened from outside the workspace folder ----------------------------------------------
+
+
+def test_api_a_loose_note_outside_the_folder_is_served_alone(vscode_results: dict) -> None:
+    _ok(vscode_results, "probe")
+    loose = vscode_results["probe"]["outside"]["loose"]
+    assert [(d["line"], d["code"], d["message"]) for d in loose["diagnostics"]] == [
+        (3, "unresolved-heading", 'This note has no heading "Nowhere"')
+    ]
+    assert loose["hover"].startswith("`Elsewhere`: this note is outside every vault")
+    # VS Code's own Markdown extension adds "# Loose — note"; vault-ls gives the title
+    assert "Loose — note" in loose["symbols"]
+
+
+def test_api_a_note_in_another_vault_adds_that_vault(vscode_results: dict) -> None:
+    _ok(vscode_results, "probe")
+    other = vscode_results["probe"]["outside"]["vault"]
+    assert [(d["line"], d["code"], d["message"]) for d in other["diagnostics"]] == [
+        (2, "unresolved-link", 'No note named "Missing"')
+    ]
+    assert "A friend." in other["hover"]
+
+
+def test_server_log_says_why_a_loose_note_is_served_alone(vscode_results: dict) -> None:
+    _ok(vscode_results, "server_log")
+    log = " ".join(vscode_results["server_log"].split())
+    assert "Loose — note.md is outside every workspace folder" in log
+    assert "links to other notes are not checked, completed or followed" in log
+    assert "Other — note.md is outside the workspace folders; indexing the vault" in log

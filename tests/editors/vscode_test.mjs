@@ -165,6 +165,19 @@ try {
     if (!fs.existsSync(params.probe_out)) throw new Error("probe wrote nothing");
   });
 
+  await step("server_log", async () => {
+    // What a person sees of the notes opened from outside the folder: the server's log.
+    await page.keyboard.press("F1");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type("Vault LS: Show Server Log");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "Show Server Log" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    const log = page.locator(".part.panel .monaco-editor .view-lines");
+    await log.filter({ hasText: "served alone" }).first().waitFor();
+    out.server_log = clean(await log.first().innerText());
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-server-log.png") });
+  });
+
   await step("commands", async () => {
     // The extension's own commands are in the palette.
     await page.keyboard.press("F1");

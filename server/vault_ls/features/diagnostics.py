@@ -28,13 +28,16 @@ def diagnostics(
     title_sources: frozenset[str] | None = None,
 ) -> list[types.Diagnostic]:
     """``severity`` maps a code to error/warning/information/hint, or ``off`` to drop it;
-    ``title_sources`` limits the declared titles the title checks compare."""
+    ``title_sources`` limits the declared titles the title checks compare. A note served
+    alone gets no ``unresolved-link``: the notes its links name were never looked for."""
     note = vault.index.notes.get(path)
     if note is None:
         return []
     chosen = {**DEFAULT_SEVERITY, **(severity or {})}
     found = []
     for problem in check_note(vault.index, note, title_sources):
+        if vault.alone and problem.code == "unresolved-link":
+            continue  # every other note is out of sight, not missing (the log says why)
         level = chosen.get(problem.code, problem.severity)
         if level not in LSP_SEVERITY:
             continue  # "off"

@@ -83,6 +83,11 @@ def _link_text(vault: Snapshot, path: str, link: Link) -> str:
 def _unresolved(vault: Snapshot, link: Link) -> str:
     if not vault.loaded:
         return f"`{link.target}`: the vault is still being indexed."
+    if vault.alone:
+        return (
+            f"`{link.target}`: this note is outside every vault, so links to other notes are "
+            "not followed. Open the folder of its vault (or add `.obsidian/` to it) to follow them."
+        )
     owners = sorted(vault.index.notes_with_alias(link.target))
     if owners and link.kind == "wiki":
         owner = vault.index.notes[owners[0]]

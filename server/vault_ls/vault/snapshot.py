@@ -24,6 +24,7 @@ class Snapshot:
     texts: Mapping[str, str]  # vault path -> the editor's text, for every open note
     read: Callable[[str], str]  # vault path -> the disk's text, for notes not open
     loaded: bool  # False until the first index is in: every link would look broken
+    alone: bool  # a note outside every vault, served alone: other notes are out of sight
     version: int  # ``index.version`` when the snapshot was taken
 
     def text(self, path: str) -> str:

@@ -42,7 +42,20 @@ def parse_text(relative: str, text: str) -> Note:
     return note
 
 
+VAULT_MARKER = ".obsidian"  # the folder Obsidian keeps in every vault's root
+
+
+def vault_root_above(file: Path | str) -> Path | None:
+    """The nearest folder above ``file`` that holds ``.obsidian/``, if any."""
+    for folder in Path(os.path.realpath(file)).parents:
+        if (folder / VAULT_MARKER).is_dir():
+            return folder
+    return None
+
+
 class Vault:
+    alone = False  # a note served alone (``LoneNote``): links to other notes cannot be checked
+
     def __init__(
         self,
         root: Path,
@@ -259,3 +272,25 @@ class Vault:
                 self.file_changed(f"{new}/{relative}")
         else:
             self.file_changed(new)
+
+
+class LoneNote(Vault):
+    """A note outside every vault, served alone: the index holds this note only, from the
+    editor's text. Its folder is never scanned (it may be ``~/Downloads``)."""
+
+    alone = True
+
+    def __init__(self, file: Path | str):
+        real = Path(os.path.realpath(file))
+        super().__init__(real.parent, use_cache=False)
+        self.name = real.name
+        self.loaded = True  # nothing to wait for: the editor's text is the whole index
+
+    def relative(self, file: Path | str) -> str | None:
+        return self.name if os.path.realpath(file) == str(self.root / self.name) else None
+
+    def build(
+        self, progress: Progress | None = None, max_files: int = fs.DEFAULT_MAX_FILES
+    ) -> Loaded:
+        """Nothing to scan: the index is the editor's text."""
+        return Loaded(self.index, False, None)

@@ -121,6 +121,26 @@ async function probe() {
     }
     return result;
   });
+  await step("outside", async () => {
+    // Files opened from outside the workspace folder: File > Open File… on any path.
+    const result = {};
+    for (const [name, file] of Object.entries(cfg.get("outside") || {})) {
+      const other = vscode.Uri.file(file);
+      const opened = await vscode.workspace.openTextDocument(other);
+      await vscode.window.showTextDocument(opened);
+      const diags = await waitFor(() => vscode.languages.getDiagnostics(other).length > 0 && vscode.languages.getDiagnostics(other), 20000);
+      const otherLines = opened.getText().split("\n");
+      const line = otherLines.findIndex((l) => l.includes("[["));
+      const hovers = await vscode.commands.executeCommand("vscode.executeHoverProvider", other, new vscode.Position(line, otherLines[line].indexOf("[[") + 3));
+      const syms = await vscode.commands.executeCommand("vscode.executeDocumentSymbolProvider", other);
+      result[name] = {
+        diagnostics: (diags || []).map((d) => ({ line: d.range.start.line, message: d.message, code: typeof d.code === "object" && d.code ? d.code.value : d.code })),
+        hover: (hovers || []).flatMap((h) => h.contents.map(text)).join("\n"),
+        symbols: (syms || []).map((s) => s.name),
+      };
+    }
+    return result;
+  });
   fs.writeFileSync(cfg.get("out"), JSON.stringify(out, null, 1));
   return out;
 }

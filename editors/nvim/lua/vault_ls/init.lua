@@ -12,10 +12,11 @@ M.defaults = {
   cmd = { 'vault-ls' },
   -- Filetypes to attach to.
   filetypes = { 'markdown' },
-  -- A folder holding one of these is a vault root (searched upward from the buffer).
-  root_markers = { '.obsidian' },
-  -- Root used when no marker is found: a path, or a function(bufnr) -> path; nil means the
-  -- current directory.
+  -- The vault root is the nearest folder above the buffer's file holding the first marker, else
+  -- the nearest holding the second, and so on (an entry may be a list of markers of equal rank).
+  root_markers = { '.obsidian', '.git' },
+  -- Root used when no marker is found: a path, or a function(bufnr) -> path. Used only when it
+  -- contains the file; otherwise (and when nil) the root is the file's own folder.
   root_dir = nil,
   -- Server settings, sent as initializationOptions and answered to workspace/configuration
   -- (section "vault-ls"): { exclude = {...}, severity = {...}, completion = { limit = 50 } }.
@@ -46,24 +47,46 @@ local function dirname(p)
   return vim.fn.fnamemodify(p, ':h')
 end
 
---- The vault root of a buffer: the nearest folder upward holding a root marker (`.obsidian/`),
---- else the configured root_dir, else the current directory.
+local function without_slash(path)
+  return (path:gsub('(.)/$', '%1'))
+end
+
+local function contains(root, file)
+  return root == '/' or file == root or vim.startswith(file, root .. '/')
+end
+
+--- The nearest folder from dir upward holding one of markers, or nil.
+local function nearest(dir, markers)
+  while dir and dir ~= '' do
+    for _, marker in ipairs(markers) do
+      if uv.fs_stat(dir .. '/' .. marker) then
+        return dir
+      end
+    end
+    local parent = dirname(dir)
+    if parent == dir then
+      return nil
+    end
+    dir = parent
+  end
+end
+
+--- The vault root of a buffer: the nearest folder upward holding `.obsidian/`, else `.git/`
+--- (`root_markers`), else the configured root_dir when it contains the file, else the file's
+--- own folder. Never a folder that does not contain the file (the server would index that
+--- folder and know nothing of the note). A buffer without a file gets the current directory.
 function M.find_root(bufnr)
   bufnr = bufnr or 0
   local name = vim.api.nvim_buf_get_name(bufnr)
-  if name ~= '' then
-    local dir = dirname(vim.fn.fnamemodify(name, ':p'))
-    while dir and dir ~= '' do
-      for _, marker in ipairs(M.config.root_markers) do
-        if uv.fs_stat(dir .. '/' .. marker) then
-          return dir
-        end
-      end
-      local parent = dirname(dir)
-      if parent == dir then
-        break
-      end
-      dir = parent
+  if name == '' then
+    return without_slash(vim.fn.getcwd())
+  end
+  local file = vim.fn.fnamemodify(name, ':p')
+  local dir = without_slash(dirname(file))
+  for _, rank in ipairs(M.config.root_markers) do
+    local found = nearest(dir, type(rank) == 'table' and rank or { rank })
+    if found then
+      return found
     end
   end
   local fallback = M.config.root_dir
@@ -71,9 +94,12 @@ function M.find_root(bufnr)
     fallback = fallback(bufnr)
   end
   if fallback and fallback ~= '' then
-    return vim.fn.fnamemodify(fallback, ':p'):gsub('/$', '')
+    fallback = without_slash(vim.fn.fnamemodify(fallback, ':p'))
+    if contains(fallback, file) then
+      return fallback
+    end
   end
-  return (vim.fn.getcwd():gsub('/$', ''))
+  return dir
 end
 
 -- An empty Lua table would go out as a JSON array: send {} as an object.
