@@ -14,7 +14,7 @@ from pathlib import Path
 from vault_ls.vault import fs
 from vault_ls.vault.cache import Entries, FileSet, NoteCache, Stamp, file_set
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
-from vault_ls.vault.loader import parse_from_disk, parse_many
+from vault_ls.vault.loader import Stop, parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.parse import parse_note, text_digest
@@ -52,6 +52,7 @@ class Vault:
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
         self.loaded = False  # until the first load: answers would see a partial vault
         self.truncated = False
+        self.stop_loading = Stop()  # from any thread: ``load`` raises ``loader.Stopped`` soon
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -107,7 +108,8 @@ class Vault:
 
             resolved: dict[str, LinkFacts] | None = {}
             files = (found.notes, found.attachments)
-            for relative, note, blob, facts in parse_many(self.root, stale, advance, files):
+            parsed = parse_many(self.root, stale, advance, files, self.stop_loading)
+            for relative, note, blob, facts in parsed:
                 if note.decode_error and not os.path.lexists(self.absolute(relative)):
                     # deleted since the scan: not a note that "could not be read"; and the
                     # workers resolved links against a file that is no longer there
@@ -117,6 +119,7 @@ class Vault:
                 entries[relative] = (stamps[relative], blob)
                 if facts is not None and resolved is not None:
                     resolved[relative] = facts
+            self.stop_loading.check()
             graph_files = file_set(found.notes, found.attachments)
             unchanged = not stale and len(entries) == len(cached)
             graph = cache.load_graph(graph_files) if cache and unchanged else None
