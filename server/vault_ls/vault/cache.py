@@ -44,8 +44,14 @@ SCHEMA = 5
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("VAULT_LS_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) if base else Path.home() / ".cache" / "vault-ls"
+    """``VAULT_LS_CACHE_DIR`` itself, else ``vault-ls`` in ``$XDG_CACHE_HOME`` (ignored when
+    relative, as the XDG spec asks), else in ``~/.cache``."""
+    own = os.environ.get("VAULT_LS_CACHE_DIR")
+    if own:
+        return Path(own)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "vault-ls"
 
 
 def _engine_fingerprint() -> str:
