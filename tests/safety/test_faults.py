@@ -1,6 +1,7 @@
 """Faults of real processes: a parse worker killed mid-load, an editor that exits during the
-first index. Workers are found as what they are, children of the loading process running
-``vault_ls.vault.worker`` (``/proc``), and killed with SIGKILL, as the OOM killer does."""
+first index, FIFOs where notes or the cache should be. Workers are found as what they are,
+children of the loading process running ``vault_ls.vault.worker`` (``/proc``), and killed
+with SIGKILL, as the OOM killer does. What used to hang runs in a process with a timeout."""
 
 from __future__ import annotations
 
@@ -8,20 +9,25 @@ import asyncio
 import logging
 import os
 import signal
+import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from tests.e2e.conftest import write_vault as write_e2e_vault
+from tests.safety.test_wire import VAULT as WIRE_VAULT
 from tests.safety.test_wire import Wire
 from tests.vault.test_parallel_load import graph, write_vault
 
-from vault_ls.vault import loader
+from vault_ls.vault import fs, loader
+from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.workspace import Vault
 
-pytestmark = pytest.mark.skipif(
+needs_workers = pytest.mark.skipif(
     (os.cpu_count() or 1) < 2 or not Path("/proc/self/stat").exists(),
     reason="needs parse workers (2 cores) and /proc to find them",
 )
@@ -56,6 +62,7 @@ def lost_message(pid: int) -> str:
 SMALL = 700  # notes: 7 chunks, so that each worker has one in flight at the kill
 
 
+@needs_workers
 @pytest.mark.parametrize("kills", [1, 2], ids=["one worker", "every worker"])
 def test_a_worker_killed_mid_load_costs_no_note(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, kills: int
@@ -87,6 +94,7 @@ def test_a_worker_killed_mid_load_costs_no_note(
     assert worker_pids(os.getpid()) == []
 
 
+@needs_workers
 def test_check_with_a_killed_worker_still_reports_every_problem(tmp_path: Path) -> None:
     """``vault-ls check`` used to exit 0 with no output at all: a CI gate that passed."""
     root = tmp_path / "vault"
@@ -130,6 +138,7 @@ def write_big_vault(root: Path) -> Path:
     return root
 
 
+@needs_workers
 @pytest.mark.parametrize("ending", ["shutdown and exit", "end of input"])
 async def test_the_session_ending_during_the_first_index_ends_the_process(
     tmp_path: Path, ending: str
@@ -179,3 +188,106 @@ async def test_the_session_ending_during_the_first_index_ends_the_process(
     assert took < 2
     assert [pid for pid in workers if Path(f"/proc/{pid}/cmdline").exists()] == []
     assert stderr_path.read_bytes() == b""
+
+
+# --- FIFOs ---------------------------------------------------------------------------------
+
+FIFO_SKIPPED = "skipped what is not a regular file (a FIFO, socket or device)"
+
+
+def check(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "vault_ls", "check", *args, str(root)]
+    return subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=20, check=False
+    )
+
+
+def test_check_skips_a_fifo_named_like_a_note(tmp_path: Path) -> None:
+    """It hung in ``open()`` for ever (index, ``exit`` and ``check`` alike)."""
+    root = tmp_path / "vault"
+    (root / "pics — ü").mkdir(parents=True)
+    (root / "Alpha — 😀.md").write_text("# Alpha\n\n[[note]] [[Beta]] ![[pics — ü/pic.png]]\n")
+    (root / "Beta.md").write_text("# Beta\n")
+    os.mkfifo(root / "note.md")
+    os.mkfifo(root / "pics — ü" / "pic.png")
+    result = check(root, "--no-cache")
+    assert result.stdout.splitlines() == [
+        'Alpha — 😀.md:3:3: warning unresolved-link No note named "note"',
+        'Alpha — 😀.md:3:22: warning unresolved-link No file at "pics — ü/pic.png"',
+        "2 problems (0 errors, 2 warnings, 0 information, 0 hints) in 1 of 2 notes; "
+        "3 links, 1 resolved",
+    ]
+    assert result.stderr == f"{root}: {FIFO_SKIPPED}: note.md, pics — ü/pic.png\n"
+    assert result.returncode == 0
+
+
+def test_a_fifo_at_the_cache_path_is_no_cache(tmp_path: Path) -> None:
+    """Startup hung opening it; now it is no cache, and the save puts a cache in its place."""
+    root = tmp_path / "vault"
+    root.mkdir()
+    (root / "Alpha.md").write_text("# Alpha\n\n[[Nowhere]]\n")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    fifo = NoteCache(root.resolve(), cache).path
+    os.mkfifo(fifo)
+    env = {**os.environ, "VAULT_LS_CACHE_DIR": str(cache)}
+    result = check(root, env=env)
+    assert (
+        result.stdout.splitlines()[0]
+        == 'Alpha.md:3:3: warning unresolved-link No note named "Nowhere"'
+    )
+    assert result.returncode == 0
+    assert stat.S_ISREG(os.stat(fifo).st_mode)
+    assert len(NoteCache(root.resolve(), cache).load()) == 1
+
+
+def test_a_note_replaced_by_a_fifo_reads_as_not_a_file(tmp_path: Path) -> None:
+    """The race after the scan: the read must not block (``O_NONBLOCK``). Should it block,
+    a writer is opened to release it, so the test fails instead of hanging."""
+    fifo = tmp_path / "note.md"
+    os.mkfifo(fifo)
+    answers: list[tuple[str, str | None]] = []
+    reader = threading.Thread(target=lambda: answers.append(fs.read_note(fifo)), daemon=True)
+    reader.start()
+    reader.join(2)
+    if reader.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(2)
+    assert answers == [("", fs.SPECIAL_MESSAGE)]
+
+
+@pytest.mark.parametrize("event", ["watched file created", "file created"])
+async def test_a_fifo_reported_after_indexing_keeps_the_server_answering(
+    tmp_path: Path, event: str
+) -> None:
+    """The event loop froze in ``open()``: no request was answered again."""
+    root = write_e2e_vault(tmp_path / "vault", WIRE_VAULT)
+    stderr_path = tmp_path / "stderr.log"
+    with stderr_path.open("wb") as stderr:
+        process = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "vault_ls"),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=stderr,
+            env={**os.environ, "VAULT_LS_CACHE_DIR": str(tmp_path / "cache")},
+        )
+        wire = Wire(process, root, stderr_path)
+        try:
+            await wire.initialize()
+            os.mkfifo(root / "Late — ü.md")
+            address = wire.uri("Late — ü.md")
+            if event == "watched file created":
+                changes = {"changes": [{"uri": address, "type": 1}]}
+                await wire.notify("workspace/didChangeWatchedFiles", changes)
+            else:
+                await wire.notify("workspace/didCreateFiles", {"files": [{"uri": address}]})
+            await wire.assert_serving()
+            await wire.call("shutdown")
+            await wire.notify("exit")
+            assert await wire.exit_code() == 0
+        finally:
+            await wire.close()
+    warning = f"WARNING:vault_ls:{root.resolve()}: skipped Late — ü.md: not a regular file\n"
+    assert stderr_path.read_text(encoding="utf-8") == warning

@@ -218,7 +218,7 @@ class NoteCache:
 
     def load_graph(self, files: FileSet) -> LinkGraph | None:
         """The link graph saved with exactly ``files``."""
-        if not self.path.exists():
+        if not self.path.is_file():  # a FIFO there would block the open
             return None
         paths = files.paths
         try:
@@ -245,7 +245,7 @@ class NoteCache:
 
     def load(self) -> Entries:
         """Every cached entry (path -> (stamp, ``blob``)); empty when unusable."""
-        if not self.path.exists():
+        if not self.path.is_file():  # a FIFO there would block the open
             return {}
         try:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)

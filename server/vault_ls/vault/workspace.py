@@ -7,6 +7,7 @@ by re-parsing only the file an event names.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.parse import parse_note, text_digest
 
+log = logging.getLogger("vault_ls")
+SPECIAL_NAMED = 10  # skipped special files named in the warning
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
 
@@ -76,6 +79,15 @@ class Vault:
         taken from the cache, the others parsed (in worker processes when there are many)."""
         found = fs.scan(self.root, self.exclude, max_files)
         self.truncated = found.truncated
+        if found.special:
+            named = ", ".join(found.special[:SPECIAL_NAMED])
+            more = len(found.special) - SPECIAL_NAMED
+            log.warning(
+                "%s: skipped what is not a regular file (a FIFO, socket or device): %s%s",
+                self.root,
+                named,
+                f" and {more} more" if more > 0 else "",
+            )
         total = len(found.notes)
         cache = NoteCache(self.root, self.cache_folder) if self.use_cache else None
         cached = cache.load() if cache else {}
@@ -205,6 +217,9 @@ class Vault:
         path = self.absolute(relative)
         if not os.path.lexists(path) or not fs.is_inside(str(self.root), os.path.realpath(path)):
             # Gone again before we read it, or a link out of the vault, which ``scan`` skips too.
+            self.file_deleted(relative)
+        elif fs.is_special(path):
+            log.warning("%s: skipped %s: not a regular file", self.root, relative)
             self.file_deleted(relative)
         elif relative.lower().endswith(NOTE_SUFFIX):
             known = self.index.notes.get(relative)
