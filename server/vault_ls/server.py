@@ -18,12 +18,13 @@ _collecting = gc.isenabled()
 gc.disable()
 
 import asyncio
+import contextlib
 import functools
 import logging
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
@@ -289,7 +290,22 @@ def apply_settings(ls: VaultServer, raw: Any, base: bool = False) -> None:
         )
 
 
+def _quiet_at_the_end(
+    handler: Callable[[VaultServer, Any], Awaitable[None]],
+) -> Callable[[VaultServer, Any], Awaitable[None]]:
+    """A handler cancelled by the session's end (``exit``, end of input: asyncio.run cancels
+    every task) just ends: pygls would log the cancellation as an error."""
+
+    @functools.wraps(handler)
+    async def quiet(ls: VaultServer, params: Any) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await handler(ls, params)
+
+    return quiet
+
+
 @server.feature(types.INITIALIZED)
+@_quiet_at_the_end
 async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> None:
     if _supports(ls, "workspace.configuration"):
         await pull_configuration(ls)
@@ -360,7 +376,12 @@ async def index_all(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
 
     for vault in ls.vaults if vaults is None else vaults:
         vault.exclude = ls.settings.exclude
-        await asyncio.to_thread(vault.load, report, ls.settings.max_files)
+        try:
+            await asyncio.to_thread(vault.load, report, ls.settings.max_files)
+        except asyncio.CancelledError:
+            # the session ends (``exit``, end of input): asyncio.run waits for the thread
+            vault.stop_loading()
+            raise
         vault.reapply_open_texts()
         for build in (note_search.table_for, note_search.file_table_for):
             _guard(build, None)(vault.index)  # now, not at the first completion
@@ -400,6 +421,7 @@ async def register_watchers(ls: VaultServer) -> None:
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+@_quiet_at_the_end
 async def on_configuration(ls: VaultServer, params: types.DidChangeConfigurationParams) -> None:
     before = list(ls.settings.exclude)
     if _supports(ls, "workspace.configuration"):
