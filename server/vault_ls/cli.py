@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from pathlib import Path
 
 from vault_ls import __version__
@@ -18,11 +19,7 @@ PROGRESS_FROM = 500  # notes; smaller vaults load too fast for a progress line t
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
-        try:
-            return check(Path(args.path), args.format, args.exclude, not args.no_cache)
-        except BrokenPipeError:  # the reader (``| head``) went away: not an error of ours
-            sys.stderr.close()
-            return 0
+        return check(Path(args.path), args.format, args.exclude, not args.no_cache)
     from vault_ls.server import run  # pygls costs ~0.3 s to import: only when serving
 
     return run(tcp=args.tcp)
@@ -51,13 +48,27 @@ def check(path: Path, output_format: str, exclude: list[str], use_cache: bool = 
     if not path.is_dir():
         print(f"vault-ls: {path} is not a folder", file=sys.stderr)
         return 2
-    vault = Vault(path, exclude, use_cache=use_cache)
     show_progress = output_format == "text" and sys.stderr.isatty()
-    vault.load(progress=_progress_line if show_progress else None)
-    if show_progress:
-        print("\r\033[K", end="", file=sys.stderr)
-    vault.save_cache()
-    report = check_vault(vault.index)
+    try:
+        vault = Vault(path, exclude, use_cache=use_cache)
+        vault.load(progress=_progress_line if show_progress else None)
+        if show_progress:
+            print("\r\033[K", end="", file=sys.stderr)
+        vault.save_cache()
+        report = check_vault(vault.index)
+    except Exception as error:  # a gate must not pass on a check that did not finish
+        traceback.print_exc()
+        print(f"vault-ls: the check of {path} did not finish: {error!r}", file=sys.stderr)
+        return 2
+    try:
+        _write(report, output_format)
+    except BrokenPipeError:  # the reader (``| head``) went away: not an error of ours
+        sys.stderr.close()
+        return 0
+    return 1 if report.count("error") else 0
+
+
+def _write(report: Report, output_format: str) -> None:
     if output_format == "json":
         json.dump(_as_json(report), sys.stdout, ensure_ascii=False, indent=2)
         print()
@@ -69,7 +80,6 @@ def check(path: Path, output_format: str, exclude: list[str], use_cache: bool = 
                 f"{problem.severity} {problem.code} {problem.message}"
             )
         print(report.summary())
-    return 1 if report.count("error") else 0
 
 
 def _progress_line(done: int, total: int) -> None:

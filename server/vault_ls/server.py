@@ -18,11 +18,12 @@ _collecting = gc.isenabled()
 gc.disable()
 
 import asyncio
+import contextlib
 import functools
 import logging
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
 
@@ -198,7 +199,22 @@ def apply_settings(ls: VaultServer, raw: Any, base: bool = False) -> None:
         )
 
 
+def _quiet_at_the_end(
+    handler: Callable[[VaultServer, Any], Awaitable[None]],
+) -> Callable[[VaultServer, Any], Awaitable[None]]:
+    """A handler cancelled by the session's end (``exit``, end of input: asyncio.run cancels
+    every task) just ends: pygls would log the cancellation as an error."""
+
+    @functools.wraps(handler)
+    async def quiet(ls: VaultServer, params: Any) -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await handler(ls, params)
+
+    return quiet
+
+
 @server.feature(types.INITIALIZED)
+@_quiet_at_the_end
 async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> None:
     if _supports(ls, "workspace.configuration"):
         await pull_configuration(ls)
@@ -277,6 +293,7 @@ async def register_watchers(ls: VaultServer) -> None:
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+@_quiet_at_the_end
 async def on_configuration(ls: VaultServer, params: types.DidChangeConfigurationParams) -> None:
     before = list(ls.session.settings.exclude)
     if _supports(ls, "workspace.configuration"):

@@ -286,6 +286,10 @@ class Session:
         events = self._loading.setdefault(id(vault), [])
         try:
             loaded = await asyncio.to_thread(vault.build, progress, self.settings.max_files)
+        except asyncio.CancelledError:
+            # the session ends (``exit``, end of input): asyncio.run waits for the thread
+            vault.stop_loading()
+            raise
         finally:
             self._loading.pop(id(vault), None)
         vault.install(loaded)

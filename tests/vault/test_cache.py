@@ -2,6 +2,8 @@
 
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.checks import check_note
 from vault_ls.vault.workspace import Vault
 
+CACHE_VARIABLES = ("XDG_CACHE_HOME", "VAULT_LS_CACHE_DIR", "HOME")
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 
 
@@ -221,3 +224,31 @@ def test_a_killed_saves_temporary_file_is_removed_by_a_later_save(vault_files, t
     vault.save_cache()
     assert not left.exists()
     assert recent.exists()
+
+
+@pytest.mark.parametrize(
+    ("variables", "folder"),
+    [
+        ({"XDG_CACHE_HOME": "xdg"}, "xdg/vault-ls"),
+        ({"XDG_CACHE_HOME": "xdg", "VAULT_LS_CACHE_DIR": "own"}, "own"),
+        ({}, "home/.cache/vault-ls"),
+        ({"XDG_CACHE_HOME": "relative/ignored"}, "home/.cache/vault-ls"),  # the XDG spec
+    ],
+    ids=["xdg", "own folder", "default", "relative xdg"],
+)
+def test_the_cache_is_where_the_readme_says(
+    tmp_path: Path, vault_files: Path, variables: dict[str, str], folder: str
+) -> None:
+    """README: ``$XDG_CACHE_HOME/vault-ls/`` (``~/.cache/vault-ls/``; ``VAULT_LS_CACHE_DIR``
+    overrides). ``XDG_CACHE_HOME=/x`` used to put it at ``/x/<hash>.sqlite``."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    env = {key: value for key, value in os.environ.items() if key not in CACHE_VARIABLES}
+    env["HOME"] = str(scratch / "home")
+    for key, value in variables.items():
+        env[key] = value if value.startswith("relative") else str(scratch / value)
+    command = [sys.executable, "-m", "vault_ls", "check", str(vault_files)]
+    subprocess.run(command, env=env, cwd=scratch, capture_output=True, timeout=60, check=False)
+    expected = scratch / folder / NoteCache(vault_files.resolve()).path.name
+    written = sorted(path for path in scratch.rglob("*") if path.is_file())
+    assert written == [expected]

@@ -44,8 +44,14 @@ SCHEMA = 6  # 6: a head carries the headings' GitHub slugs
 
 
 def cache_folder() -> Path:
-    base = os.environ.get("VAULT_LS_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) if base else Path.home() / ".cache" / "vault-ls"
+    """``VAULT_LS_CACHE_DIR`` itself, else ``vault-ls`` in ``$XDG_CACHE_HOME`` (ignored when
+    relative, as the XDG spec asks), else in ``~/.cache``."""
+    own = os.environ.get("VAULT_LS_CACHE_DIR")
+    if own:
+        return Path(own)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "vault-ls"
 
 
 def _engine_fingerprint() -> str:
@@ -216,7 +222,7 @@ class NoteCache:
 
     def load_graph(self, files: FileSet) -> LinkGraph | None:
         """The link graph saved with exactly ``files``."""
-        if not self.path.exists():
+        if not self.path.is_file():  # a FIFO there would block the open
             return None
         paths = files.paths
         try:
@@ -243,7 +249,7 @@ class NoteCache:
 
     def load(self) -> Entries:
         """Every cached entry (path -> (stamp, ``blob``)); empty when unusable."""
-        if not self.path.exists():
+        if not self.path.is_file():  # a FIFO there would block the open
             return {}
         try:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)

@@ -2,12 +2,15 @@
 
 Files are served only from under the vault root: symlinks whose target lies outside it are
 skipped, symlinked folders are not followed (no loops), dot-folders (``.obsidian``, ``.git``)
-are skipped, and what cannot be decoded as UTF-8 is read with replacement and reported.
+are skipped, and so are FIFOs, sockets and devices (reading one blocks, or never ends). What
+cannot be decoded as UTF-8 is read with replacement and reported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -23,6 +26,7 @@ class Scan:
     notes: list[str] = field(default_factory=list)  # vault-relative, ``/``-separated
     attachments: list[str] = field(default_factory=list)
     truncated: bool = False  # stopped at ``max_files``
+    special: list[str] = field(default_factory=list)  # FIFOs, sockets, devices: skipped
 
 
 def is_excluded(relative: str, patterns: list[str]) -> bool:
@@ -55,7 +59,18 @@ def scan(root: Path, exclude: list[str] | None = None, max_files: int = DEFAULT_
             if name.startswith(".") or is_excluded(relative, patterns):
                 continue
             full = os.path.join(folder, name)
-            if os.path.islink(full) and not is_inside(real_root, os.path.realpath(full)):
+            try:
+                status = os.lstat(full)
+            except OSError:  # gone since the listing
+                continue
+            if stat.S_ISLNK(status.st_mode):
+                if not is_inside(real_root, os.path.realpath(full)):
+                    continue
+                with contextlib.suppress(OSError):  # a dangling link reads as unreadable
+                    status = os.stat(full)
+            if not stat.S_ISREG(status.st_mode) and not stat.S_ISLNK(status.st_mode):
+                # reading a FIFO blocks until someone writes, a device may never end
+                found.special.append(relative)
                 continue
             count += 1
             if count > max_files:
@@ -72,7 +87,17 @@ def is_inside(real_root: str, real_path: str) -> bool:
     return real_path == real_root or real_path.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
+def is_special(path: Path | str) -> bool:
+    """A FIFO, socket or device: what ``scan`` skips (a folder or a missing file is not)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 OUTSIDE_MESSAGE = "The file is a link to a place outside the vault; it is not read"
+SPECIAL_MESSAGE = "The file is not a regular file (a FIFO, socket or device); it is not read"
 
 
 def read_inside(root: Path, relative: str) -> tuple[str, str | None]:
@@ -90,7 +115,11 @@ def read_note(path: Path) -> tuple[str, str | None]:
     Never raises: an unreadable file reads as empty text with the reason.
     """
     try:
-        with open(path, "rb") as handle:
+        # non-blocking: a FIFO that replaced the note would block the open until written to
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return "", SPECIAL_MESSAGE
             data = handle.read(MAX_NOTE_BYTES + 1)
     except OSError as error:
         return "", f"The file could not be read: {error.strerror or error}"

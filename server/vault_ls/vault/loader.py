@@ -8,10 +8,12 @@ only each note's head and resolves nothing.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import subprocess
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from vault_ls.vault.index import LinkFacts
 from vault_ls.vault.model import Note
 from vault_ls.vault.parse import parse_note, text_digest
 
+log = logging.getLogger("vault_ls")
 PARALLEL_FROM = 400  # notes; below this, starting workers costs more than it saves
 CHUNK = 100
 
@@ -45,6 +48,42 @@ def parse_from_disk(root: Path, relative: str, known: Note | None = None) -> Not
     return note
 
 
+class Stopped(Exception):
+    """The load was ended by its ``Stop``: the session is over, the index is not needed."""
+
+
+class Stop:
+    """Ends the loads it is given to, from any thread, within moments: their workers are
+    killed at once (a read of their answer ends with them) and ``parse_many`` raises
+    ``Stopped`` at its next note. For good: a stopped session does not index again."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._workers: set[subprocess.Popen[bytes]] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.requested = True
+            for worker in self._workers:
+                worker.kill()
+
+    def check(self) -> None:
+        if self.requested:
+            raise Stopped
+
+    def watch(self, workers: list[subprocess.Popen[bytes]]) -> None:
+        with self._lock:
+            self._workers.update(workers)
+            if self.requested:
+                for worker in workers:
+                    worker.kill()
+
+    def forget(self, workers: list[subprocess.Popen[bytes]]) -> None:
+        with self._lock:
+            self._workers.difference_update(workers)
+
+
 Files = tuple[list[str], list[str]]  # (notes, attachments) of a scan
 Parsed = tuple[str, Note, bytes, LinkFacts | None]
 
@@ -54,23 +93,28 @@ def parse_many(
     paths: list[str],
     done: Callable[[int], None] | None = None,
     files: Files | None = None,
+    stop: Stop | None = None,
 ) -> Iterator[Parsed]:
     """(path, note, cache entry, its links resolved or None) for every path; ``done`` is told
     each chunk's size. Worker processes resolve the links of what they parse against ``files``
     (every file of the vault), sparing the caller; parsed here, notes come unresolved."""
+    stop = stop or Stop()
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
     workers = _start_workers() if len(paths) >= PARALLEL_FROM else []
     if not workers:
         for chunk in chunks:
             for relative in chunk:
+                stop.check()
                 note = parse_from_disk(root, relative)
                 yield relative, note, NoteCache.blob(note), None
             if done:
                 done(len(chunk))
         return
+    stop.watch(workers)
     try:
-        yield from _parse_in(workers, root, chunks, done, files)
+        yield from _parse_in(workers, root, chunks, done, files, stop)
     finally:
+        stop.forget(workers)
         for worker in workers:
             worker.kill()
             worker.wait()
@@ -103,38 +147,50 @@ def _parse_in(
     chunks: list[list[str]],
     done: Callable[[int], None] | None,
     files: Files | None,
+    stop: Stop,
 ) -> Iterator[Parsed]:
-    """One chunk in flight per worker; answers are read in the order chunks were sent."""
+    """One chunk in flight per worker; answers are read in the order chunks were sent. A
+    worker that dies (a crash, the OOM killer) is dropped: its chunk is parsed here, the rest
+    goes to the workers left, or is parsed here when none is."""
     pending: deque[tuple[subprocess.Popen[bytes], list[str]]] = deque()
     queue = deque(chunks)
     told: set[int] = set()  # workers that were sent ``files`` (with their first job)
 
     def send(worker: subprocess.Popen[bytes]) -> None:
         assert worker.stdin is not None
-        if queue:
-            chunk = queue.popleft()
-            first = worker.pid not in told
-            told.add(worker.pid)
-            job = (str(root), chunk, files if first else None)
+        chunk = queue.popleft() if queue else None
+        job = None if chunk is None else (str(root), chunk, None if worker.pid in told else files)
+        try:
             pickle.dump(job, worker.stdin, pickle.HIGHEST_PROTOCOL)
             worker.stdin.flush()
+        except OSError:  # BrokenPipeError: it died before reading
+            if chunk is not None:
+                queue.appendleft(chunk)
+                _lost(worker, stop)
+            return
+        if chunk is not None:
+            told.add(worker.pid)
             pending.append((worker, chunk))
-        else:
-            pickle.dump(None, worker.stdin)
-            worker.stdin.flush()
 
     for worker in workers:
         send(worker)
-    while pending:
-        worker, chunk = pending.popleft()
-        assert worker.stdout is not None
-        try:
-            answer = pickle.load(worker.stdout)
-        except (EOFError, pickle.UnpicklingError):
-            answer = []  # a worker died: its chunk is parsed here instead
-        send(worker)
+    while pending or queue:
+        stop.check()
+        answer: list[tuple[str, bytes, LinkFacts | None]] = []
+        if pending:
+            worker, chunk = pending.popleft()
+            assert worker.stdout is not None
+            try:
+                answer = pickle.load(worker.stdout)
+            except Exception:  # EOFError, or an answer cut short: it died while parsing
+                _lost(worker, stop)
+            else:
+                send(worker)
+        else:  # every worker died
+            chunk = queue.popleft()
         parsed = {relative: (blob, facts) for relative, blob, facts in answer}
         for relative in chunk:
+            stop.check()
             blob, facts = parsed.get(relative, (None, None))
             note = NoteCache.note(root, relative, blob) if blob is not None else None
             if note is None or blob is None:
@@ -143,3 +199,15 @@ def _parse_in(
             yield relative, note, blob, facts
         if done:
             done(len(chunk))
+
+
+def _lost(worker: subprocess.Popen[bytes], stop: Stop) -> None:
+    stop.check()  # killed by the stop: not lost, and nothing is to be parsed again
+    worker.kill()  # it may only have closed its pipes
+    code = worker.wait()
+    log.warning(
+        "a parse worker (pid %d) ended unexpectedly (exit code %d); its notes are parsed "
+        "again without it",
+        worker.pid,
+        code,
+    )

@@ -7,6 +7,7 @@ by re-parsing only the file an event names.
 from __future__ import annotations
 
 import gc
+import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -15,11 +16,13 @@ from pathlib import Path
 from vault_ls.vault import fs
 from vault_ls.vault.cache import Entries, FileSet, NoteCache, Stamp, file_set
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
-from vault_ls.vault.loader import parse_from_disk, parse_many
+from vault_ls.vault.loader import Stop, parse_from_disk, parse_many
 from vault_ls.vault.loader import stamp as file_stamp
 from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.parse import parse_note, text_digest
 
+log = logging.getLogger("vault_ls")
+SPECIAL_NAMED = 10  # skipped special files named in the warning
 Progress = Callable[[int, int], None]  # (notes done, notes in all)
 
 
@@ -75,6 +78,7 @@ class Vault:
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
         self.loaded = False  # until the first load: answers would see a partial vault
         self.truncated = False
+        self.stop_loading = Stop()  # from any thread: ``load`` raises ``loader.Stopped`` soon
 
     # --- paths ---------------------------------------------------------------------------
 
@@ -105,6 +109,15 @@ class Vault:
         match are taken from the cache, the others parsed (in worker processes when there are
         many). ``install`` puts it in place."""
         found = fs.scan(self.root, self.exclude, max_files)
+        if found.special:
+            named = ", ".join(found.special[:SPECIAL_NAMED])
+            more = len(found.special) - SPECIAL_NAMED
+            log.warning(
+                "%s: skipped what is not a regular file (a FIFO, socket or device): %s%s",
+                self.root,
+                named,
+                f" and {more} more" if more > 0 else "",
+            )
         total = len(found.notes)
         cache = NoteCache(self.root, self.cache_folder) if self.use_cache else None
         cached = cache.load() if cache else {}
@@ -138,7 +151,8 @@ class Vault:
 
             resolved: dict[str, LinkFacts] | None = {}
             files = (found.notes, found.attachments)
-            for relative, note, blob, facts in parse_many(self.root, stale, advance, files):
+            parsed = parse_many(self.root, stale, advance, files, self.stop_loading)
+            for relative, note, blob, facts in parsed:
                 if note.decode_error and not os.path.lexists(self.absolute(relative)):
                     # deleted since the scan: not a note that "could not be read"; and the
                     # workers resolved links against a file that is no longer there
@@ -148,6 +162,7 @@ class Vault:
                 entries[relative] = (stamps[relative], blob)
                 if facts is not None and resolved is not None:
                     resolved[relative] = facts
+            self.stop_loading.check()
             graph_files = file_set(found.notes, found.attachments)
             unchanged = not stale and len(entries) == len(cached)
             graph = cache.load_graph(graph_files) if cache and unchanged else None
@@ -240,6 +255,9 @@ class Vault:
         path = self.absolute(relative)
         if not os.path.lexists(path) or not fs.is_inside(str(self.root), os.path.realpath(path)):
             # Gone again before we read it, or a link out of the vault, which ``scan`` skips too.
+            self.file_deleted(relative)
+        elif fs.is_special(path):
+            log.warning("%s: skipped %s: not a regular file", self.root, relative)
             self.file_deleted(relative)
         elif relative.lower().endswith(NOTE_SUFFIX):
             known = self.index.notes.get(relative)
