@@ -22,7 +22,7 @@ from tests.safety.test_wire import VAULT as WIRE_VAULT
 from tests.safety.test_wire import Wire
 from tests.vault.test_parallel_load import graph, write_vault
 
-from vault_ls.vault import fs, loader
+from vault_ls.vault import disk_note, fs
 from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.workspace import Vault
@@ -85,7 +85,7 @@ def test_a_worker_killed_mid_load_costs_no_note(
         lost_message(pid) for pid in killed
     )
     notes = vault.index.notes
-    parsed = [loader.parse_from_disk(vault.root, path) for path in sorted(notes)]
+    parsed = [disk_note.parse_from_disk(vault.root, path) for path in sorted(notes)]
     assert len(notes) == SMALL
     assert notes == {note.path: note for note in parsed}
     serial = VaultIndex()

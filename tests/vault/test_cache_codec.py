@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vault_ls.vault import cache, loader
+from vault_ls.vault import cache, disk_note
 from vault_ls.vault.cache import LazyNote, NoteCache
 from vault_ls.vault.checks import check_note
 from vault_ls.vault.model import (
@@ -73,7 +73,7 @@ def test_a_round_trip_through_the_cache_gives_the_notes_parsed_afresh(tmp_path):
     notes = warm.index.notes
     assert sorted(notes) == sorted(NOTES)
     assert all(type(note) is LazyNote for note in notes.values())  # from the cache, unread
-    fresh = {path: loader.parse_from_disk(root, path) for path in NOTES}
+    fresh = {path: disk_note.parse_from_disk(root, path) for path in NOTES}
     # the vault has what the test is about
     assert fresh["Latin-1.md"].decode_error and fresh["Broken front.md"].frontmatter_error
     assert fresh["Café — 😀.md"].aliases == ["Kaffee", "カフェ"] and fresh["B.md"].blocks
@@ -102,7 +102,7 @@ def test_anchor_checks_read_a_cached_targets_outline_not_its_body(tmp_path):
         ("unresolved-block", '"B" has no block ^nope'),
         ("unresolved-heading", '"B" has no heading "Part#B"'),
     ]
-    assert target.outline() == loader.parse_from_disk(root, "B.md").outline()
+    assert target.outline() == disk_note.parse_from_disk(root, "B.md").outline()
     assert target.outline() == (("b", "part"), (None, 0), ("quote",))
 
 
@@ -121,7 +121,7 @@ def test_slug_checks_read_a_cached_targets_slugs_not_its_body(tmp_path):
     assert [(p.code, p.message) for p in problems] == [
         ("unresolved-heading", '"B" has no heading "nope"'),
     ]
-    assert target.slugs() == loader.parse_from_disk(root, "Café — 😀.md").slugs()
+    assert target.slugs() == disk_note.parse_from_disk(root, "Café — 😀.md").slugs()
     assert target.slugs() == ("café-", "größe")
 
 
@@ -135,10 +135,10 @@ def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
     assert type(first) is LazyNote  # the oldest went back to its encoded form
     assert type(second) is Note and type(third) is Note
     assert first.aliases == ["Bee"] and type(first) is LazyNote  # the head stays
-    assert first == loader.parse_from_disk(root, "B.md") and type(first) is Note
+    assert first == disk_note.parse_from_disk(root, "B.md") and type(first) is Note
     assert type(second) is LazyNote
     for path, note in notes.items():  # every note, read in turn, is whole and right
-        assert note.links == loader.parse_from_disk(root, path).links, path
+        assert note.links == disk_note.parse_from_disk(root, path).links, path
     assert sum(type(note) is Note for note in notes.values()) == 2
 
 
@@ -163,16 +163,16 @@ def test_a_dropped_vault_leaves_no_encoded_bodies_behind(tmp_path, monkeypatch):
 
 def test_a_lazy_note_compares_prints_copies_and_pickles_like_a_note(tmp_path):
     root, warm = warm_vault(tmp_path)
-    fresh = loader.parse_from_disk(root, "B.md")
+    fresh = disk_note.parse_from_disk(root, "B.md")
     notes = warm.index.notes
     assert fresh == notes["B.md"] and type(notes["B.md"]) is Note  # lazy on the right
-    unequal = loader.parse_from_disk(root, "sub/C D.md") != notes["sub/C D.md"]  # lazy right
+    unequal = disk_note.parse_from_disk(root, "sub/C D.md") != notes["sub/C D.md"]  # lazy right
     assert unequal is False
     assert notes["Empty.md"] != fresh
     assert repr(notes["Latin-1.md"]).startswith("Note(path='Latin-1.md'")
-    assert copy.copy(notes["Empty.md"]) == loader.parse_from_disk(root, "Empty.md")
+    assert copy.copy(notes["Empty.md"]) == disk_note.parse_from_disk(root, "Empty.md")
     again = pickle.loads(pickle.dumps(notes["Café — 😀.md"]))
-    assert type(again) is Note and again == loader.parse_from_disk(root, "Café — 😀.md")
+    assert type(again) is Note and again == disk_note.parse_from_disk(root, "Café — 😀.md")
     assert dataclasses.replace(notes["Broken front.md"], line_count=99).line_count == 99
     with pytest.raises(AttributeError):
         _ = warm.index.notes["B.md"].no_such_field
@@ -188,7 +188,7 @@ def test_threads_reading_one_lazy_note_all_see_it_whole(tmp_path):
     for thread in threads:
         thread.join()
     assert len(seen) == 8 and all(links == seen[0] for links in seen) and seen[0]
-    assert note == loader.parse_from_disk(root, "Café — 😀.md")
+    assert note == disk_note.parse_from_disk(root, "Café — 😀.md")
 
 
 def _damage_bodies(path: Path) -> None:
@@ -213,7 +213,7 @@ def test_a_damaged_body_is_parsed_again_when_read(tmp_path):
     again = Vault(root, cache_folder=tmp_path / "cache")
     again.load()
     for path, note in again.index.notes.items():
-        assert note == loader.parse_from_disk(root, path)
+        assert note == disk_note.parse_from_disk(root, path)
 
 
 def test_a_damaged_link_graph_is_resolved_again(tmp_path):
@@ -310,5 +310,5 @@ def test_every_corpus_note_comes_back_from_the_cache_as_parsed(tmp_path, name):
     warm.load()
     assert all(type(note) is LazyNote for note in warm.index.notes.values())
     for path, note in warm.index.notes.items():
-        assert note == loader.parse_from_disk(warm.root, path), path
+        assert note == disk_note.parse_from_disk(warm.root, path), path
     assert warm.index.backlinks == cold.index.backlinks

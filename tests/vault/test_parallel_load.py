@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vault_ls.vault import loader
+from vault_ls.vault import disk_note, loader
 from vault_ls.vault.cache import LazyNote
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.workspace import Vault
@@ -51,7 +51,7 @@ def test_workers_resolve_links_as_the_server_would(tmp_path: Path) -> None:
     # the links came resolved: no note's body was decoded to read them
     assert all(type(note) is LazyNote for note in notes.values())
     serial = VaultIndex()
-    parsed = [loader.parse_from_disk(parallel.root, path) for path in notes]
+    parsed = [disk_note.parse_from_disk(parallel.root, path) for path in notes]
     serial.set_notes(parsed, sorted(parallel.index.attachments))
     assert graph(parallel.index) == graph(serial)
     # ambiguous names reach the note nearest the linking one; both folders are reached

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, SupportsIndex
 
+from vault_ls.vault.disk_note import parse_from_disk
 from vault_ls.vault.index import LinkGraph
 from vault_ls.vault.model import (
     HEAD_FIELDS,
@@ -193,8 +194,6 @@ def _decode(note: Note, root: Path, body: memoryview, crc: int) -> Note:
             raise ValueError("damaged cache entry")
         set_body(note, marshal.loads(body))
     except Exception:  # damaged on disk: the note is parsed again, as at load, and kept
-        from vault_ls.vault.loader import parse_from_disk  # imports cache.py
-
         set_body(note, flat_body(parse_from_disk(root, note.path)))
         del _bodies[id(note)]
         note.__class__ = Note

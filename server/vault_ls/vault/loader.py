@@ -18,34 +18,14 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache
+from vault_ls.vault.disk_note import parse_from_disk
 from vault_ls.vault.index import LinkFacts
 from vault_ls.vault.model import Note
-from vault_ls.vault.parse import parse_note, text_digest
 
 log = logging.getLogger("vault_ls")
 PARALLEL_FROM = 400  # notes; below this, starting workers costs more than it saves
 CHUNK = 100
-
-
-def stamp(path: Path | str) -> tuple[int, int]:
-    """(size, modification time in ns): what the cache compares; (-1, -1) when unreadable."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (status.st_size, status.st_mtime_ns)
-
-
-def parse_from_disk(root: Path, relative: str, known: Note | None = None) -> Note:
-    """The note as the disk has it; ``known`` itself when that is what the disk still holds."""
-    text, problem = fs.read_inside(root, relative)
-    if known is not None and known.digest == text_digest(text) and known.decode_error == problem:
-        return known
-    note = parse_note(relative, text)
-    note.decode_error = problem
-    return note
 
 
 class Stopped(Exception):

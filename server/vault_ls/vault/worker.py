@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from vault_ls.vault.cache import NoteCache
+from vault_ls.vault.disk_note import parse_from_disk
 from vault_ls.vault.index import VaultIndex, link_facts
-from vault_ls.vault.loader import parse_from_disk
 from vault_ls.vault.resolve import BulkResolver
 
 

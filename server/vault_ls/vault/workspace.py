@@ -15,9 +15,10 @@ from pathlib import Path
 
 from vault_ls.vault import fs
 from vault_ls.vault.cache import Entries, FileSet, NoteCache, Stamp, file_set
+from vault_ls.vault.disk_note import parse_from_disk
+from vault_ls.vault.disk_note import stamp as file_stamp
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
-from vault_ls.vault.loader import Stop, parse_from_disk, parse_many
-from vault_ls.vault.loader import stamp as file_stamp
+from vault_ls.vault.loader import Stop, parse_many
 from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.parse import parse_note, text_digest
 
