@@ -15,6 +15,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 
 from vault_ls.features import fuzzy
+from vault_ls.features.derived import derived
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.model import Note
 
@@ -88,17 +89,8 @@ class NoteTable:
         return [(-negative, self.entries[p]) for negative, _, _, p in top], len(scored) > count
 
 
-_tables: dict[int, tuple[int, NoteTable]] = {}
-
-
 def table_for(index: VaultIndex) -> NoteTable:
-    cached = _tables.get(id(index))
-    if cached is not None and cached[0] == index.names_version:
-        return cached[1]
-    table = NoteTable(index)
-    _tables.clear()  # one table at a time: the newest index is the one asked about next
-    _tables[id(index)] = (index.names_version, table)
-    return table
+    return derived(index, NoteTable)
 
 
 def _scan(
@@ -151,14 +143,5 @@ class FileTable:
         return [(-negative, path) for negative, _, path in heapq.nsmallest(count, scored)]
 
 
-_file_tables: dict[int, tuple[int, FileTable]] = {}
-
-
 def file_table_for(index: VaultIndex) -> FileTable:
-    cached = _file_tables.get(id(index))
-    if cached is not None and cached[0] == index.names_version:
-        return cached[1]
-    table = FileTable(index)
-    _file_tables.clear()
-    _file_tables[id(index)] = (index.names_version, table)
-    return table
+    return derived(index, FileTable)

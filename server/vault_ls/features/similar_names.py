@@ -13,6 +13,7 @@ import heapq
 from collections import Counter, defaultdict
 from difflib import get_close_matches
 
+from vault_ls.features.derived import derived
 from vault_ls.vault.index import VaultIndex
 
 SHORTLIST = 128  # names difflib ranks; a misspelling shares most trigrams with its note
@@ -45,14 +46,9 @@ class SimilarNames:
         return get_close_matches(wanted, shortlist, count, cutoff)
 
 
-_kept: dict[int, tuple[int, SimilarNames]] = {}
-
-
 def similar_names_for(index: VaultIndex) -> SimilarNames:
-    kept = _kept.get(id(index))
-    if kept is not None and kept[0] == index.names_version:
-        return kept[1]
-    similar = SimilarNames(sorted({note.name for note in index}))
-    _kept.clear()  # one at a time: the newest index is the one asked about next
-    _kept[id(index)] = (index.names_version, similar)
-    return similar
+    return derived(index, _similar_names)
+
+
+def _similar_names(index: VaultIndex) -> SimilarNames:
+    return SimilarNames(sorted({note.name for note in index}))

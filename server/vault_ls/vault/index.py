@@ -29,6 +29,9 @@ class VaultIndex:
         # changes when a file comes or goes or a note changes its title or aliases (not on
         # other edits)
         self.names_version = 0
+        # tables features derive from this index, by the function that builds them, with the
+        # names_version they were built at (``features/derived.py``)
+        self.derived: dict[object, tuple[int, object]] = {}
         self.attachments: set[str] = set()
         # lower-cased path suffix (notes without ``.md``) -> paths
         self.note_keys: dict[str, set[str]] = defaultdict(set)

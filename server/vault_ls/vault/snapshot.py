@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault_ls.vault.index import VaultIndex
+from vault_ls.vault.model import NOTE_SUFFIX
+from vault_ls.vault.parse import parse_note
 
 
 class StaleSnapshot(RuntimeError):
@@ -42,3 +44,21 @@ class Snapshot:
         changes an index; this proves it instead of copying the index for every request."""
         if self.index.version != self.version:
             raise StaleSnapshot(f"index at version {self.index.version}, snapshot {self.version}")
+
+
+def in_memory(files: Mapping[str, str], root: Path = Path("/vault")) -> Snapshot:
+    """A vault that exists only as ``files`` (vault path -> text; paths not ending in ``.md``
+    are attachments), every note open: for tests of features, which need no disk."""
+    notes = [parse_note(path, text) for path, text in files.items() if _is_note(path)]
+    index = VaultIndex()
+    index.set_notes(notes, [path for path in files if not _is_note(path)])
+    texts = {path: text for path, text in files.items() if _is_note(path)}
+
+    def read(path: str) -> str:
+        raise FileNotFoundError(f"{path}: an in-memory vault has no disk")
+
+    return Snapshot(root, index, texts, read, loaded=True, alone=False, version=index.version)
+
+
+def _is_note(path: str) -> bool:
+    return path.lower().endswith(NOTE_SUFFIX)
