@@ -22,7 +22,7 @@ from vault_ls.features.convert import Encoder
 from vault_ls.features.note_search import file_table_for, table_for
 from vault_ls.features.preview import note_body, note_summary, notes_count
 from vault_ls.vault.model import Link, Note
-from vault_ls.vault.names import path_suffixes
+from vault_ls.vault.names import path_suffixes, without_note_suffix
 from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.snapshot import Snapshot
 
@@ -174,7 +174,7 @@ def _note_named(vault: Snapshot, target: str, source: str) -> Note | None:
 
 def shortest_reference(vault: Snapshot, path: str, is_note: bool = True) -> str:
     """The shortest path suffix that names ``path`` alone: ``Name``, else ``folder/Name``."""
-    stem = path[:-3] if is_note and path.lower().endswith(".md") else path
+    stem = without_note_suffix(path) if is_note else path
     for suffix in path_suffixes(stem):
         key = suffix.lower()
         owners = vault.index.notes_named(key) if is_note else vault.index.attachments_named(key)
@@ -185,7 +185,7 @@ def shortest_reference(vault: Snapshot, path: str, is_note: bool = True) -> str:
 
 def link_reference(vault: Snapshot, note: Note, style: str) -> str:
     if style == "path":
-        return note.path[:-3] if note.path.lower().endswith(".md") else note.path
+        return without_note_suffix(note.path)
     if style == "name":
         return note.name
     return shortest_reference(vault, note.path)

@@ -41,7 +41,7 @@ from vault_ls.vault.model import (
     set_head,
 )
 
-SCHEMA = 6  # 6: a head carries the headings' GitHub slugs
+SCHEMA = 7  # 7: a body keeps no YAML mapping (its fields hold what features show)
 
 
 def cache_folder() -> Path:

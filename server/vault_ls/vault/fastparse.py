@@ -22,7 +22,8 @@ from typing import Any
 
 from markdown_it.common.utils import mdTrim
 
-from vault_ls.vault.syntax import NEEDS_INLINE, WIKILINK, tag_end, wikilink_meta
+from vault_ls.vault.syntax import NEEDS_INLINE, tag_end, wikilink_meta
+from vault_ls.vault.wikilink import WIKILINK
 
 # The meta and attributes of most tokens: shared, as a note has thousands of tokens. Never
 # changed: a token with attributes of its own gets a dict of its own.

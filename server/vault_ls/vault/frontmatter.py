@@ -19,11 +19,12 @@ from typing import Any
 
 import yaml
 
+from vault_ls.vault.wikilink import WIKILINK
+
 MAX_ALIAS_REFERENCES = 100
 MAX_DEPTH = 100  # lists and mappings inside one another
 MAX_EXPANDED_NODES = 100_000  # values, lists and mappings, counted with aliases expanded
 LIST_KEYS = {"aliases", "alias", "tags", "tag", "cssclasses", "cssclass"}
-WIKILINK = re.compile(r"!?\[\[([^\[\]\n]+?)\]\]")
 STRING_TAG = "tag:yaml.org,2002:str"
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
-from vault_ls.vault.names import name_key, path_suffixes
+from vault_ls.vault.model import Link, Note
+from vault_ls.vault.names import name_key, path_suffixes, without_note_suffix
 from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
 from vault_ls.vault.tags import TagTable
 
@@ -262,7 +262,7 @@ def link_facts(resolver: BulkResolver, note: Note) -> LinkFacts:
 def last_name(target: str) -> str:
     """The file name a link target ends with, lower-cased, ``.md`` dropped."""
     key = target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
-    return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
+    return without_note_suffix(key)
 
 
 def _discard(mapping: dict[str, set[str]], key: str, value: str) -> None:

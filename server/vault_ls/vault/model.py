@@ -6,12 +6,11 @@ note keeps only what the features need, so a large vault stays small in memory.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-from vault_ls.vault.names import NOTE_SUFFIX, heading_key
+from vault_ls.vault.names import NOTE_SUFFIX, heading_key, without_note_suffix
 from vault_ls.vault.positions import Range
 from vault_ls.vault.slugs import github_slugs
 
@@ -99,7 +98,6 @@ class Note:
     aliases: list[str] = field(default_factory=list)
     fields: list[Field] = field(default_factory=list)
     titles: list[TitleClaim] = field(default_factory=list)
-    frontmatter: dict[str, Any] | None = None
     frontmatter_error: FrontmatterError | None = None
     frontmatter_range: Range | None = None
     line_count: int = 0
@@ -115,7 +113,7 @@ class Note:
     def name(self) -> str:
         """The file name without ``.md``: what ``[[...]]`` resolves against."""
         base = self.path.rsplit("/", 1)[-1]
-        return base[: -len(NOTE_SUFFIX)] if base.lower().endswith(NOTE_SUFFIX) else base
+        return without_note_suffix(base)
 
     @property
     def folder(self) -> str:
@@ -194,8 +192,6 @@ def flat_body(note: Note) -> FlatBody:
         ],
         [(t.name, _flat(t.range)) for t in note.tags],
         [(f.key, f.value, f.range and _flat(f.range), f.source) for f in note.fields],
-        # YAML values include dates, which marshal cannot write
-        None if note.frontmatter is None else pickle.dumps(note.frontmatter, 5),
         error and (error.message, _flat(error.range)),
         note.frontmatter_range and _flat(note.frontmatter_range),
         note.line_count,
@@ -211,7 +207,7 @@ def set_head(note: Note, head: FlatHead) -> None:
 
 
 def set_body(note: Note, body: FlatBody) -> None:
-    headings, blocks, links, tags, fields, frontmatter, error, frontmatter_range, *rest = body
+    headings, blocks, links, tags, fields, error, frontmatter_range, *rest = body
     note.headings = [Heading(level, text, _range(r), parent) for level, text, r, parent in headings]
     note.blocks = [Block(id, _range(r), _range(block), text) for id, r, block, text in blocks]
     # a vault's links name a few thousand targets many times over: one string each
@@ -221,7 +217,6 @@ def set_body(note: Note, body: FlatBody) -> None:
     ]
     note.tags = [Tag(name, _range(r)) for name, r in tags]
     note.fields = [Field(key, value, r and _range(r), source) for key, value, r, source in fields]
-    note.frontmatter = None if frontmatter is None else pickle.loads(frontmatter)
     note.frontmatter_error = error and FrontmatterError(error[0], _range(error[1]))
     note.frontmatter_range = frontmatter_range and _range(frontmatter_range)
     note.line_count, note.wide_lines, note.digest = rest

@@ -6,8 +6,9 @@ import functools
 import re
 import unicodedata
 
+from vault_ls.vault.wikilink import WIKILINK
+
 NOTE_SUFFIX = ".md"
-WIKILINK_TEXT = re.compile(r"!?\[\[([^\[\]|]*\|)?([^\[\]]*)\]\]")
 # Obsidian's own cleaning of headings before it compares them: ASCII punctuation except
 # ``-``, ``_`` and ``'`` becomes a space. The help vault relies on it: ``[[FAQ#How large can each
 # remote vault be]]`` reaches ``### How large can each remote vault be?``.
@@ -21,7 +22,22 @@ def name_key(target: str) -> str:
     while key.startswith("./"):
         key = key[2:]
     key = key.lstrip("/")
-    return key[: -len(NOTE_SUFFIX)] if key.endswith(NOTE_SUFFIX) else key
+    return without_note_suffix(key)
+
+
+def without_note_suffix(path: str) -> str:
+    """``a/Note.md`` -> ``a/Note`` (any case of ``.md``); other paths as they are."""
+    return path[: -len(NOTE_SUFFIX)] if path[-len(NOTE_SUFFIX) :].lower() == NOTE_SUFFIX else path
+
+
+def shown_text(text: str) -> str:
+    """``text`` with each wikilink as a reader sees it: its display text, else its inside."""
+    return WIKILINK.sub(_shown, text) if "[[" in text else text
+
+
+def _shown(link: re.Match[str]) -> str:
+    target, bar, display = link.group(2).partition("|")
+    return display if bar and display else target
 
 
 def path_suffixes(path: str) -> list[str]:
@@ -39,7 +55,7 @@ KEYS_REMEMBERED = 1 << 16
 def heading_key(text: str) -> str:
     """Headings compare after Obsidian-like cleaning (``HEADING_DROPPED``), spaces collapsed, case
     ignored: ``### `hasTag()` `` matches ``[[Functions#hasTag]]``."""
-    text = WIKILINK_TEXT.sub(lambda m: m.group(2) or (m.group(1) or "").rstrip("|"), text)
+    text = shown_text(text)
     return " ".join(HEADING_DROPPED.sub(" ", text).split()).casefold()
 
 
@@ -47,7 +63,7 @@ def heading_key(text: str) -> str:
 def title_key(text: str) -> str:
     """Titles compare ignoring case, whitespace, punctuation, symbols and link brackets, so a
     file name that lost ``:`` or ``?`` still matches its title, while ``Part 2`` != ``Part 1``."""
-    text = WIKILINK_TEXT.sub(lambda m: m.group(2) or (m.group(1) or "").rstrip("|"), text)
+    text = shown_text(text)
     text = unicodedata.normalize("NFKC", text).casefold()
     kept = [
         " " if ch in FILENAME_FORBIDDEN or unicodedata.category(ch)[0] in "PSZC" else ch

@@ -329,7 +329,6 @@ class _Walker:
                 problem.message, Range(start, Position(line, len(self.lines[line])))
             )
             return
-        note.frontmatter = data
         self.frontmatter_links(links, first)
         for key in ("aliases", "alias"):
             note.aliases.extend(frontmatter.as_list(data.get(key)))

