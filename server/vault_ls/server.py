@@ -123,7 +123,7 @@ class VaultServer(StrictLanguageServer):
         """Nothing until the vault is indexed: every link would look broken."""
         if not snapshot.loaded:
             return []
-        settings = self.session.settings
+        settings = self.session.settings_for(snapshot.root)
         return _guard(diagnostics.diagnostics, [])(
             snapshot,
             path,
@@ -295,12 +295,12 @@ async def register_watchers(ls: VaultServer) -> None:
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 @_quiet_at_the_end
 async def on_configuration(ls: VaultServer, params: types.DidChangeConfigurationParams) -> None:
-    before = list(ls.session.settings.exclude)
     if _supports(ls, "workspace.configuration"):
         await pull_configuration(ls)
     else:
         apply_settings(ls, params.settings)
-    if ls.session.settings.exclude != before:
+    vaults = ls.session.vaults
+    if any(ls.session.settings_for(vault.root).exclude != vault.exclude for vault in vaults):
         await index_all(ls)
         await ls.session.save_caches()
     else:
@@ -381,7 +381,7 @@ def on_completion(ls: VaultServer, params: types.CompletionParams) -> types.Comp
     at = _at(ls, params.text_document.uri, params.position)
     if at is None:
         return None
-    settings = ls.session.settings
+    settings = ls.session.settings_for(at[0].root)
     return _guard(completion.complete, None)(
         *at, settings.completion_limit, settings.completion_style
     )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from vault_ls.settings import Settings
-from vault_ls.vault import fs
+from vault_ls.vault import config, fs
 from vault_ls.vault.parse import text_digest
 from vault_ls.vault.snapshot import Snapshot
 from vault_ls.vault.workspace import LoneNote, Progress, Vault, parse_text, vault_root_above
@@ -64,8 +64,11 @@ class Session:
     def __init__(self, client: Client) -> None:
         self.client = client
         self.vaults: list[Vault] = []
-        self.settings = Settings()
+        self.settings = Settings()  # the editor's alone; a vault's are ``settings_for``
+        self.editor_settings: dict[str, Any] = {}  # as the editor sent them (raw)
         self.initial_settings: dict[str, Any] = {}
+        # vault root -> its files' settings with the editor's over them; dropped when they change
+        self._vault_settings: dict[Path, Settings] = {}
         self.documents: dict[str, Document] = {}  # uri -> the editor's text and version
         # vaults being (re)indexed in another thread -> file events that arrived meanwhile
         self._loading: dict[int, list[FileEvent]] = {}
@@ -80,7 +83,22 @@ class Session:
     # --- settings --------------------------------------------------------------------------
 
     def open_folders(self, folders: list[Path]) -> None:
-        self.vaults = [Vault(folder, self.settings.exclude) for folder in folders]
+        self.vaults = [Vault(folder) for folder in folders]
+        for vault in self.vaults:
+            vault.exclude = self.settings_for(vault.root).exclude
+
+    def settings_for(self, root: Path) -> Settings:
+        """The settings of the vault at ``root``: built-in defaults, then what its owner set in
+        Obsidian (``.obsidian/``), then its ``.vault-ls.toml``, then the editor's. Read once per
+        vault and settings change; a file's problems go to the log."""
+        found = self._vault_settings.get(root)
+        if found is None:
+            layers = config.vault_layers(root)
+            found, problems = Settings.layered(layers, self.editor_settings)
+            for problem in problems:
+                self.client.log(f"vault-ls settings: {problem}", warning=True)
+            self._vault_settings[root] = found
+        return found
 
     def apply_settings(self, raw: Any, base: bool = False) -> list[str]:
         """Settings from the client: ``initializationOptions`` (``base``) are the defaults that
@@ -93,7 +111,9 @@ class Session:
             raw = {**self.initial_settings, **raw}
         else:
             raw = self.initial_settings
+        self.editor_settings = raw if isinstance(raw, dict) else {}
         self.settings, problems = Settings.parse(raw)
+        self._vault_settings.clear()
         return problems
 
     # --- locating and snapshots ------------------------------------------------------------
@@ -123,7 +143,8 @@ class Session:
             return None
         root = vault_root_above(real)
         if root is not None:
-            vault = Vault(root, self.settings.exclude)
+            vault = Vault(root)
+            vault.exclude = self.settings_for(vault.root).exclude
             relative = vault.relative(real)
             if relative is not None:
                 self.add_vault(vault, path)
@@ -282,10 +303,11 @@ class Session:
     async def index(self, vault: Vault, progress: Progress | None = None) -> None:
         """Build the vault's index in a thread; then, on the loop, put it in place and replay
         every file event and open text that arrived meanwhile, in order."""
-        vault.exclude = self.settings.exclude
+        settings = self.settings_for(vault.root)
+        vault.exclude = settings.exclude
         events = self._loading.setdefault(id(vault), [])
         try:
-            loaded = await asyncio.to_thread(vault.build, progress, self.settings.max_files)
+            loaded = await asyncio.to_thread(vault.build, progress, settings.max_files)
         except asyncio.CancelledError:
             # the session ends (``exit``, end of input): asyncio.run waits for the thread
             vault.stop_loading()
@@ -298,7 +320,7 @@ class Session:
         vault.reapply_open_texts()
         if vault.truncated:
             self.client.warn(
-                f"vault-ls: {vault.root} holds more than {self.settings.max_files} files; only "
+                f"vault-ls: {vault.root} holds more than {settings.max_files} files; only "
                 "the first were indexed. Open the vault folder itself, or raise maxFiles."
             )
 

@@ -1,4 +1,5 @@
-"""User settings, from ``initializationOptions`` or the ``vault-ls`` configuration section.
+"""User settings: from the editor (``initializationOptions``, the ``vault-ls`` configuration
+section), a vault's own files (``vault/config.py``) and the command line, all in one form.
 
 Invalid values are reported and replaced by defaults; they never stop the server.
 """
@@ -9,9 +10,39 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vault_ls.vault.checks import DEFAULT_SEVERITY, TITLE_SOURCES
+from vault_ls.vault.config import NEW_FILE_LOCATIONS, Layer
 
 SEVERITY_CHOICES = {"error", "warning", "information", "hint", "off"}
 COMPLETION_STYLES = {"shortest", "path", "name"}
+LINK_FORMATS = {"wikilink", "markdown"}
+KEYS = {
+    "exclude",
+    "severity",
+    "completion",
+    "titleSources",
+    "maxFiles",
+    "newFileLocation",
+    "newFileFolder",
+    "linkFormat",
+    "updateLinksOnRename",
+    "dailyNotes",
+}
+# What an editor sends for a setting its user never changed (VS Code sends every key of the
+# section, with the defaults of its package.json): it must not override a vault's own file.
+DEFAULTS: dict[str, Any] = {
+    "exclude": [],
+    "severity": {},
+    "completion": {"limit": 50, "style": "shortest"},
+    "titleSources": None,
+    "maxFiles": 200_000,
+}
+
+
+@dataclass(frozen=True)
+class DailyNotes:
+    folder: str = ""
+    format: str = "YYYY-MM-DD"  # moment.js tokens, as Obsidian writes them
+    template: str = ""
 
 
 @dataclass
@@ -24,14 +55,23 @@ class Settings:
     completion_style: str = "shortest"
     title_sources: frozenset[str] | None = None  # TitleClaim sources the title checks compare
     max_files: int = 200_000
+    # Where new notes go, how links are written and kept: Obsidian's own settings of the vault
+    new_file_location: str = "root"  # "root", "current" (the open note's folder), "folder"
+    new_file_folder: str = ""  # for "folder"
+    link_format: str = "wikilink"  # "markdown": [text](path.md)
+    update_links_on_rename: bool = True
+    daily_notes: DailyNotes = field(default_factory=DailyNotes)
 
     @classmethod
-    def parse(cls, raw: Any) -> tuple[Settings, list[str]]:
-        """Settings from a JSON object, and a message for every value that was ignored."""
+    def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
+        """Settings from a JSON object, and a message for every value that was ignored
+        (``strict``: also for every unknown key, as in a file written for vault-ls)."""
         settings, problems = cls(), []
         if not isinstance(raw, dict):
             # null, [] and "" are how clients say "no settings"
             return settings, ([] if not raw else ["settings must be an object"])
+        if strict:
+            problems += [f"unknown setting {key!r}" for key in raw if key not in KEYS]
         exclude = raw.get("exclude", [])
         if isinstance(exclude, list) and all(isinstance(item, str) for item in exclude):
             settings.exclude = exclude
@@ -71,4 +111,82 @@ class Settings:
             settings.max_files = max_files
         else:
             problems.append("maxFiles must be a positive integer")
+        problems += _parse_notes_and_links(raw, settings)
         return settings, problems
+
+    @classmethod
+    def layered(
+        cls, layers: list[Layer], editor: dict[str, Any] | None = None
+    ) -> tuple[Settings, list[str]]:
+        """The settings of ``layers`` (built-in defaults first, each later layer over the
+        earlier), then ``editor`` over them, and the problems of the layers, each naming its
+        file (``editor``'s are ``parse``'s to report). Exclude patterns add up; ``severity``,
+        ``completion`` and ``dailyNotes`` merge key by key; an editor's value left at its
+        default overrides nothing."""
+        merged: dict[str, Any] = {}
+        problems: list[str] = []
+        for layer in layers:
+            problems += [f"{layer.source}: {problem}" for problem in layer.problems]
+            _, found = cls.parse(layer.raw, layer.strict)
+            problems += [f"{layer.source}: {problem}" for problem in found]
+            merged = _over(merged, layer.raw)
+        merged = _over(merged, _without_defaults(editor or {}))
+        settings, _ = cls.parse(merged)  # every problem was reported with its layer
+        return settings, problems
+
+
+def _parse_notes_and_links(raw: dict[str, Any], settings: Settings) -> list[str]:
+    problems = []
+    location = raw.get("newFileLocation", settings.new_file_location)
+    if location in NEW_FILE_LOCATIONS:
+        settings.new_file_location = location
+    else:
+        problems.append(f"newFileLocation must be one of {sorted(NEW_FILE_LOCATIONS)}")
+    folder = raw.get("newFileFolder", "")
+    if isinstance(folder, str):
+        settings.new_file_folder = folder
+    else:
+        problems.append("newFileFolder must be a vault folder")
+    link_format = raw.get("linkFormat", settings.link_format)
+    if link_format in LINK_FORMATS:
+        settings.link_format = link_format
+    else:
+        problems.append(f"linkFormat must be one of {sorted(LINK_FORMATS)}")
+    update = raw.get("updateLinksOnRename", True)
+    if isinstance(update, bool):
+        settings.update_links_on_rename = update
+    else:
+        problems.append("updateLinksOnRename must be true or false")
+    daily = raw.get("dailyNotes", {})
+    if isinstance(daily, dict) and all(isinstance(value, str) for value in daily.values()):
+        known = {key: daily[key] for key in ("folder", "format", "template") if key in daily}
+        settings.daily_notes = DailyNotes(**known)
+    else:
+        problems.append("dailyNotes must map folder, format and template to text")
+    return problems
+
+
+def _over(base: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in layer.items():
+        before = merged.get(key)
+        if key == "exclude" and isinstance(before, list) and isinstance(value, list):
+            merged[key] = [*before, *value]
+        elif isinstance(before, dict) and isinstance(value, dict):
+            merged[key] = {**before, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _without_defaults(editor: dict[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    for key, value in editor.items():
+        default = DEFAULTS.get(key, ...)
+        if isinstance(value, dict) and isinstance(default, dict):
+            value = {k: v for k, v in value.items() if default.get(k, ...) != v}
+            if value:
+                kept[key] = value
+        elif value != default:
+            kept[key] = value
+    return kept

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from vault_ls.vault.checks import SEVERITIES, Problem, check_note
@@ -14,9 +15,13 @@ class Report:
     notes: int = 0
     links: int = 0
     resolved_links: int = 0
+    severity: dict[str, str] = field(default_factory=dict)  # code -> level, over the defaults
+
+    def severity_of(self, problem: Problem) -> str:
+        return self.severity.get(problem.code, problem.severity)
 
     def count(self, severity: str) -> int:
-        return sum(1 for problem in self.problems if problem.severity == severity)
+        return sum(1 for problem in self.problems if self.severity_of(problem) == severity)
 
     def summary(self) -> str:
         counts = ", ".join(
@@ -32,10 +37,21 @@ class Report:
         )
 
 
-def check_vault(index: VaultIndex) -> Report:
-    report = Report(notes=len(index))
-    for note in index:
-        report.problems.extend(check_note(index, note))
+def check_vault(
+    index: VaultIndex,
+    notes: Collection[str] | None = None,
+    severity: Mapping[str, str] | None = None,
+    title_sources: frozenset[str] | None = None,
+) -> Report:
+    """The problems of ``notes`` (vault paths; None: every note), with ``severity`` mapping a
+    code to a level or to ``off`` (not reported)."""
+    chosen = dict(severity or {})
+    report = Report(severity={code: level for code, level in chosen.items() if level != "off"})
+    chosen_notes = index if notes is None else [index.notes[p] for p in notes if p in index.notes]
+    for note in chosen_notes:
+        report.notes += 1
+        found = check_note(index, note, title_sources)
+        report.problems.extend(p for p in found if chosen.get(p.code) != "off")
         for link in note.links:
             report.links += 1
             if index.resolve(link, note.path).path is not None:
