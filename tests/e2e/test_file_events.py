@@ -10,12 +10,16 @@ became an attachment (a link to it resolved).
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
+import pytest_lsp
 from lsprotocol import types
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import open_note
+from tests.e2e.conftest import SERVER, open_note, start, write_vault
 
 FOLDER = "Projects — ü"
 MOVED = "Archive — 中文"
@@ -106,3 +110,77 @@ async def test_a_folder_event_indexes_what_it_holds_now(client, vault_root):
     watched(client, (vault_root / FOLDER, types.FileChangeType.Changed))
     address = open_note(client, vault_root, "Probe.md", "[[Plan 3]] [[New — 新]] [[Plan 0]]\n")
     assert await broken(client, address) == ['No note named "Plan 3"']
+
+
+# --- workspace folders added and removed -----------------------------------------------------
+
+SECOND = {
+    "Gamma — γ.md": "# Gamma — γ\n\n[[Delta]] and [[Nowhere — 无]]\n",
+    "Delta.md": "# Delta\n\n## Delta part 😀\n",
+}
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def neovim(lsp_client: LanguageClient, vault_root: Path):
+    """Neovim: pushed diagnostics, progress, workspace folders."""
+    await start(lsp_client, vault_root, client_capabilities("neovim@v0.7.0"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+def folders_changed(client, added: list[Path], removed: list[Path]) -> None:
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(path.as_uri(), path.name) for path in added],
+                removed=[types.WorkspaceFolder(path.as_uri(), path.name) for path in removed],
+            )
+        )
+    )
+
+
+async def symbol_files(client, query: str) -> list[str]:
+    found = await client.workspace_symbol_async(types.WorkspaceSymbolParams(query=query))
+    return sorted({unquote(symbol.location.uri) for symbol in found or []})
+
+
+async def test_a_workspace_folder_added_is_indexed_and_one_removed_is_no_longer_served(
+    neovim: LanguageClient, vault_root: Path, tmp_path: Path
+):
+    second = write_vault(tmp_path / "second — β", SECOND)
+    gamma = open_note(neovim, second, "Gamma — γ.md")
+    await wait_for(neovim, gamma, lambda found: found == [])  # alone: other notes unknown
+    assert await symbol_files(neovim, "Delta part") == []
+
+    folders_changed(neovim, [second], [])
+    await wait_for(neovim, gamma, lambda found: found != [])
+    assert messages(neovim.diagnostics[gamma]) == ['No note named "Nowhere — 无"']
+    assert await symbol_files(neovim, "Delta part") == [unquote((second / "Delta.md").as_uri())]
+    assert sum("Indexed" in m.message for m in neovim.log_messages) == 2
+    ends = [report for reports in neovim.progress_reports.values() for report in reports]
+    assert [end.message for end in ends if isinstance(end, types.WorkDoneProgressEnd)] == [
+        "Indexed 5 notes",
+        "Indexed 7 notes",
+    ]
+
+    folders_changed(neovim, [], [second])
+    await wait_for(neovim, gamma, lambda found: found == [])
+    assert await symbol_files(neovim, "Delta part") == []
+    assert await symbol_files(neovim, "Alpha — notes") == [
+        unquote((vault_root / "Alpha — notes.md").as_uri())
+    ]
+
+
+def messages(diagnostics: list[types.Diagnostic]) -> list[str]:
+    return sorted(d.message for d in diagnostics)
+
+
+async def wait_for(client, address: str, wanted, timeout: float = 20) -> None:
+    async def arrived() -> None:
+        while True:
+            found = client.diagnostics.get(address)
+            if found is not None and wanted(messages(found)):
+                return
+            await asyncio.sleep(0.02)
+
+    await asyncio.wait_for(arrived(), timeout)
