@@ -323,11 +323,20 @@ def on_open(ls: VaultServer, params: types.DidOpenTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> None:
-    _document_changed(ls, params.text_document.uri)
+    uri = params.text_document.uri
+    changes: list[tuple[tuple[int, int, int, int] | None, str]] = []
+    for change in params.content_changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            start, end = change.range.start, change.range.end
+            changes.append(((start.line, start.character, end.line, end.character), change.text))
+        else:
+            changes.append((None, change.text))
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    encoding = ls.workspace.position_encoding or "utf-16"
+    ls.session.document_edited(uri, path, params.text_document.version, changes, encoding)
 
 
 def _document_changed(ls: VaultServer, uri: str) -> None:
-    # pygls applies incremental changes; the session keeps the result with its version
     document = ls.workspace.get_text_document(uri)
     path = to_fs_path(uri) if uri.startswith("file:") else None  # untitled: nothing to adopt
     ls.session.document_changed(uri, path, document.version, document.source)

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from vault_ls.settings import Settings
 from vault_ls.vault import fs
 from vault_ls.vault.parse import text_digest
+from vault_ls.vault.positions import offset_at
 from vault_ls.vault.snapshot import Snapshot
 from vault_ls.vault.workspace import LoneNote, Progress, Vault, parse_text, vault_root_above
 
@@ -240,6 +241,30 @@ class Session:
             self._parse_in_background(vault, relative, text)
             return
         self.schedule_diagnostics()
+
+    def document_edited(
+        self,
+        uri: str,
+        path: str | None,
+        version: int | None,
+        changes: list[tuple[tuple[int, int, int, int] | None, str]],
+        encoding: str,
+    ) -> None:
+        """``didChange``: each change a range (start line, column, end line, column in the
+        client's ``encoding`` units; None for the whole text) and its new text, in order."""
+        document = self.documents.get(uri)
+        if document is None:
+            self.client.log(f"vault-ls: ignored a change to {uri}, which is not open", True)
+            return
+        text = document.text
+        for where, new in changes:
+            if where is None:
+                text = new
+                continue
+            start = offset_at(text, where[0], where[1], encoding)
+            end = max(start, offset_at(text, where[2], where[3], encoding))
+            text = text[:start] + new + text[end:]
+        self.document_changed(uri, path, version, text)
 
     def document_closed(self, uri: str, path: str | None) -> None:
         self.documents.pop(uri, None)
