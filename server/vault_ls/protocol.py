@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Generator
 from typing import Any, BinaryIO, cast
 
 import cattrs
@@ -25,6 +26,7 @@ from pygls.exceptions import (
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCError, RPCNotification, RPCRequest, RPCResponse
+from pygls.protocol.language_server import lsp_method
 
 log = logging.getLogger("vault_ls")
 
@@ -106,6 +108,16 @@ class VaultProtocol(LanguageServerProtocol):
         super().__init__(server, converter)
         self.initialize_seen = False
         self.exit_code = 0  # end of input without ``exit``: not an error of ours
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: types.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        """The session applies the changes to its own copy (``Session.document_edited``):
+        pygls clamped a column past the end of a line to one before it, so its copy differed
+        from the editor's, and raised ``KeyError`` for a document never opened."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
 
     def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         # A plain dict: the lsprotocol converter would drop ``"id": null``.

@@ -261,7 +261,13 @@ async def index_all(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
             )
             loop.call_soon_threadsafe(ls.work_done_progress.report, token, message)
 
-    for vault in ls.session.vaults if vaults is None else vaults:
+    indexed: list[Vault] = []
+    while True:  # the list may change meanwhile: folders added or removed
+        pending = ls.session.vaults if vaults is None else vaults
+        vault = next((vault for vault in pending if vault not in indexed), None)
+        if vault is None:
+            break
+        indexed.append(vault)
         await ls.session.index(vault, report)
         for build in (note_search.table_for, note_search.file_table_for):
             _guard(build, None)(vault.index)  # now, not at the first completion
@@ -317,11 +323,20 @@ def on_open(ls: VaultServer, params: types.DidOpenTextDocumentParams) -> None:
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def on_change(ls: VaultServer, params: types.DidChangeTextDocumentParams) -> None:
-    _document_changed(ls, params.text_document.uri)
+    uri = params.text_document.uri
+    changes: list[tuple[tuple[int, int, int, int] | None, str]] = []
+    for change in params.content_changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            start, end = change.range.start, change.range.end
+            changes.append(((start.line, start.character, end.line, end.character), change.text))
+        else:
+            changes.append((None, change.text))
+    path = to_fs_path(uri) if uri.startswith("file:") else None
+    encoding = ls.workspace.position_encoding or "utf-16"
+    ls.session.document_edited(uri, path, params.text_document.version, changes, encoding)
 
 
 def _document_changed(ls: VaultServer, uri: str) -> None:
-    # pygls applies incremental changes; the session keeps the result with its version
     document = ls.workspace.get_text_document(uri)
     path = to_fs_path(uri) if uri.startswith("file:") else None  # untitled: nothing to adopt
     ls.session.document_changed(uri, path, document.version, document.source)
@@ -332,6 +347,19 @@ def on_close(ls: VaultServer, params: types.DidCloseTextDocumentParams) -> None:
     uri = params.text_document.uri
     ls.session.document_closed(uri, to_fs_path(uri))
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+def on_workspace_folders(ls: VaultServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    for folder in params.event.removed:
+        path = to_fs_path(folder.uri)
+        for uri in ls.session.remove_folder(Path(path)) if path else []:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, []))
+    for folder in params.event.added:
+        path = to_fs_path(folder.uri)
+        if path:
+            ls.session.add_folder(Path(path))
+    ls.session.schedule_diagnostics()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)

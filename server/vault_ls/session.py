@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from vault_ls.settings import Settings
 from vault_ls.vault import config, fs
 from vault_ls.vault.parse import text_digest
+from vault_ls.vault.positions import offset_at
 from vault_ls.vault.snapshot import Snapshot
 from vault_ls.vault.workspace import LoneNote, Progress, Vault, parse_text, vault_root_above
 
@@ -51,6 +52,7 @@ class Document:
     uri: str
     version: int | None
     text: str
+    path: str | None = None  # the file the URI names (None for other schemes)
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,50 @@ class Session:
         if self.first_index_done:
             self.client.vault_added(vault)
 
+    def add_folder(self, folder: Path) -> Vault | None:
+        """A workspace folder added: a vault, indexed like the first ones (with progress).
+        Open documents inside it are its open notes from now on. None when already served."""
+        root = Path(folder).resolve()
+        if any(vault.root == root for vault in self.vaults):
+            return None
+        vault = Vault(root, self.settings.exclude)
+        for document in self.documents.values():
+            path = document.path
+            relative = vault.relative(path) if path else None
+            if relative is None:
+                continue
+            before = self.locate(path)
+            if isinstance(before and before[0], LoneNote):
+                self.lone.pop(os.path.realpath(path or ""), None)
+            elif before is not None and before[0].root != root:
+                if len(str(before[0].root)) > len(str(root)):
+                    continue  # a deeper vault still holds it
+                _guard(before[0].close)(before[1])
+            vault.open_texts[relative] = document.text
+        self.vaults.append(vault)
+        if self.first_index_done:
+            self.client.vault_added(vault)
+        return vault
+
+    def remove_folder(self, folder: Path) -> list[str]:
+        """A workspace folder removed: its vault is no longer served. Returns the URIs of the
+        open documents it served (their diagnostics are to be cleared)."""
+        root = Path(folder).resolve()
+        gone = [vault for vault in self.vaults if vault.root == root]
+        if not gone:
+            return []
+        served = [
+            document.uri
+            for document in self.documents.values()
+            if (found := self.locate(document.path)) is not None and found[0] in gone
+        ]
+        for vault in gone:
+            self.vaults.remove(vault)
+            self._loading.pop(id(vault), None)
+            for key in [key for key in self._unparsed if key[0] == vault.root]:
+                self._forget_parse(key)
+        return served
+
     def vault_at(self, root_uri: str) -> Vault | None:
         for vault in self.vaults:
             if vault.root.as_uri() == root_uri:
@@ -199,7 +245,7 @@ class Session:
 
     def document_changed(self, uri: str, path: str | None, version: int | None, text: str) -> None:
         """Opened or edited (``path``: the file the URI names, None for other schemes)."""
-        self.documents[uri] = Document(uri, version, text)
+        self.documents[uri] = Document(uri, version, text, path)
         found = self.locate_or_adopt(path)
         if found is None:
             return
@@ -216,6 +262,30 @@ class Session:
             self._parse_in_background(vault, relative, text)
             return
         self.schedule_diagnostics()
+
+    def document_edited(
+        self,
+        uri: str,
+        path: str | None,
+        version: int | None,
+        changes: list[tuple[tuple[int, int, int, int] | None, str]],
+        encoding: str,
+    ) -> None:
+        """``didChange``: each change a range (start line, column, end line, column in the
+        client's ``encoding`` units; None for the whole text) and its new text, in order."""
+        document = self.documents.get(uri)
+        if document is None:
+            self.client.log(f"vault-ls: ignored a change to {uri}, which is not open", True)
+            return
+        text = document.text
+        for where, new in changes:
+            if where is None:
+                text = new
+                continue
+            start = offset_at(text, where[0], where[1], encoding)
+            end = max(start, offset_at(text, where[2], where[3], encoding))
+            text = text[:start] + new + text[end:]
+        self.document_changed(uri, path, version, text)
 
     def document_closed(self, uri: str, path: str | None) -> None:
         self.documents.pop(uri, None)

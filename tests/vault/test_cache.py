@@ -252,3 +252,26 @@ def test_the_cache_is_where_the_readme_says(
     expected = scratch / folder / NoteCache(vault_files.resolve()).path.name
     written = sorted(path for path in scratch.rglob("*") if path.is_file())
     assert written == [expected]
+
+
+def test_a_same_size_rewrite_with_its_mtime_put_back_is_parsed_again(vault_files, tmp_path):
+    """``cp -p``, ``rsync -t``: same size, same mtime, new content; it was served from the
+    cache for ever on b36b671. The ctime (and here the inode) moved."""
+    cache_dir = tmp_path / "cache"
+    first = Vault(vault_files, cache_folder=cache_dir)
+    first.load()
+    first.save_cache()
+    target = vault_files / "B.md"
+    before = target.stat()
+    replacement = tmp_path / "B — copy.md"
+    replacement.write_bytes(target.read_bytes().replace(b"Part", b"Trap"))
+    assert replacement.stat().st_size == before.st_size
+    os.utime(replacement, ns=(before.st_atime_ns, before.st_mtime_ns))
+    subprocess.run(["cp", "-p", str(replacement), str(target)], check=True)
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    second = Vault(vault_files, cache_folder=cache_dir)
+    second.load()
+    assert [h.text for h in second.index.notes["B.md"].headings][1:] == ["Trap"]

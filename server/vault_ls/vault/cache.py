@@ -41,7 +41,7 @@ from vault_ls.vault.model import (
     set_head,
 )
 
-SCHEMA = 7  # 7: a body keeps no YAML mapping (its fields hold what features show)
+SCHEMA = 8  # 8: stamps hold ctime and inode too (7: a body keeps no YAML mapping)
 
 
 def cache_folder() -> Path:
@@ -67,7 +67,7 @@ def _engine_fingerprint() -> str:
 
 FINGERPRINT = _engine_fingerprint()
 
-Stamp = tuple[int, int]  # (size, mtime in ns)
+Stamp = tuple[int, int, int, int]  # (size, mtime in ns, ctime in ns, inode)
 Entries = dict[str, tuple[Stamp, bytes]]  # note path -> (its stamp, its ``NoteCache.blob``)
 SAVE_BATCH = 250  # notes written per step of a save
 ABANDONED_AFTER_SECONDS = 600  # a save's temporary file this old was left by a killed process
@@ -256,8 +256,11 @@ class NoteCache:
                 meta = dict(db.execute("SELECT key, value FROM meta"))
                 if meta.get("fingerprint") != FINGERPRINT or meta.get("root") != self.root:
                     return {}
-                rows = db.execute("SELECT path, size, mtime, note FROM notes")
-                return {path: ((size, mtime), blob) for path, size, mtime, blob in rows}
+                rows = db.execute("SELECT path, size, mtime, ctime, inode, note FROM notes")
+                return {
+                    path: ((size, mtime, ctime, inode), blob)
+                    for path, size, mtime, ctime, inode, blob in rows
+                }
             finally:
                 db.close()
         except (sqlite3.Error, OSError, ValueError):
@@ -318,7 +321,10 @@ class NoteCache:
             db.execute("PRAGMA synchronous = OFF")
             db.execute("BEGIN")
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-            db.execute("CREATE TABLE notes (path TEXT PRIMARY KEY, size INT, mtime INT, note BLOB)")
+            db.execute(
+                "CREATE TABLE notes "
+                "(path TEXT PRIMARY KEY, size INT, mtime INT, ctime INT, inode INT, note BLOB)"
+            )
             db.execute("CREATE TABLE graph (files TEXT, tab INT, part INT, blob BLOB)")
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)",
@@ -337,10 +343,10 @@ class NoteCache:
                             )
                 except KeyError:  # a path not among ``files``: no graph rather than a wrong one
                     db.execute("DELETE FROM graph")
-            rows = ((path, size, mtime, blob) for path, ((size, mtime), blob) in _drained(entries))
+            rows = ((path, *stamp, blob) for path, (stamp, blob) in _drained(entries))
             while batch := list(itertools.islice(rows, SAVE_BATCH)):
                 yield
-                db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)", batch)
+                db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, ?, ?)", batch)
             yield
             db.execute("COMMIT")
             yield

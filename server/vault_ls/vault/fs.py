@@ -39,12 +39,18 @@ def is_excluded(relative: str, patterns: list[str]) -> bool:
     return False
 
 
-def scan(root: Path, exclude: list[str] | None = None, max_files: int = DEFAULT_MAX_FILES) -> Scan:
+def scan(
+    root: Path,
+    exclude: list[str] | None = None,
+    max_files: int = DEFAULT_MAX_FILES,
+    under: str = "",
+) -> Scan:
+    """The vault's files (or those in its folder ``under``), as paths from ``root``."""
     patterns = exclude or []
     found = Scan()
     real_root = os.path.realpath(root)
     count = 0
-    for folder, folders, files in os.walk(root):
+    for folder, folders, files in os.walk(os.path.join(root, under) if under else root):
         relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
         prefix = "" if relative_folder == "." else relative_folder + "/"
         folders[:] = sorted(

@@ -7,6 +7,7 @@ code units; the helpers at the bottom convert one line's columns between the uni
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -101,3 +102,20 @@ def from_units(line_text: str, units: int, encoding: str) -> int:
         else:
             seen += 2 if code > 0xFFFF else 1
     return len(line_text)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def offset_at(text: str, line: int, units: int, encoding: str) -> int:
+    """The index in ``text`` of a position in ``encoding`` units, as the LSP places it: a
+    column past the end of its line is the line's end, a line past the last is the text's end."""
+    start = 0
+    for _ in range(line):
+        ending = _LINE_END.search(text, start)
+        if ending is None:
+            return len(text)
+        start = ending.end()
+    ending = _LINE_END.search(text, start)
+    end = ending.start() if ending else len(text)
+    return start + from_units(text[start:end], units, encoding)

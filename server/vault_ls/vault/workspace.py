@@ -257,6 +257,11 @@ class Vault:
         if not os.path.lexists(path) or not fs.is_inside(str(self.root), os.path.realpath(path)):
             # Gone again before we read it, or a link out of the vault, which ``scan`` skips too.
             self.file_deleted(relative)
+        elif os.path.isdir(path):
+            if os.path.islink(path):  # ``scan`` follows no folder link (loops)
+                self.file_deleted(relative)
+            else:
+                self.folder_changed(relative)
         elif fs.is_special(path):
             log.warning("%s: skipped %s: not a regular file", self.root, relative)
             self.file_deleted(relative)
@@ -268,29 +273,42 @@ class Vault:
         else:
             self.index.add_attachment(relative)
 
+    def folder_changed(self, relative: str) -> None:
+        """A folder created, moved here or changed (editors send one event for a folder, none
+        for what it holds): what it holds on disk now is indexed, what it no longer holds goes.
+        A folder itself is never a file of the vault."""
+        found = fs.scan(self.root, self.exclude, under=relative)
+        on_disk = set(found.notes) | set(found.attachments)
+        for path in self._paths_under(relative):
+            if path not in on_disk:
+                self._forget(path)
+        for path in found.notes + found.attachments:
+            self.file_changed(path)
+
     def file_deleted(self, relative: str) -> None:
-        if relative in self.open_texts:
-            return
-        self.index.remove_note(relative)
-        self.index.remove_attachment(relative)
-        # A deleted folder: everything under it goes.
-        prefix = relative.rstrip("/") + "/"
-        for path in [p for p in self.index.notes if p.startswith(prefix)]:
-            self.index.remove_note(path)
-        for path in [p for p in self.index.attachments if p.startswith(prefix)]:
-            self.index.remove_attachment(path)
+        """A file deleted, or a folder: everything under it goes (notes open in the editor
+        stay, as the editor's)."""
+        self._forget(relative)
+        for path in self._paths_under(relative):
+            self._forget(path)
+
+    def _forget(self, relative: str) -> None:
+        if relative not in self.open_texts:
+            self.index.remove_note(relative)
+            self.index.remove_attachment(relative)
+
+    def _paths_under(self, folder: str) -> list[str]:
+        """The indexed notes and attachments in ``folder``, at any depth."""
+        prefix = folder.rstrip("/") + "/"
+        return [p for p in (*self.index.notes, *self.index.attachments) if p.startswith(prefix)]
 
     def file_renamed(self, old: str, new: str) -> None:
         text = self.open_texts.pop(old, None)
         self.file_deleted(old)
         if text is not None:
             self.set_text(new, text)
-        elif os.path.isdir(self.absolute(new)):
-            moved = fs.scan(self.absolute(new), self.exclude)
-            for relative in moved.notes + moved.attachments:
-                self.file_changed(f"{new}/{relative}")
         else:
-            self.file_changed(new)
+            self.file_changed(new)  # a folder is scanned there
 
 
 class LoneNote(Vault):
