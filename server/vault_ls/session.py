@@ -181,7 +181,7 @@ class Session:
         root = Path(folder).resolve()
         if any(vault.root == root for vault in self.vaults):
             return None
-        vault = Vault(root, self.settings.exclude)
+        vault = Vault(root, self.settings_for(root).exclude)
         for document in self.documents.values():
             path = document.path
             relative = vault.relative(path) if path else None
