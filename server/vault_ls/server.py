@@ -591,9 +591,11 @@ def on_graph(ls: VaultServer, params: Any) -> dict[str, Any]:
     attachments = _param(params, "includeAttachments", bool, False)
     missing = _param(params, "includeMissing", bool, False)
     if _optional(params, "uri", str) is None:
-        if not ls.session.vaults:
-            raise _fail("no vault is open")
-        snapshot = ls.session.snapshot(ls.session.vaults[0])
+        root = _optional(params, "root", str)
+        vault = ls.session.vault_at(root) if root else next(iter(ls.session.vaults), None)
+        if vault is None:
+            raise _fail(f"no vault at {root}" if root else "no vault is open")
+        snapshot = ls.session.snapshot(vault)
         return graph.graph(snapshot, ls.encoder(snapshot), None, depth, attachments, missing)
     snapshot, path, encoder = _vault_note(ls, params)
     return graph.graph(snapshot, encoder, path, depth, attachments, missing)

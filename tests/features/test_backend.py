@@ -45,8 +45,14 @@ def span(found: dict[str, Any]) -> tuple[int, int, int, int]:
 
 def links(groups: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return [
-        (group["name"], span(link["range"]), link["anchor"], link["context"]["start"],
-         link["context"]["end"], link["context"]["text"])
+        (
+            group["name"],
+            span(link["range"]),
+            link["anchor"],
+            link["context"]["start"],
+            link["context"]["end"],
+            link["context"]["text"],
+        )
         for group in groups
         for link in group["links"]
     ]
@@ -198,7 +204,11 @@ def test_note_info() -> None:
             "range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 15}},
         }
     ]
-    assert (found["aliases"], found["tags"], found["blocks"]) == (["First letter"], ["greek"], ["blk"])
+    assert (found["aliases"], found["tags"], found["blocks"]) == (
+        ["First letter"],
+        ["greek"],
+        ["blk"],
+    )
     assert [(h["level"], h["text"], span(h["range"])) for h in found["headings"]] == [
         (1, "Alpha — notes", (4, 0, 4, 15)),
         (2, "Part", (6, 0, 6, 7)),
@@ -206,7 +216,7 @@ def test_note_info() -> None:
     assert (found["backlinks"], found["outgoing"], found["problems"]) == (1, 1, 0)
     beta = note_info.note_info(f.snapshot, "Beta.md", f.encoder)
     assert (beta["backlinks"], beta["outgoing"], beta["problems"]) == (1, 5, 1)
-    with pytest.raises(RequestError, match="pic.png is not a note"):
+    with pytest.raises(RequestError, match=r"pic\.png is not a note"):
         note_info.note_info(f.snapshot, "pic.png", f.encoder)
 
 
@@ -239,7 +249,13 @@ def test_tags_nest_and_fold_case() -> None:
                 }
             ],
         },
-        {"tag": "Other", "name": "Other", "count": 1, "notes": ["file:///vault/B.md"], "children": []},
+        {
+            "tag": "Other",
+            "name": "Other",
+            "count": 1,
+            "notes": ["file:///vault/B.md"],
+            "children": [],
+        },
     ]
 
 
@@ -267,7 +283,10 @@ def test_local_graph_to_a_depth() -> None:
     f = Fixture("//- A.md\n[[B]]\n//- B.md\n[[C]]\n//- C.md\n[[D]]\n//- D.md\n# D\n//- E.md\n# E\n")
     one = graph.graph(f.snapshot, f.encoder, "B.md")
     assert [n["id"] for n in one["nodes"]] == ["A.md", "B.md", "C.md"]
-    assert [(e["source"], e["target"]) for e in one["edges"]] == [("A.md", "B.md"), ("B.md", "C.md")]
+    assert [(e["source"], e["target"]) for e in one["edges"]] == [
+        ("A.md", "B.md"),
+        ("B.md", "C.md"),
+    ]
     two = graph.graph(f.snapshot, f.encoder, "A.md", depth=2)
     assert [n["id"] for n in two["nodes"]] == ["A.md", "B.md", "C.md"]
 
@@ -279,6 +298,6 @@ def test_search_ranks_as_completion_and_says_what_matched() -> None:
         ("Firstling", "name"),
         ("Alpha — notes", "alias"),
     ]
-    assert [(i["path"], i["matched"]) for i in quick_switch.search(f.snapshot, "deep/f", f.encoder)] == [
-        ("deep/Firstling.md", "path")
-    ]
+    assert [
+        (i["path"], i["matched"]) for i in quick_switch.search(f.snapshot, "deep/f", f.encoder)
+    ] == [("deep/Firstling.md", "path")]

@@ -118,9 +118,7 @@ def _neighbours(
     return [*sorted(edges[here]), *sorted(vault.index.linking_notes(here) - {here})]
 
 
-def _node(
-    vault: Snapshot, encoder: Encoder, ends: _Ends, linked: Counter[str], node: str
-) -> Json:
+def _node(vault: Snapshot, encoder: Encoder, ends: _Ends, linked: Counter[str], node: str) -> Json:
     if node.startswith(MISSING):
         name = ends.missing_names.get(node, node[len(MISSING) :])
         return {"id": node, "name": name, "kind": "missing", "backlinks": linked[node], "tags": []}

@@ -21,7 +21,9 @@ def anchor_of(link: Link) -> str | None:
     return "#".join(link.headings) if link.headings else None
 
 
-def backlinks(vault: Snapshot, path: str, encoder: Encoder, anchor: str | None = None) -> list[Json]:
+def backlinks(
+    vault: Snapshot, path: str, encoder: Encoder, anchor: str | None = None
+) -> list[Json]:
     """The notes linking to ``path`` (a note or attachment), by name, each with its links in
     source order and the line around each; links from the note to itself are left out, as
     Obsidian leaves them out. ``anchor`` (``Heading``, ``#Heading`` or ``^block``) keeps the
@@ -32,7 +34,7 @@ def backlinks(vault: Snapshot, path: str, encoder: Encoder, anchor: str | None =
             block = anchor[1:]
         else:
             heading = anchor.lstrip("#").rsplit("#", 1)[-1]
-    grouped: dict[str, list[Json]] = {}
+    grouped: dict[str, list[Json]] = {}  # linking note -> its links
     for source, link in links_to(vault, path, heading, block):
         if source == path:
             continue
@@ -45,7 +47,7 @@ def backlinks(vault: Snapshot, path: str, encoder: Encoder, anchor: str | None =
             }
         )
     found = []
-    for source, links in grouped.items():
+    for source, links in sorted(grouped.items(), key=lambda item: _by_name(vault, item[0])):
         note = vault.index.notes[source]
         found.append(
             {
@@ -56,8 +58,11 @@ def backlinks(vault: Snapshot, path: str, encoder: Encoder, anchor: str | None =
                 "links": links,
             }
         )
-    found.sort(key=lambda group: (group["name"].casefold(), group["path"]))
     return found
+
+
+def _by_name(vault: Snapshot, path: str) -> tuple[str, str]:
+    return vault.index.notes[path].name.casefold(), path
 
 
 def outgoing(

@@ -67,9 +67,7 @@ def note_info(
         ],
         "aliases": list(note.aliases),
         "tags": shown_tags,
-        "properties": {
-            key: values[0] if len(values) == 1 else values for key, values in properties.items()
-        },
+        "properties": properties,
         "headings": [
             {"level": h.level, "text": h.text, "range": json_range(encoder, path, h.range)}
             for h in note.headings
