@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -37,12 +38,19 @@ from vault_ls.features import (
     definition,
     diagnostics,
     document_links,
+    graph,
     hover,
+    link_panels,
+    mentions,
+    note_info,
     note_search,
+    quick_switch,
     references,
     symbols,
+    tag_tree,
 )
 from vault_ls.features.convert import Encoder
+from vault_ls.features.wire import RequestError
 from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
 from vault_ls.session import Session
 from vault_ls.vault.positions import Position
@@ -504,6 +512,133 @@ def on_workspace_diagnostic(
                 )
             )
     return types.WorkspaceDiagnosticReport(items=reports)
+
+
+# --- the plugin backend: custom requests (docs/protocol.md) -----------------------------------
+
+
+def _fail(message: str) -> JsonRpcException:
+    return JsonRpcException(message, code=int(types.LSPErrorCodes.RequestFailed))
+
+
+def _param(params: Any, name: str, kind: type[T], default: T | None = None) -> T:
+    """A parameter of a custom request (pygls passes them as a dict or a namedtuple)."""
+    value = params.get(name) if isinstance(params, dict) else getattr(params, name, None)
+    if value is None and default is not None:
+        return default
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise JsonRpcException(f'"{name}" must be a {kind.__name__}', code=-32602)
+    return value
+
+
+def _optional(params: Any, name: str, kind: type[T]) -> T | None:
+    value = params.get(name) if isinstance(params, dict) else getattr(params, name, None)
+    return None if value is None else _param(params, name, kind)
+
+
+def _vault_note(ls: VaultServer, params: Any) -> tuple[Snapshot, str, Encoder]:
+    """The snapshot, path and encoder of ``params.uri``: a file in a vault, else RequestFailed."""
+    uri = _param(params, "uri", str)
+    found = ls.snapshot_at(uri) if uri.startswith("file:") else None
+    if found is None or found[0].alone:
+        raise _fail(f"{uri} is not in any vault (the workspace folders: {_roots(ls)})")
+    return found
+
+
+def _roots(ls: VaultServer) -> str:
+    return ", ".join(str(vault.root) for vault in ls.session.vaults) or "none"
+
+
+def _a_note(snapshot: Snapshot, path: str) -> None:
+    if path not in snapshot.index.notes:
+        raise _fail(f"{path} is not a note of the vault at {snapshot.root}")
+
+
+def _backend(feature: Callable[P, T]) -> Callable[P, T]:
+    """A feature's ``RequestError`` answers RequestFailed with its message."""
+
+    @functools.wraps(feature)
+    def answered(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return feature(*args, **kwargs)
+        except RequestError as error:
+            raise _fail(str(error)) from None
+
+    return answered
+
+
+@server.feature("vault/status")
+def on_vault_status(ls: VaultServer, params: Any) -> dict[str, Any]:
+    vaults = [note_info.vault_status(ls.session.snapshot(vault)) for vault in ls.session.vaults]
+    return {"vaults": vaults, "version": __version__}
+
+
+@server.feature("vault/noteInfo")
+def on_note_info(ls: VaultServer, params: Any) -> dict[str, Any]:
+    snapshot, path, encoder = _vault_note(ls, params)
+    settings = ls.session.settings
+    return _backend(note_info.note_info)(
+        snapshot, path, encoder, settings.severity, settings.title_sources
+    )
+
+
+@server.feature("vault/backlinks")
+def on_backlinks(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
+    snapshot, path, encoder = _vault_note(ls, params)
+    anchor = _optional(params, "anchor", str)
+    return link_panels.backlinks(snapshot, path, encoder, anchor)
+
+
+@server.feature("vault/outgoing")
+def on_outgoing(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
+    snapshot, path, encoder = _vault_note(ls, params)
+    _a_note(snapshot, path)
+    return link_panels.outgoing(snapshot, path, encoder, ls.session.settings.severity)
+
+
+@server.feature("vault/unlinkedMentions")
+def on_unlinked_mentions(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
+    snapshot, path, encoder = _vault_note(ls, params)
+    _a_note(snapshot, path)
+    limit = _param(params, "limit", int, mentions.DEFAULT_LIMIT)
+    return mentions.unlinked_mentions(snapshot, path, encoder, limit)
+
+
+@server.feature("vault/tags")
+def on_tags(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for vault in ls.session.vaults:
+        snapshot = ls.session.snapshot(vault)
+        found += tag_tree.tag_tree(snapshot, ls.encoder(snapshot))
+    return found
+
+
+@server.feature("vault/graph")
+def on_graph(ls: VaultServer, params: Any) -> dict[str, Any]:
+    depth = _param(params, "depth", int, 1)
+    attachments = _param(params, "includeAttachments", bool, False)
+    missing = _param(params, "includeMissing", bool, False)
+    if _optional(params, "uri", str) is None:
+        root = _optional(params, "root", str)
+        vault = ls.session.vault_at(root) if root else next(iter(ls.session.vaults), None)
+        if vault is None:
+            raise _fail(f"no vault at {root}" if root else "no vault is open")
+        snapshot = ls.session.snapshot(vault)
+        return graph.graph(snapshot, ls.encoder(snapshot), None, depth, attachments, missing)
+    snapshot, path, encoder = _vault_note(ls, params)
+    return graph.graph(snapshot, encoder, path, depth, attachments, missing)
+
+
+@server.feature("vault/search")
+def on_search(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
+    query = _param(params, "query", str)
+    limit = _param(params, "limit", int, quick_switch.DEFAULT_LIMIT)
+    found: list[dict[str, Any]] = []
+    for vault in ls.session.vaults:
+        snapshot = ls.session.snapshot(vault)
+        found += quick_switch.search(snapshot, query, ls.encoder(snapshot), limit)
+    found.sort(key=lambda item: -item["score"])
+    return found[:limit]
 
 
 def run(tcp: str | None = None) -> int:

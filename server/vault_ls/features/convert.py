@@ -50,6 +50,10 @@ class Encoder:
     def uri(self, path: str) -> str:
         return uri_of(self.vault.absolute(path))
 
+    def units(self, text: str, column: int) -> int:
+        """A code-point offset into ``text`` (a context line sent to the client) in client units."""
+        return column if text.isascii() else to_units(text, column, self.encoding)
+
     def location(self, path: str, where: Range) -> types.Location:
         return types.Location(self.uri(path), self.range(path, where))
 

@@ -19,3 +19,13 @@ def derived(index: VaultIndex, build: Callable[[VaultIndex], T]) -> T:
     value = build(index)
     index.derived[build] = (index.names_version, value)
     return value
+
+
+def derived_at_version(index: VaultIndex, build: Callable[[VaultIndex], T]) -> T:
+    """``derived`` for tables that any edit changes: remembered until ``index.version`` moves."""
+    kept = index.derived.get(build)
+    if kept is not None and kept[0] == index.version:
+        return cast(T, kept[1])
+    value = build(index)
+    index.derived[build] = (index.version, value)
+    return value

@@ -112,8 +112,12 @@ def check_frontmatter(note: Note) -> Iterator[Problem]:
 
 def check_links(index: VaultIndex, note: Note) -> Iterator[Problem]:
     for link in note.links:
-        resolution = index.resolve(link, note.path)
-        yield from _link_problems(index, note, link, resolution)
+        yield from link_problems(index, note, link)
+
+
+def link_problems(index: VaultIndex, note: Note, link: Link) -> Iterator[Problem]:
+    """The problems of one of ``note``'s links."""
+    return _link_problems(index, note, link, index.resolve(link, note.path))
 
 
 def _link_problems(

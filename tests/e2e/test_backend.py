@@ -1,0 +1,137 @@
+"""The plugin backend's custom requests over stdio (docs/protocol.md): one test per method on
+the end-to-end vault, positions in the units negotiated with each client, unsaved texts seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from tests.e2e.conftest import open_note, replace_text, units, uri
+
+ALPHA = "Alpha — notes.md"
+
+
+def ask(client, method: str, params: dict):
+    return client.protocol.send_request_async(method, params)
+
+
+def as_dict(answer):
+    """pygls hands back a custom request's answer as namedtuples: plain data again."""
+    if isinstance(answer, list):
+        return [as_dict(item) for item in answer]
+    if hasattr(answer, "_asdict"):
+        return {key: as_dict(value) for key, value in answer._asdict().items()}
+    return answer
+
+
+async def test_status(client, vault_root: Path):
+    found = as_dict(await ask(client, "vault/status", {}))
+    assert found["vaults"] == [
+        {
+            "root": vault_root.as_uri(),
+            "notes": 5,
+            "attachments": 1,
+            "links": 8,
+            "unresolved": 3,
+            "indexed": True,
+        }
+    ]
+    assert found["version"]
+
+
+async def test_note_info(client, vault_root: Path):
+    found = as_dict(await ask(client, "vault/noteInfo", {"uri": uri(vault_root, ALPHA)}))
+    assert (found["name"], found["path"], found["aliases"], found["tags"]) == (
+        "Alpha — notes",
+        ALPHA,
+        ["First letter"],
+        ["greek"],
+    )
+    assert [(h["level"], h["text"]) for h in found["headings"]] == [
+        (1, "Alpha — notes"),
+        (2, "Section 😀"),
+    ]
+    assert (found["blocks"], found["backlinks"], found["outgoing"]) == (["para-1"], 1, 1)
+
+
+async def test_backlinks_with_context_in_client_units(client, vault_root: Path):
+    found = as_dict(await ask(client, "vault/backlinks", {"uri": uri(vault_root, ALPHA)}))
+    line = "😀 — [[Alpha — notes#Section 😀]] and [[Missing note]]."
+    start = units(client, "😀 — ")
+    end = start + units(client, "[[Alpha — notes#Section 😀]]")
+    (group,) = found
+    assert (group["uri"], group["name"]) == (uri(vault_root, "Beta.md"), "Beta")
+    first = group["links"][0]
+    assert first["context"] == {"text": line, "start": start, "end": end}
+    assert (first["range"]["start"]["line"], first["range"]["start"]["character"]) == (2, start)
+    assert [link["anchor"] for link in group["links"]] == ["Section 😀", "^para-1"]
+
+
+async def test_backlinks_of_an_unsaved_text(client, vault_root: Path):
+    address = open_note(client, vault_root, "Beta.md")
+    replace_text(client, address, "# Beta\n\n— [[Alpha — notes]] only\n", 2)
+    found = as_dict(await ask(client, "vault/backlinks", {"uri": uri(vault_root, ALPHA)}))
+    assert [(g["name"], [link["context"]["text"] for link in g["links"]]) for g in found] == [
+        ("Beta", ["— [[Alpha — notes]] only"])
+    ]
+
+
+async def test_outgoing(client, vault_root: Path):
+    found = as_dict(await ask(client, "vault/outgoing", {"uri": uri(vault_root, "Beta.md")}))
+    assert [(item["text"], item["kind"], item["problem"]) for item in found] == [
+        ("[[Alpha — notes#Section 😀]]", "heading", None),
+        ("[[Missing note]]", "note", "unresolved-link"),
+        ("[[Alpha — notes#^para-1]]", "block", None),
+        ("[[First letter]]", "note", "alias-link"),
+        ("[[ruikurenaii|Louie Kurenai]]", "note", None),
+    ]
+
+
+async def test_unlinked_mentions(client, vault_root: Path):
+    address = open_note(client, vault_root, "Gamma.md", "Beta 😀 and beta, not `Beta`\n")
+    assert address
+    found = as_dict(
+        await ask(client, "vault/unlinkedMentions", {"uri": uri(vault_root, "Beta.md")})
+    )
+    assert [(g["name"], [m["matched"] for m in g["mentions"]]) for g in found] == [
+        ("Gamma", ["Beta", "Beta"])
+    ]
+    second = found[0]["mentions"][1]
+    assert second["range"]["start"]["character"] == units(client, "Beta 😀 and ")
+
+
+async def test_tags(client, vault_root: Path):
+    found = as_dict(await ask(client, "vault/tags", {}))
+    assert [(node["tag"], node["count"]) for node in found] == [("articles", 1), ("greek", 2)]
+
+
+async def test_graph_local_and_whole(client, vault_root: Path):
+    local = as_dict(await ask(client, "vault/graph", {"uri": uri(vault_root, "Beta.md")}))
+    assert [node["id"] for node in local["nodes"]] == [ALPHA, "Beta.md", "people/ruikurenaii.md"]
+    whole = as_dict(await ask(client, "vault/graph", {"includeMissing": True}))
+    assert [node["id"] for node in whole["nodes"] if node["kind"] == "missing"] == [
+        "missing:first letter",
+        "missing:missing note",
+        "missing:someone",
+    ]
+
+
+async def test_search(client, vault_root: Path):
+    found = as_dict(await ask(client, "vault/search", {"query": "louie"}))
+    assert [(item["path"], item["matched"]) for item in found] == [
+        ("people/ruikurenaii.md", "title")
+    ]
+
+
+@pytest.mark.parametrize(
+    "method", ["vault/noteInfo", "vault/backlinks", "vault/outgoing", "vault/unlinkedMentions"]
+)
+async def test_a_uri_outside_every_vault_fails_with_the_reason(client, tmp_path: Path, method):
+    outside = (tmp_path / "elsewhere" / "Note.md").as_uri()
+    with pytest.raises(JsonRpcException) as failed:
+        await ask(client, method, {"uri": outside})
+    assert failed.value.code == types.LSPErrorCodes.RequestFailed
+    assert failed.value.message.startswith(f"{outside} is not in any vault")

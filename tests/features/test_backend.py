@@ -1,0 +1,303 @@
+"""The plugin backend's answers (docs/protocol.md) on in-memory vaults: exact ranges, context
+lines and offsets in UTF-16 units (an emoji counts two), lines with em-dashes, emoji and CJK."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.features.fixture import Fixture
+
+from vault_ls.features import graph, link_panels, mentions, note_info, quick_switch, tag_tree
+from vault_ls.features.wire import RequestError
+
+VAULT = """
+//- Alpha — notes.md
+---
+aliases: [First letter]
+tags: [greek]
+---
+# Alpha — notes
+Self [[Alpha — notes#Part]] link.
+## Part
+text ^blk
+//- Beta.md
+# Beta
+😀 — [[Alpha — notes]] and 中文 [[Alpha — notes#Part|p]] #greek/sub
+first letter is here, and `Alpha — notes` in code, alpha — NOTES again.
+![[pic.png]] [[Gone]] [x](https://e.com/Alpha) [[Alpha — notes#^blk]]
+//- 中文.md
+说中文Beta很好 beta [[Beta]]
+```
+Beta in a fence
+```
+//- pic.png
+"""
+ALPHA = "file:///vault/Alpha%20%E2%80%94%20notes.md"
+BETA = "file:///vault/Beta.md"
+CHINESE = "file:///vault/%E4%B8%AD%E6%96%87.md"
+
+
+def span(found: dict[str, Any]) -> tuple[int, int, int, int]:
+    start, end = found["start"], found["end"]
+    return (start["line"], start["character"], end["line"], end["character"])
+
+
+def links(groups: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            group["name"],
+            span(link["range"]),
+            link["anchor"],
+            link["context"]["start"],
+            link["context"]["end"],
+            link["context"]["text"],
+        )
+        for group in groups
+        for link in group["links"]
+    ]
+
+
+LINE_1 = "😀 — [[Alpha — notes]] and 中文 [[Alpha — notes#Part|p]] #greek/sub"
+LINE_3 = "![[pic.png]] [[Gone]] [x](https://e.com/Alpha) [[Alpha — notes#^blk]]"
+
+
+def test_backlinks_group_by_note_with_the_link_marked_in_its_line_and_no_self_links() -> None:
+    f = Fixture(VAULT)
+    found = link_panels.backlinks(f.snapshot, "Alpha — notes.md", f.encoder)
+    assert [(group["uri"], group["name"]) for group in found] == [(BETA, "Beta")]
+    assert links(found) == [
+        ("Beta", (1, 5, 1, 22), None, 5, 22, LINE_1),
+        ("Beta", (1, 30, 1, 54), "Part", 30, 54, LINE_1),
+        ("Beta", (3, 47, 3, 69), "^blk", 47, 69, LINE_3),
+    ]
+    assert LINE_1.encode("utf-16-le")[5 * 2 : 22 * 2].decode("utf-16-le") == "[[Alpha — notes]]"
+
+
+def test_backlinks_sorted_by_name_and_filtered_by_anchor() -> None:
+    f = Fixture(VAULT.replace("text ^blk", "text ^blk\n[[Beta]]"))
+    found = link_panels.backlinks(f.snapshot, "Beta.md", f.encoder)
+    assert [group["name"] for group in found] == ["Alpha — notes", "中文"]
+    alpha = f.snapshot.index.notes["Alpha — notes.md"].path
+    by_heading = link_panels.backlinks(f.snapshot, alpha, f.encoder, "#Part")
+    assert [link[1:3] for link in links(by_heading)] == [((1, 30, 1, 54), "Part")]
+    by_block = link_panels.backlinks(f.snapshot, alpha, f.encoder, "^BLK")
+    assert [link[1:3] for link in links(by_block)] == [((3, 47, 3, 69), "^blk")]
+
+
+def test_backlinks_context_of_a_long_line_is_cut_around_the_link() -> None:
+    line = "— " * 400 + "[[Beta]]" + " 😀" * 400
+    f = Fixture(f"//- Beta.md\n# Beta\n//- A.md\n{line}\n")
+    ((group,),) = [link_panels.backlinks(f.snapshot, "Beta.md", f.encoder)]
+    (link,) = group["links"]
+    text = link["context"]["text"]
+    assert len(text) == 300 and "[[Beta]]" in text
+    units = text.encode("utf-16-le")
+    marked = units[link["context"]["start"] * 2 : link["context"]["end"] * 2]
+    assert marked.decode("utf-16-le") == "[[Beta]]"
+
+
+def test_backlinks_see_the_unsaved_text_of_an_open_note() -> None:
+    f = Fixture("//- Beta.md\n# Beta\n//- A.md\nnothing yet\n")
+    assert link_panels.backlinks(f.snapshot, "Beta.md", f.encoder) == []
+    edited = Fixture("//- Beta.md\n# Beta\n//- A.md\nnow — [[Beta]]\n")
+    assert links(link_panels.backlinks(edited.snapshot, "Beta.md", edited.encoder)) == [
+        ("A", (0, 6, 0, 14), None, 6, 14, "now — [[Beta]]")
+    ]
+
+
+def test_outgoing_links_in_source_order_with_kind_target_and_problem() -> None:
+    f = Fixture(VAULT)
+    found = link_panels.outgoing(f.snapshot, "Beta.md", f.encoder)
+    assert [
+        (span(item["range"]), item["text"], item["target"], item["kind"], item["problem"])
+        for item in found
+    ] == [
+        ((1, 5, 1, 22), "[[Alpha — notes]]", ALPHA, "note", None),
+        ((1, 30, 1, 54), "[[Alpha — notes#Part|p]]", ALPHA, "heading", None),
+        ((3, 0, 3, 12), "![[pic.png]]", "file:///vault/pic.png", "attachment", None),
+        ((3, 13, 3, 21), "[[Gone]]", None, "note", "unresolved-link"),
+        ((3, 47, 3, 69), "[[Alpha — notes#^blk]]", ALPHA, "block", None),
+    ]
+
+
+def test_outgoing_problem_of_a_missing_heading_and_a_severity_turned_off() -> None:
+    f = Fixture("//- A.md\n中文 [[B#Nope]] [[C.pdf]]\n//- B.md\n# B\n")
+    found = link_panels.outgoing(f.snapshot, "A.md", f.encoder)
+    assert [(span(i["range"]), i["kind"], i["problem"]) for i in found] == [
+        ((0, 3, 0, 13), "heading", "unresolved-heading"),
+        ((0, 14, 0, 23), "attachment", "unresolved-link"),
+    ]
+    quiet = link_panels.outgoing(f.snapshot, "A.md", f.encoder, {"unresolved-link": "off"})
+    assert [i["problem"] for i in quiet] == ["unresolved-heading", None]
+
+
+def mentioned(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (group["name"], span(m["range"]), m["matched"], m["context"]["start"], m["context"]["end"])
+        for group in found
+        for m in group["mentions"]
+    ]
+
+
+def test_unlinked_mentions_of_name_and_alias_but_not_in_code_links_or_urls() -> None:
+    f = Fixture(VAULT)
+    found = mentions.unlinked_mentions(f.snapshot, "Alpha — notes.md", f.encoder)
+    assert mentioned(found) == [
+        ("Beta", (2, 0, 2, 12), "First letter", 0, 12),
+        ("Beta", (2, 51, 2, 64), "Alpha — notes", 51, 64),
+    ]
+    assert found[0]["mentions"][1]["context"]["text"] == (
+        "first letter is here, and `Alpha — notes` in code, alpha — NOTES again."
+    )
+
+
+def test_unlinked_mentions_word_bounded_but_inside_cjk_and_never_in_fences() -> None:
+    f = Fixture(VAULT + "//- Gamma.md\nBetamax and alphabet, Beta. #Beta\n")
+    found = mentions.unlinked_mentions(f.snapshot, "Beta.md", f.encoder)
+    assert mentioned(found) == [
+        ("Gamma", (0, 22, 0, 26), "Beta", 22, 26),
+        ("中文", (0, 3, 0, 7), "Beta", 3, 7),
+        ("中文", (0, 10, 0, 14), "Beta", 10, 14),
+    ]
+
+
+def test_unlinked_mentions_follow_edits_and_the_limit() -> None:
+    f = Fixture("//- Beta.md\n# Beta\n//- A.md\nBeta 😀 beta\n//- B.md\nbeta\n")
+    assert len(mentioned(mentions.unlinked_mentions(f.snapshot, "Beta.md", f.encoder))) == 3
+    assert mentioned(mentions.unlinked_mentions(f.snapshot, "Beta.md", f.encoder, 2)) == [
+        ("A", (0, 0, 0, 4), "Beta", 0, 4),
+        ("A", (0, 8, 0, 12), "Beta", 8, 12),
+    ]
+    # an edit replaces the note in the index: only that note's words are read again
+    snapshot = f.snapshot
+    table = mentions.mention_index_for(snapshot)
+    from vault_ls.vault.parse import parse_note
+
+    snapshot.texts["B.md"] = "no mention"  # type: ignore[index]
+    snapshot.index.set_note(parse_note("B.md", "no mention"))
+    moved = type(snapshot)(**{**snapshot.__dict__, "version": snapshot.index.version})
+    assert mentions.mention_index_for(moved) is table
+    assert [g["name"] for g in mentions.unlinked_mentions(moved, "Beta.md", f.encoder)] == ["A"]
+
+
+def test_status_counts_links_and_unresolved() -> None:
+    f = Fixture(VAULT)
+    assert note_info.vault_status(f.snapshot) == {
+        "root": "file:///vault",
+        "notes": 3,
+        "attachments": 1,
+        "links": 7,
+        "unresolved": 1,
+        "indexed": True,
+    }
+
+
+def test_note_info() -> None:
+    f = Fixture(VAULT)
+    found = note_info.note_info(f.snapshot, "Alpha — notes.md", f.encoder)
+    assert found["uri"] == ALPHA
+    assert found["titles"] == [
+        {
+            "source": "first heading",
+            "text": "Alpha — notes",
+            "range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 15}},
+        }
+    ]
+    assert (found["aliases"], found["tags"], found["blocks"]) == (
+        ["First letter"],
+        ["greek"],
+        ["blk"],
+    )
+    assert [(h["level"], h["text"], span(h["range"])) for h in found["headings"]] == [
+        (1, "Alpha — notes", (4, 0, 4, 15)),
+        (2, "Part", (6, 0, 6, 7)),
+    ]
+    assert (found["backlinks"], found["outgoing"], found["problems"]) == (1, 1, 0)
+    beta = note_info.note_info(f.snapshot, "Beta.md", f.encoder)
+    assert (beta["backlinks"], beta["outgoing"], beta["problems"]) == (1, 5, 1)
+    with pytest.raises(RequestError, match=r"pic\.png is not a note"):
+        note_info.note_info(f.snapshot, "pic.png", f.encoder)
+
+
+def test_tags_nest_and_fold_case() -> None:
+    f = Fixture(
+        "//- A.md\n#Area/Sub\n//- B.md\n#area/sub/deep 😀 #Other\n//- C.md\n#Area/Sub\n"
+        "//- D.md\n中文 #area/SUB\n"
+    )
+    assert tag_tree.tag_tree(f.snapshot, f.encoder) == [
+        {
+            "tag": "Area",
+            "name": "Area",
+            "count": 4,
+            "notes": [],
+            "children": [
+                {
+                    "tag": "Area/Sub",
+                    "name": "Sub",
+                    "count": 4,
+                    "notes": ["file:///vault/A.md", "file:///vault/C.md", "file:///vault/D.md"],
+                    "children": [
+                        {
+                            "tag": "area/sub/deep",
+                            "name": "deep",
+                            "count": 1,
+                            "notes": ["file:///vault/B.md"],
+                            "children": [],
+                        }
+                    ],
+                }
+            ],
+        },
+        {
+            "tag": "Other",
+            "name": "Other",
+            "count": 1,
+            "notes": ["file:///vault/B.md"],
+            "children": [],
+        },
+    ]
+
+
+def test_whole_graph_with_attachments_and_missing_notes() -> None:
+    f = Fixture(VAULT)
+    found = graph.graph(f.snapshot, f.encoder, None, 1, attachments=True, missing=True)
+    assert [(n["id"], n["kind"], n["backlinks"], n["tags"]) for n in found["nodes"]] == [
+        ("Alpha — notes.md", "note", 1, ["greek"]),
+        ("Beta.md", "note", 1, ["greek/sub"]),
+        ("missing:gone", "missing", 1, []),
+        ("pic.png", "attachment", 1, []),
+        ("中文.md", "note", 0, []),
+    ]
+    assert [(e["source"], e["target"], e["count"]) for e in found["edges"]] == [
+        ("Beta.md", "Alpha — notes.md", 3),
+        ("Beta.md", "missing:gone", 1),
+        ("Beta.md", "pic.png", 1),
+        ("中文.md", "Beta.md", 1),
+    ]
+    plain = graph.graph(f.snapshot, f.encoder)
+    assert [n["id"] for n in plain["nodes"]] == ["Alpha — notes.md", "Beta.md", "中文.md"]
+
+
+def test_local_graph_to_a_depth() -> None:
+    f = Fixture("//- A.md\n[[B]]\n//- B.md\n[[C]]\n//- C.md\n[[D]]\n//- D.md\n# D\n//- E.md\n# E\n")
+    one = graph.graph(f.snapshot, f.encoder, "B.md")
+    assert [n["id"] for n in one["nodes"]] == ["A.md", "B.md", "C.md"]
+    assert [(e["source"], e["target"]) for e in one["edges"]] == [
+        ("A.md", "B.md"),
+        ("B.md", "C.md"),
+    ]
+    two = graph.graph(f.snapshot, f.encoder, "A.md", depth=2)
+    assert [n["id"] for n in two["nodes"]] == ["A.md", "B.md", "C.md"]
+
+
+def test_search_ranks_as_completion_and_says_what_matched() -> None:
+    f = Fixture(VAULT + "//- deep/Firstling.md\n# Firstling\n")
+    found = quick_switch.search(f.snapshot, "first", f.encoder)
+    assert [(i["name"], i["matched"]) for i in found] == [
+        ("Firstling", "name"),
+        ("Alpha — notes", "alias"),
+    ]
+    assert [
+        (i["path"], i["matched"]) for i in quick_switch.search(f.snapshot, "deep/f", f.encoder)
+    ] == [("deep/Firstling.md", "path")]
