@@ -41,7 +41,7 @@ from vault_ls.vault.model import (
     set_head,
 )
 
-SCHEMA = 7  # 7: a body keeps no YAML mapping (its fields hold what features show)
+SCHEMA = 8  # 8: heading keys keep the targets of links in headings (7: no YAML mapping in a body)
 
 
 def cache_folder() -> Path:
