@@ -418,8 +418,9 @@ def on_completion(ls: VaultServer, params: types.CompletionParams) -> types.Comp
     if at is None:
         return None
     settings = ls.session.settings_for(at[0].root)
+    label_details = _supports(ls, "text_document.completion.completion_item.label_details_support")
     return _guard(completion.complete, None)(
-        *at, settings.completion_limit, settings.completion_style
+        *at, settings.completion_limit, settings.completion_style, label_details
     )
 
 

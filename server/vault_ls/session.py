@@ -27,6 +27,7 @@ log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
 SAVE_PAUSE_SECONDS = 0.002
 LARGE_TEXT = 50_000  # characters: parsing costs ~1-2 µs each, so larger notes parse off the loop
+RECENT_KEPT = 50  # notes remembered per vault as recently used (completion puts them first)
 
 
 class Client(Protocol):
@@ -72,6 +73,8 @@ class Session:
         # vault root -> its files' settings with the editor's over them; dropped when they change
         self._vault_settings: dict[Path, Settings] = {}
         self.documents: dict[str, Document] = {}  # uri -> the editor's text and version
+        # vault root -> the notes opened or edited lately, latest first (completion ranks them)
+        self.recent: dict[Path, list[str]] = {}
         # vaults being (re)indexed in another thread -> file events that arrived meanwhile
         self._loading: dict[int, list[FileEvent]] = {}
         # (vault root, path) of large open notes whose index entry lags their text
@@ -239,6 +242,7 @@ class Session:
             loaded=vault.loaded,
             alone=vault.alone,
             version=vault.index.version,
+            recent=tuple(self.recent.get(root, ())),
         )
 
     # --- documents -------------------------------------------------------------------------
@@ -250,6 +254,7 @@ class Session:
         if found is None:
             return
         vault, relative = found
+        self._used(vault.root, relative)
         key = (vault.root, relative)
         if len(text) < LARGE_TEXT:
             self._forget_parse(key)
@@ -286,6 +291,11 @@ class Session:
             end = max(start, offset_at(text, where[2], where[3], encoding))
             text = text[:start] + new + text[end:]
         self.document_changed(uri, path, version, text)
+
+    def _used(self, root: Path, path: str) -> None:
+        recent = self.recent.setdefault(root, [])
+        if recent[:1] != [path]:
+            recent[:] = [path, *(each for each in recent if each != path)][:RECENT_KEPT]
 
     def document_closed(self, uri: str, path: str | None) -> None:
         self.documents.pop(uri, None)

@@ -21,7 +21,7 @@ HEADER = "//- "
 
 
 class Fixture:
-    def __init__(self, text: str, encoding: str = "utf-16") -> None:
+    def __init__(self, text: str, encoding: str = "utf-16", recent: tuple[str, ...] = ()) -> None:
         files: dict[str, str] = {}
         self.path = ""
         self.position = Position(0, 0)
@@ -35,7 +35,7 @@ class Fixture:
             else:
                 lines.append(line)
         self.files = files
-        self.snapshot: Snapshot = in_memory(files)
+        self.snapshot: Snapshot = in_memory(files, recent=recent)  # ``recent``: latest first
         self.encoder = Encoder(self.snapshot, encoding)
 
     def _take_cursor(self, path: str, text: str) -> str:

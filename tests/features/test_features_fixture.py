@@ -131,6 +131,43 @@ def test_references_to_a_note_from_its_title() -> None:
     ]
 
 
+SELF_LINKS = """
+//- Beta — β.md
+# Beta — β
+Body 😀 $0here, see [[#Part two]] and [[#^b1]].
+## Part two
+Also [[Beta — β#Part two]]. ^b1
+//- Alpha.md
+— [[Beta — β]] and [[Beta — β#Part two]]
+"""
+
+
+def test_backlinks_of_a_note_leave_out_its_links_to_itself() -> None:
+    # issue 15 item 8: ``:VaultBacklinks`` (references from anywhere in the note) listed the
+    # note's own ``[[#…]]`` links; Obsidian's backlinks leave them out.
+    f = Fixture(SELF_LINKS)
+    found = references.references(f.snapshot, f.path, f.position, f.encoder)
+    assert found is not None
+    assert [(ref.uri, span(ref.range)) for ref in found] == [
+        ("file:///vault/Alpha.md", (0, 2, 0, 14)),
+        ("file:///vault/Alpha.md", (0, 19, 0, 40)),
+    ]
+
+
+def test_references_of_a_heading_keep_the_links_to_it_within_the_note() -> None:
+    # every link that would break if ``## Part two`` were renamed, this note's included
+    f = Fixture(
+        SELF_LINKS.replace("Body 😀 $0here", "Body 😀 here").replace("## Part", "## Pa$0rt")
+    )
+    found = references.references(f.snapshot, f.path, f.position, f.encoder)
+    assert found is not None
+    assert [(ref.uri, span(ref.range)) for ref in found] == [
+        ("file:///vault/Alpha.md", (0, 19, 0, 40)),
+        ("file:///vault/Beta%20%E2%80%94%20%CE%B2.md", (1, 18, 1, 31)),
+        ("file:///vault/Beta%20%E2%80%94%20%CE%B2.md", (3, 5, 3, 26)),
+    ]
+
+
 def test_document_symbols_nest_headings() -> None:
     f = Fixture(
         """

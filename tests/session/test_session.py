@@ -171,3 +171,21 @@ async def test_editing_a_large_note_parses_it_once_off_the_loop(tmp_path: Path) 
         await asyncio.sleep(0.01)
     assert [link.target for link in vault.index.notes["Big.md"].links] == ["Beta"]
     assert session.client.refreshes >= 1  # type: ignore[attr-defined]
+
+
+async def test_notes_opened_or_edited_lately_come_first_in_a_bare_link(tmp_path: Path) -> None:
+    files = {"Zeta — ζ.md": "z\n", "Mid.md": "m\n", "A.md": "[[Mid]]\n", "Now.md": "[["}
+    root = write(tmp_path / "vault", files)
+    other = write(tmp_path / "other", {"Elsewhere.md": "e\n"})
+    session = await indexed_session(root, other)
+    snapshot, path = snapshot_of(session, root / "Now.md")
+    assert labels(snapshot, path, 0, 2) == ["Mid", "A", "Zeta — ζ"]  # most linked, then by name
+
+    for name in ("Zeta — ζ.md", "A.md", "Now.md"):
+        address = (root / name).as_uri()
+        session.document_changed(address, str(root / name), 1, files[name])
+    session.document_closed((root / "A.md").as_uri(), str(root / "A.md"))  # still recent
+    session.document_changed((other / "Elsewhere.md").as_uri(), str(other / "Elsewhere.md"), 1, "")
+    snapshot, path = snapshot_of(session, root / "Now.md")
+    assert snapshot.recent == ("Now.md", "A.md", "Zeta — ζ.md")
+    assert labels(snapshot, path, 0, 2) == ["A", "Zeta — ζ", "Mid"]

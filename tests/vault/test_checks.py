@@ -230,6 +230,33 @@ def test_markdown_links_reach_headings_by_github_slug() -> None:
     ]
 
 
+LINK_HEADING = (
+    "# Operators\n## [[Python Comparison Operators|Comparison operators]] return — 布尔\n"
+)
+
+
+def test_a_heading_holding_a_link_is_reached_as_obsidian_writes_it() -> None:
+    """issue 15 item 6: Obsidian links ``## [[T|shown]] rest`` as ``#T shown rest`` (link syntax
+    as spaces, the target kept); the display text alone is no heading of the note."""
+    text = LINK_HEADING + (
+        "[[#Python Comparison Operators Comparison operators return — 布尔|…]]\n"  # line 2
+        "[[Src#python comparison operators comparison operators RETURN — 布尔]]\n"
+        "[[#Comparison operators return — 布尔]]\n"  # line 4: the display text only
+    )
+    files = {"Src.md": text, "Python Comparison Operators.md": ""}
+    found = [
+        (p.code, (p.range.start.line, p.range.start.character), p.message)
+        for p in problems(files, "Src.md")
+    ]
+    assert found == [
+        (
+            "unresolved-heading",
+            (4, 0),
+            'This note has no heading "Comparison operators return — 布尔"',
+        )
+    ]
+
+
 def test_utf16_and_utf8_columns_of_a_problem() -> None:
     line = PRE + "[[Nope]]"
     (problem,) = problems({"Src.md": line}, "Src.md")

@@ -9,6 +9,7 @@ filtering, while the user types on, keeps the items we ranked.
 from __future__ import annotations
 
 import heapq
+import math
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -19,10 +20,10 @@ from lsprotocol import types
 
 from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
-from vault_ls.features.note_search import file_table_for, table_for
+from vault_ls.features.note_search import NoteEntry, entries_of, file_table_for, table_for
 from vault_ls.features.preview import note_body, note_summary, notes_count
 from vault_ls.vault.model import Link, Note
-from vault_ls.vault.names import path_suffixes, without_note_suffix
+from vault_ls.vault.names import heading_link_text, path_suffixes, without_note_suffix
 from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.snapshot import Snapshot
 
@@ -42,6 +43,7 @@ class Candidate:
     # What the editor filters on while the user keeps typing (default: the label). It must
     # hold what the query matched, or the editor hides items the server ranked.
     searched: str | None = None
+    where: str | None = None  # shown beside every row (``labelDetails``): the note's file
 
 
 @dataclass
@@ -61,7 +63,9 @@ def complete(
     encoder: Encoder,
     limit: int = DEFAULT_LIMIT,
     style: str = "shortest",
+    label_details: bool = True,
 ) -> types.CompletionList | None:
+    """``label_details``: the client shows ``labelDetails`` (LSP 3.17)."""
     lines = encoder.lines(path)
     if pos.line >= len(lines):
         return None
@@ -76,7 +80,7 @@ def complete(
     if found is None:
         return None
     context, candidates = found
-    return _as_list(encoder, path, pos.line, context, candidates, limit)
+    return _as_list(encoder, path, pos.line, context, candidates, limit, label_details)
 
 
 def _as_list(
@@ -86,6 +90,7 @@ def _as_list(
     context: Context,
     candidates: Iterable[Candidate],
     limit: int,
+    label_details: bool,
 ) -> types.CompletionList:
     found = list(candidates)
     ranked = heapq.nsmallest(
@@ -98,6 +103,11 @@ def _as_list(
     items = [
         types.CompletionItem(
             label=candidate.label,
+            label_details=(
+                types.CompletionItemLabelDetails(description=candidate.where)
+                if label_details and candidate.where
+                else None
+            ),
             kind=candidate.kind,
             detail=candidate.detail,
             sort_text=f"{rank:05d}",
@@ -160,7 +170,10 @@ def _wiki(
             return context(anchor_start + 1, anchor[1:], "|"), _blocks(target, anchor[1:])
         query = anchor.rsplit("#", 1)[-1]
         return context(anchor_start, anchor, "|"), _headings(target, query)
-    candidates = _notes(vault, typed, style, limit)
+    if typed:
+        candidates = _notes(vault, typed, style, limit)
+    else:
+        candidates = _likely_notes(vault, path, style, limit)
     if embed:
         candidates += _attachments(vault, typed)
     return context(start, typed, "|#"), candidates
@@ -198,17 +211,48 @@ def _notes(
     suggester does). Only the best ``limit + 1`` become items (one more than shown tells
     the caller the list is incomplete); their link texts are worked out last."""
     ranked, _ = table_for(vault.index).best(query, limit + 1)
-    kind = types.CompletionItemKind.File
-    found = []
-    for points, entry in ranked:
-        note = vault.index.notes.get(entry.path)
-        if note is None:
+    return [
+        _note_candidate(vault, entry, points, style)
+        for points, entry in ranked
+        if entry.path in vault.index.notes
+    ]
+
+
+def _likely_notes(
+    vault: Snapshot, path: str, style: str = "shortest", limit: int = DEFAULT_LIMIT
+) -> list[Candidate]:
+    """A bare ``[[``: one item per note (not the note being written), the ones the user most
+    likely wants first: the notes opened or edited lately, latest first; then the others by how
+    many notes link to them, a note in the same folder counting as linked twice as often."""
+    index = vault.index
+    recent = {each: rank for rank, each in enumerate(vault.recent)}
+    unseen = len(recent)
+    folder = posixpath.dirname(path)
+    # one flat tuple per note, no ``Note`` touched (a bare ``[[`` costs ~2 typed queries)
+    ranked = []
+    linking = index.backlinks.get
+    for each in index.notes:
+        if each == path:
             continue
-        insert = _link_text(vault, note, style, entry.display)
-        found.append(
-            Candidate(entry.label, insert, points, entry.detail, kind, entry.path, entry.searched)
-        )
-    return found
+        home, _, file = each.rpartition("/")
+        weight = math.log2(1 + len(linking(each, ()))) + (home == folder)
+        ranked.append((recent.get(each, unseen), -weight, file.casefold(), each))
+    chosen = [index.notes[each] for *_, each in heapq.nsmallest(limit + 1, ranked)]
+    shared = table_for(index).shared
+    return [
+        _note_candidate(vault, entries_of(note, shared)[0], float(limit + 1 - rank), style)
+        for rank, note in enumerate(chosen)
+    ]
+
+
+def _note_candidate(vault: Snapshot, entry: NoteEntry, points: float, style: str) -> Candidate:
+    note = vault.index.notes[entry.path]
+    insert = _link_text(vault, note, style, entry.display)
+    kind = types.CompletionItemKind.File
+    where = without_note_suffix(entry.path)
+    return Candidate(
+        entry.label, insert, points, entry.detail, kind, entry.path, entry.searched, where
+    )
 
 
 def _link_text(vault: Snapshot, note: Note, style: str, display: str | None) -> Callable[[], str]:
@@ -233,19 +277,19 @@ def _attachments(vault: Snapshot, query: str) -> list[Candidate]:
 
 
 def _headings(note: Note, query: str) -> list[Candidate]:
+    """The note's headings as Obsidian writes them in a link (``heading_link_text``)."""
     found = []
-    texts = [heading.text for heading in note.headings]
-    for heading in note.headings:
-        points = fuzzy.score(query, heading.text)
+    texts = [heading_link_text(heading.text) for heading in note.headings]
+    for heading, text in zip(note.headings, texts, strict=True):
+        points = fuzzy.score(query, text)
         if points is None:
             continue
-        insert = heading.text
-        if texts.count(heading.text) > 1 and heading.parent is not None:
-            insert = f"{note.headings[heading.parent].text}#{heading.text}"
+        insert = text
+        if texts.count(text) > 1 and heading.parent is not None:
+            insert = f"{texts[heading.parent]}#{text}"
         detail = f"H{heading.level} in {note.name}"
-        found.append(
-            Candidate(heading.text, insert, points, detail, types.CompletionItemKind.Reference)
-        )
+        kind = types.CompletionItemKind.Reference
+        found.append(Candidate(text, insert, points, detail, kind))
     return found
 
 
@@ -267,19 +311,20 @@ def _vault_headings(vault: Snapshot, query: str) -> list[Candidate]:
     for note in vault.index:
         reference = None
         for heading in note.headings:
-            points = fuzzy.score(query, heading.text)
+            text = heading_link_text(heading.text)
+            points = fuzzy.score(query, text)
             if points is None:
                 continue
             reference = reference or shortest_reference(vault, note.path)
             found.append(
                 Candidate(
-                    heading.text,
-                    f"{reference}#{heading.text}",
+                    text,
+                    f"{reference}#{text}",
                     points,
                     note.path,
                     types.CompletionItemKind.Reference,
                     note.path,
-                    f"##{heading.text}",  # the replaced text starts with the typed ``##``
+                    f"##{text}",  # the replaced text starts with the typed ``##``
                 )
             )
     return found

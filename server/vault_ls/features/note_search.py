@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from collections import Counter
+from collections.abc import Container
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -18,9 +20,11 @@ from vault_ls.features import fuzzy
 from vault_ls.features.derived import derived
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.model import Note
+from vault_ls.vault.names import title_key, without_note_suffix
 
 ALIAS_PENALTY = 0.5  # an alias ranks just below its note when both match as well
 LAST_CHARACTER = "\U0010ffff"
+FIRST_HEADING = "first heading"  # ``TitleClaim.source`` of a title taken from the first heading
 
 
 class NoteEntry(NamedTuple):
@@ -34,12 +38,13 @@ class NoteEntry(NamedTuple):
     searched: str  # what the editor filters on while the user types on
 
 
-def entries_of(note: Note) -> list[NoteEntry]:
-    name, title = note.name, note.title
+def entries_of(note: Note, shared: Container[str] = frozenset()) -> list[NoteEntry]:
+    name, title = note.name, completion_title(note, shared)
     folder = note.folder or "(vault root)"
     if title != name:
         keys = (title.casefold(), name.casefold())
-        entries = [NoteEntry(keys, title, folder, note.path, name, title, 0.0, f"{title} {name}")]
+        where = without_note_suffix(note.path)  # the file name shows, even where labels are alike
+        entries = [NoteEntry(keys, title, where, note.path, name, title, 0.0, f"{title} {name}")]
     else:
         entries = [NoteEntry((name.casefold(),), name, folder, note.path, name, None, 0.0, name)]
     for alias in note.aliases:
@@ -49,9 +54,29 @@ def entries_of(note: Note) -> list[NoteEntry]:
     return entries
 
 
+def completion_title(note: Note, shared: Container[str]) -> str:
+    """The note's title, unless it is only a first heading that several notes share (nine notes
+    of a course vault open with ``# Index``): such a heading names none of them."""
+    claim = note.titles[0] if note.titles else None
+    if claim and claim.source == FIRST_HEADING and title_key(claim.text) in shared:
+        return note.name
+    return note.title
+
+
+def shared_headings(index: VaultIndex) -> set[str]:
+    """Title keys of the first headings that are the title of more than one note."""
+    counts = Counter(
+        title_key(note.titles[0].text)
+        for note in index
+        if note.titles and note.titles[0].source == FIRST_HEADING
+    )
+    return {key for key, count in counts.items() if count > 1}
+
+
 class NoteTable:
     def __init__(self, index: VaultIndex):
-        self.entries = [entry for note in index for entry in entries_of(note)]
+        self.shared = shared_headings(index)
+        self.entries = [entry for note in index for entry in entries_of(note, self.shared)]
         pairs = sorted(
             (key, position) for position, entry in enumerate(self.entries) for key in entry.keys
         )

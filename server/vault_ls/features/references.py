@@ -45,9 +45,13 @@ def references(
             on_heading = None  # a note's title heading stands for the note: all its backlinks
         heading = on_heading.text if on_heading else None
         block = on_block.id if on_block else None
+    # The note as a whole: its backlinks, which (as in Obsidian) leave out its links to itself.
+    # A heading's or a block's references keep them: ``[[#Part]]`` breaks if ``## Part`` goes.
+    whole_note = heading is None and block is None
     return [
         encoder.location(source, found.range)
         for source, found in links_to(vault, target, heading, block)
+        if not (whole_note and source == target)
     ]
 
 

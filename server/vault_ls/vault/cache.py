@@ -41,7 +41,8 @@ from vault_ls.vault.model import (
     set_head,
 )
 
-SCHEMA = 8  # 8: stamps hold ctime and inode too (7: a body keeps no YAML mapping)
+SCHEMA = 9  # 9: heading keys keep the targets of links in headings (8: stamps hold ctime and
+# inode too; 7: a body keeps no YAML mapping)
 
 
 def cache_folder() -> Path:

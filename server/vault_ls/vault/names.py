@@ -13,6 +13,10 @@ NOTE_SUFFIX = ".md"
 # ``-``, ``_`` and ``'`` becomes a space. The help vault relies on it: ``[[FAQ#How large can each
 # remote vault be]]`` reaches ``### How large can each remote vault be?``.
 HEADING_DROPPED = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
+# What Obsidian writes for a heading in a link it generates: the characters that would end or
+# split the link (brackets, ``|``, ``#``, ``^``, ``:``, ``%%``, ``\\``) become spaces.
+# ``## [[Python Sets]] and slicing`` is linked as ``[[Note#Python Sets and slicing]]``.
+HEADING_LINK_UNSAFE = re.compile(r"%%|[\[\]|#^:\\\r\n]")
 FILENAME_FORBIDDEN = ':/\\?*"<>|'
 
 
@@ -54,9 +58,15 @@ KEYS_REMEMBERED = 1 << 16
 @functools.lru_cache(maxsize=KEYS_REMEMBERED)
 def heading_key(text: str) -> str:
     """Headings compare after Obsidian-like cleaning (``HEADING_DROPPED``), spaces collapsed, case
-    ignored: ``### `hasTag()` `` matches ``[[Functions#hasTag]]``."""
-    text = shown_text(text)
+    ignored: ``### `hasTag()` `` matches ``[[Functions#hasTag]]``. A link in a heading is
+    compared as written, its brackets and ``|`` as spaces (Obsidian keeps the target too):
+    ``## [[Sets|Python sets]] today`` is reached by ``[[#Sets Python sets today]]``."""
     return " ".join(HEADING_DROPPED.sub(" ", text).split()).casefold()
+
+
+def heading_link_text(text: str) -> str:
+    """The text Obsidian writes after ``#`` when it links to the heading ``text``."""
+    return " ".join(HEADING_LINK_UNSAFE.sub(" ", text).split())
 
 
 @functools.lru_cache(maxsize=KEYS_REMEMBERED)

@@ -28,6 +28,7 @@ class Snapshot:
     loaded: bool  # False until the first index is in: every link would look broken
     alone: bool  # a note outside every vault, served alone: other notes are out of sight
     version: int  # ``index.version`` when the snapshot was taken
+    recent: tuple[str, ...] = ()  # vault paths of the notes opened or edited lately, latest first
 
     def text(self, path: str) -> str:
         """The note's text as the editor shows it: the open text, else the disk's."""
@@ -46,7 +47,9 @@ class Snapshot:
             raise StaleSnapshot(f"index at version {self.index.version}, snapshot {self.version}")
 
 
-def in_memory(files: Mapping[str, str], root: Path = Path("/vault")) -> Snapshot:
+def in_memory(
+    files: Mapping[str, str], root: Path = Path("/vault"), recent: tuple[str, ...] = ()
+) -> Snapshot:
     """A vault that exists only as ``files`` (vault path -> text; paths not ending in ``.md``
     are attachments), every note open: for tests of features, which need no disk."""
     notes = [parse_note(path, text) for path, text in files.items() if _is_note(path)]
@@ -57,7 +60,8 @@ def in_memory(files: Mapping[str, str], root: Path = Path("/vault")) -> Snapshot
     def read(path: str) -> str:
         raise FileNotFoundError(f"{path}: an in-memory vault has no disk")
 
-    return Snapshot(root, index, texts, read, loaded=True, alone=False, version=index.version)
+    version = index.version
+    return Snapshot(root, index, texts, read, True, False, version, recent)
 
 
 def _is_note(path: str) -> bool:
