@@ -24,6 +24,8 @@ class Settings:
     completion_style: str = "shortest"
     title_sources: frozenset[str] | None = None  # TitleClaim sources the title checks compare
     max_files: int = 200_000
+    # rename: display text that is the old name follows the new one, as in Obsidian
+    rename_display_text: bool = True
 
     @classmethod
     def parse(cls, raw: Any) -> tuple[Settings, list[str]]:
@@ -71,4 +73,10 @@ class Settings:
             settings.max_files = max_files
         else:
             problems.append("maxFiles must be a positive integer")
+        rename = raw.get("rename", {})
+        display_text = rename.get("updateDisplayText", True) if isinstance(rename, dict) else None
+        if isinstance(display_text, bool):
+            settings.rename_display_text = display_text
+        else:
+            problems.append("rename.updateDisplayText must be true or false")
         return settings, problems
