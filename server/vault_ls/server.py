@@ -459,10 +459,10 @@ def _open_documents(ls: VaultServer, snapshot: Snapshot) -> dict[str, edits.Open
 
 
 def _client_renames_files(ls: VaultServer) -> bool:
+    """Neovim 0.7 applies ``documentChanges`` without announcing it; a client that announces
+    file renames takes them there."""
     operations = _capability(ls, "workspace.workspace_edit.resource_operations") or []
-    return _supports(ls, "workspace.workspace_edit.document_changes") and (
-        types.ResourceOperationKind.Rename in operations
-    )
+    return types.ResourceOperationKind.Rename in operations
 
 
 @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)

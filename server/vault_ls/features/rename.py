@@ -27,7 +27,7 @@ from vault_ls.vault.index import VaultIndex, last_name
 from vault_ls.vault.model import NOTE_SUFFIX, Heading, Link, Note
 from vault_ls.vault.names import FILENAME_FORBIDDEN, name_key, path_suffixes, without_note_suffix
 from vault_ls.vault.positions import Position, Range, normalize_newlines
-from vault_ls.vault.resolve import resolve_link
+from vault_ls.vault.resolve import Resolution, resolve_link
 from vault_ls.vault.snapshot import Snapshot
 
 # Characters a file name may hold but a link cannot name (Obsidian refuses them too).
@@ -207,8 +207,12 @@ def _rewrite(after: AfterMove, texts: _Texts, source: str, link: Link, new: str,
         ]
     else:
         candidates = [link_forms.renamed_wiki(written, name), *_wiki_paths(written, new)]
-    for candidate in candidates:
-        if _reaches(after, link, source, candidate) == new:
+    reached = [(c, _reaches(after, link, source, c)) for c in candidates]
+    for candidate, resolution in reached:  # unambiguous first: a clash gets a path
+        if resolution.path == new and not resolution.ambiguous:
+            return candidate
+    for candidate, resolution in reached:
+        if resolution.path == new:
             return candidate
     raise RenameRefused(f"no link from {source} would reach {new}")  # a path always does
 
@@ -219,9 +223,9 @@ def _wiki_paths(written: str, target: str) -> Iterator[str]:
         yield link_forms.with_suffix_of(link_forms.split_written(written)[1], suffix)
 
 
-def _reaches(after: AfterMove, link: Link, source: str, written: str) -> str | None:
+def _reaches(after: AfterMove, link: Link, source: str, written: str) -> Resolution:
     target = unquote(written) if link.kind == "markdown" else written.strip()
-    return resolve_link(after, dataclasses.replace(link, target=target), source).path
+    return resolve_link(after, dataclasses.replace(link, target=target), source)
 
 
 def _kept_in_place(
