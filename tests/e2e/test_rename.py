@@ -55,7 +55,9 @@ async def test_rename_a_note_from_a_link(client, vault_root):
         "See [[Ωmega — 名#^para-1]] and [[First letter]] #greek\n"
         "中文 [[ruikurenaii|Louie Kurenai]]\n"
     )
-    assert after["Ωmega — 名.md"].startswith("---\naliases: [First letter]\ntags: [greek]\n---\n# Ωmega — 名\n")
+    assert after["Ωmega — 名.md"].startswith(
+        "---\naliases: [First letter]\ntags: [greek]\n---\n# Ωmega — 名\n"
+    )
     assert "Alpha — notes.md" not in after
     moves = [c for c in edit.document_changes if isinstance(c, types.RenameFile)]
     assert [(m.old_uri, m.new_uri) for m in moves] == [

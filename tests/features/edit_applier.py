@@ -5,6 +5,7 @@ closed file's byte order mark kept aside as editors keep it."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -70,7 +71,7 @@ def apply(
             (offset(text, e.range.start), offset(text, e.range.end), e.new_text)
             for e in change.edits
         )
-        for (_, end, _), (start, _, _) in zip(spans, spans[1:], strict=False):
+        for (_, end, _), (start, _, _) in itertools.pairwise(spans):
             if start < end:
                 raise Refused(f"{path}: overlapping edits")
         for start, end, new_text in reversed(spans):

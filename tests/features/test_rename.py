@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
-
 from tests.features.edit_applier import Refused, apply
 from tests.features.fixture import Fixture
+
 from vault_ls.features import rename
 from vault_ls.features.convert import Encoder
 from vault_ls.features.edits import OpenDocument
@@ -33,8 +33,9 @@ def test_every_link_form_keeps_its_form_and_only_its_target_changes() -> None:
 
         A paragraph. ^para
         //- Uses.md
-        see [[Old — d$0raft]] [[Old — draft|Old — draft]] [[Old — draft|shown]] ![[Old — draft#^para]]
-        [[Old — draft.md#H1#H2]] [[old — draft]] [[foo]] [[Old — draftish]] Old — draft
+        see [[Old — d$0raft]] [[Old — draft|Old — draft]] [[Old — draft|shown]]
+        ![[Old — draft#^para]] [[Old — draft.md#H1#H2]] [[old — draft]] [[foo]]
+        [[Old — draftish]] Old — draft
         [a](Old%20—%20draft.md) [Old — draft](<Old — draft.md#H>) [c](./Old%20—%20draft)
         | cell | [[Old — draft\\|Old — draft]] |
         |---|---|
@@ -47,8 +48,9 @@ def test_every_link_form_keeps_its_form_and_only_its_target_changes() -> None:
         "Neu 😀 名",
     )
     assert after["Uses.md"] == (
-        "see [[Neu 😀 名]] [[Neu 😀 名|Neu 😀 名]] [[Neu 😀 名|shown]] ![[Neu 😀 名#^para]]\n"
-        "[[Neu 😀 名.md#H1#H2]] [[Neu 😀 名]] [[foo]] [[Old — draftish]] Old — draft\n"
+        "see [[Neu 😀 名]] [[Neu 😀 名|Neu 😀 名]] [[Neu 😀 名|shown]]\n"
+        "![[Neu 😀 名#^para]] [[Neu 😀 名.md#H1#H2]] [[neu 😀 名]] [[foo]]\n"
+        "[[Old — draftish]] Old — draft\n"
         "[a](Neu%20😀%20名.md) [Neu 😀 名](<Neu 😀 名.md#H>) [c](./Neu%20😀%20名)\n"
         "| cell | [[Neu 😀 名\\|Neu 😀 名]] |\n"
         "|---|---|\n"
@@ -156,9 +158,7 @@ def test_open_documents_get_their_versions_and_uris() -> None:
     snapshot = in_memory(files)
     encoder = Encoder(snapshot)
     documents = {"A.md": OpenDocument("file:///vault/A.md", 7)}
-    edit = rename.rename(
-        snapshot, "A.md", Position(0, 3), encoder, "New", documents, annotate=True
-    )
+    edit = rename.rename(snapshot, "A.md", Position(0, 3), encoder, "New", documents, annotate=True)
     changes = edit.document_changes or []
     versions = {
         c.text_document.uri: c.text_document.version
@@ -176,7 +176,9 @@ def test_open_documents_get_their_versions_and_uris() -> None:
     assert move.options == types.RenameFileOptions(overwrite=False, ignore_if_exists=False)
     assert edit.change_annotations == {
         "vault-ls.rename": types.ChangeAnnotation(
-            label="Rename 'Old' to 'New'", needs_confirmation=False, description="2 links in 2 notes"
+            label="Rename 'Old' to 'New'",
+            needs_confirmation=False,
+            description="2 links in 2 notes",
         )
     }
     assert apply(files, edit, ROOT, {"A.md": 7})["A.md"] == "[[New]]\n"

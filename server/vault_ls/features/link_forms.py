@@ -33,10 +33,22 @@ def with_suffix_of(written_name: str, name: str) -> str:
     return name
 
 
-def renamed_wiki(written: str, name: str) -> str:
+def in_case_of(written_name: str, old_name: str, name: str) -> str:
+    """``name`` in the case style the link wrote ``old_name`` in: as given, all lower or all
+    upper case (``[[old]]`` -> ``[[new]]``), so renaming back gives the bytes back."""
+    written_name = without_note_suffix(written_name)
+    if written_name != old_name:
+        if written_name == old_name.lower():
+            return name.lower()
+        if written_name == old_name.upper():
+            return name.upper()
+    return name
+
+
+def renamed_wiki(written: str, old_name: str, name: str) -> str:
     """A wikilink target with its last name replaced: ``dir/Old.md`` -> ``dir/New.md``."""
     folder, last = split_written(written)
-    return folder + with_suffix_of(last, name)
+    return folder + with_suffix_of(last, in_case_of(last, old_name, name))
 
 
 def encode_markdown(path: str, angle: bool) -> str:
@@ -47,10 +59,11 @@ def encode_markdown(path: str, angle: bool) -> str:
     return _MARKDOWN_ESCAPED.sub(lambda m: "".join(f"%{b:02X}" for b in m[0].encode()), path)
 
 
-def renamed_markdown(written: str, name: str, angle: bool) -> str:
+def renamed_markdown(written: str, old_name: str, name: str, angle: bool) -> str:
     """A markdown destination's path with its last name replaced, encoded as it was."""
     folder, last = split_written(written)
-    return folder + encode_markdown(with_suffix_of(_decoded_name(last), name), angle)
+    last = _decoded_name(last)
+    return folder + encode_markdown(with_suffix_of(last, in_case_of(last, old_name, name)), angle)
 
 
 def relative_markdown(source: str, target: str, written: str, angle: bool) -> str:

@@ -179,7 +179,7 @@ def plan_note_rename(vault: Snapshot, old: str, new_name: str, display_text: boo
     for source, link in links_to(vault, old):
         if not link.target:
             continue  # ``[[#H]]``: the same note wherever it is
-        rewritten = _rewrite(after, texts, source, link, new, name)
+        rewritten = _rewrite(after, texts, source, link, old_name, new)
         plan.edits.append(
             Replacement(source, link.target_range, texts.quoted(source, link, rewritten))
         )
@@ -196,17 +196,20 @@ def plan_note_rename(vault: Snapshot, old: str, new_name: str, display_text: boo
     return plan
 
 
-def _rewrite(after: AfterMove, texts: _Texts, source: str, link: Link, new: str, name: str) -> str:
+def _rewrite(
+    after: AfterMove, texts: _Texts, source: str, link: Link, old_name: str, new: str
+) -> str:
     """The target text for ``link`` in its own form, reaching ``new`` in the vault after."""
     written = texts.span(source, link.target_range)
+    name = _name_of(new)
     if link.kind == "markdown":
         angle = texts.before(source, link.target_range) == "<"
         candidates = [
-            link_forms.renamed_markdown(written, name, angle),
+            link_forms.renamed_markdown(written, old_name, name, angle),
             link_forms.relative_markdown(source, new, written, angle),
         ]
     else:
-        candidates = [link_forms.renamed_wiki(written, name), *_wiki_paths(written, new)]
+        candidates = [link_forms.renamed_wiki(written, old_name, name), *_wiki_paths(written, new)]
     reached = [(c, _reaches(after, link, source, c)) for c in candidates]
     for candidate, resolution in reached:  # unambiguous first: a clash gets a path
         if resolution.path == new and not resolution.ambiguous:
@@ -244,7 +247,7 @@ def _kept_in_place(
             before = vault.index.resolve(link, source).path
             if before is None or before == old or _reaches_link(after, link, source) == before:
                 continue
-            rewritten = _rewrite(after, texts, source, link, before, _name_of(before))
+            rewritten = _rewrite(after, texts, source, link, _name_of(before), before)
             edits.append(
                 Replacement(source, link.target_range, texts.quoted(source, link, rewritten))
             )
