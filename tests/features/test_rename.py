@@ -263,3 +263,40 @@ def test_nothing_to_rename_is_said(text: str, reason: str) -> None:
     with pytest.raises(rename.RenameRefused) as refused:
         rename.prepare_rename(f.snapshot, f.path, f.position, f.encoder)
     assert str(refused.value) == reason
+
+
+def test_a_link_the_parser_misplaces_refuses_the_rename_and_changes_nothing() -> None:
+    # a table inside a quote (obsidian-help, "Advanced formatting syntax"): the parser places
+    # the cell's link two columns early, so an edit there would cut into "> [["
+    f = Fixture(
+        """
+        //- Old.md
+        //- A.md
+        [[Old$0]]
+
+        > First column | Second column
+        > -- | --
+        > [[Old\\|Markdown syntax]] | x
+        """
+    )
+    with pytest.raises(rename.RenameRefused) as refused:
+        rename.rename(f.snapshot, f.path, f.position, f.encoder, "New", {})
+    assert str(refused.value) == (
+        "A.md:5: the link to 'Old' is not where vault-ls reads it (please report this note); "
+        "nothing was changed"
+    )
+
+
+def test_a_link_keeps_its_case_style() -> None:
+    after = renamed(
+        """
+        //- Embed files.md
+        //- A.md
+        [[Embed files$0]] [[embed files]] [[EMBED FILES]] [[Embed Files]] [a](embed%20files.md)
+        """,
+        "Embed files — 2",
+    )
+    assert after["A.md"] == (
+        "[[Embed files — 2]] [[embed files — 2]] [[EMBED FILES — 2]] [[Embed Files — 2]]"
+        " [a](embed%20files%20—%202.md)\n"
+    )

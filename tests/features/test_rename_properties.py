@@ -10,8 +10,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-
 from tests.features.edit_applier import apply
+
 from vault_ls.features import rename
 from vault_ls.features.convert import Encoder
 from vault_ls.features.edits import workspace_edit

@@ -34,15 +34,22 @@ def with_suffix_of(written_name: str, name: str) -> str:
 
 
 def in_case_of(written_name: str, old_name: str, name: str) -> str:
-    """``name`` in the case style the link wrote ``old_name`` in: as given, all lower or all
-    upper case (``[[old]]`` -> ``[[new]]``), so renaming back gives the bytes back."""
+    """``name`` in the case style the link wrote ``old_name`` in: all lower or all upper case
+    (``[[old]]`` -> ``[[new]]``), or, where the two names share letters at the same places, the
+    case the link gave those letters (``[[Embed Files]]`` for ``Embed files`` -> ``[[Embed
+    Files 2]]``), so renaming back gives the bytes back."""
     written_name = without_note_suffix(written_name)
-    if written_name != old_name:
-        if written_name == old_name.lower():
-            return name.lower()
-        if written_name == old_name.upper():
-            return name.upper()
-    return name
+    if written_name == old_name or written_name.lower() != old_name.lower():
+        return name
+    if written_name == old_name.lower():
+        return name.lower()
+    if written_name == old_name.upper():
+        return name.upper()
+    kept = [
+        written_name[i] if i < len(old_name) and ch.lower() == old_name[i].lower() else ch
+        for i, ch in enumerate(name)
+    ]
+    return "".join(kept)
 
 
 def renamed_wiki(written: str, old_name: str, name: str) -> str:

@@ -201,6 +201,13 @@ def _rewrite(
 ) -> str:
     """The target text for ``link`` in its own form, reaching ``new`` in the vault after."""
     written = texts.span(source, link.target_range)
+    as_read = unquote(written) if link.kind == "markdown" else written.strip()
+    if as_read.replace("\\", "/") != link.target.replace("\\", "/"):
+        # the parser placed the link elsewhere than it stands: editing there would lose text
+        raise RenameRefused(
+            f"{source}:{link.target_range[0] + 1}: the link to {link.target!r} is not where "
+            "vault-ls reads it (please report this note); nothing was changed"
+        )
     name = _name_of(new)
     if link.kind == "markdown":
         angle = texts.before(source, link.target_range) == "<"
