@@ -38,6 +38,7 @@ from vault_ls.features import (
     definition,
     diagnostics,
     document_links,
+    edits,
     graph,
     hover,
     link_panels,
@@ -46,6 +47,7 @@ from vault_ls.features import (
     note_search,
     quick_switch,
     references,
+    rename,
     symbols,
     tag_tree,
 )
@@ -454,6 +456,76 @@ def on_hover(ls: VaultServer, params: types.HoverParams) -> types.Hover | None:
 def on_references(ls: VaultServer, params: types.ReferenceParams) -> list[types.Location] | None:
     at = _at(ls, params.text_document.uri, params.position)
     return _guard(references.references, None)(*at) if at else None
+
+
+# --- rename ----------------------------------------------------------------------------------
+
+REQUEST_FAILED = -32803
+
+
+def _refused(reason: str) -> JsonRpcException:
+    return JsonRpcException(message=f"vault-ls cannot rename: {reason}", code=REQUEST_FAILED)
+
+
+def _rename_request(feature: Callable[P, T]) -> Callable[P, T]:
+    """A refused rename answers RequestFailed with the reason; any other failure too, logged:
+    answering "no changes" would look like a rename that did nothing."""
+
+    @functools.wraps(feature)
+    def answer(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return feature(*args, **kwargs)
+        except rename.RenameRefused as refused:
+            raise _refused(str(refused)) from None
+        except Exception as error:
+            log.exception("%s failed", feature.__name__)
+            raise _refused(f"internal error: {error}") from None
+
+    return answer
+
+
+def _open_documents(ls: VaultServer, snapshot: Snapshot) -> dict[str, edits.OpenDocument]:
+    """The snapshot's vault's open documents by path, with the URI and version the client sent."""
+    found = {}
+    for document in ls.session.documents.values():
+        located = ls.session.locate(to_fs_path(document.uri))
+        if located is not None and located[0].root == snapshot.root:
+            found[located[1]] = edits.OpenDocument(document.uri, document.version)
+    return found
+
+
+def _client_renames_files(ls: VaultServer) -> bool:
+    """Neovim 0.7 applies ``documentChanges`` without announcing it; a client that announces
+    file renames takes them there."""
+    operations = _capability(ls, "workspace.workspace_edit.resource_operations") or []
+    return types.ResourceOperationKind.Rename in operations
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def on_prepare_rename(
+    ls: VaultServer, params: types.PrepareRenameParams
+) -> types.PrepareRenamePlaceholder | None:
+    at = _at(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    return _rename_request(rename.prepare_rename)(*at)
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
+def on_rename(ls: VaultServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    at = _at(ls, params.text_document.uri, params.position)
+    if at is None:
+        return None
+    if not _client_renames_files(ls):
+        raise _refused("the editor does not accept file renames in workspace edits")
+    snapshot = at[0]
+    return _rename_request(rename.rename)(
+        *at,
+        params.new_name,
+        _open_documents(ls, snapshot),
+        ls.session.settings.rename_display_text,
+        _supports(ls, "workspace.workspace_edit.change_annotation_support"),
+    )
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -26,6 +26,7 @@ KEYS = {
     "linkFormat",
     "updateLinksOnRename",
     "dailyNotes",
+    "rename",
 }
 # What an editor sends for a setting its user never changed (VS Code sends every key of the
 # section, with the defaults of its package.json): it must not override a vault's own file.
@@ -35,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "completion": {"limit": 50, "style": "shortest"},
     "titleSources": None,
     "maxFiles": 200_000,
+    "rename": {"updateDisplayText": True},
 }
 
 
@@ -61,6 +63,8 @@ class Settings:
     link_format: str = "wikilink"  # "markdown": [text](path.md)
     update_links_on_rename: bool = True
     daily_notes: DailyNotes = field(default_factory=DailyNotes)
+    # rename: display text that is the old name follows the new one, as in Obsidian
+    rename_display_text: bool = True
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -112,6 +116,12 @@ class Settings:
         else:
             problems.append("maxFiles must be a positive integer")
         problems += _parse_notes_and_links(raw, settings)
+        rename = raw.get("rename", {})
+        display_text = rename.get("updateDisplayText", True) if isinstance(rename, dict) else None
+        if isinstance(display_text, bool):
+            settings.rename_display_text = display_text
+        else:
+            problems.append("rename.updateDisplayText must be true or false")
         return settings, problems
 
     @classmethod

@@ -97,7 +97,8 @@ async def test_capabilities_are_exactly_what_is_implemented(utf16_session):
     assert caps.document_symbol_provider and caps.workspace_symbol_provider
     assert caps.document_link_provider is not None
     assert caps.diagnostic_provider.workspace_diagnostics
-    assert caps.rename_provider is None and caps.code_action_provider is None
+    assert caps.rename_provider == types.RenameOptions(prepare_provider=True)
+    assert caps.code_action_provider is None
     watched = [
         r for r in utf16_session.registrations if r.method == "workspace/didChangeWatchedFiles"
     ]

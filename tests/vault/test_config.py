@@ -155,3 +155,17 @@ def test_the_root_of_a_note_is_the_nearest_vault_above_it(tmp_path: Path) -> Non
     write(tmp_path, {"a/M.md": "", "N.md": ""})
     assert config.find_root(tmp_path / "a/b/c/N.md") == (tmp_path / "a/b").resolve()
     assert config.find_root(tmp_path / "a/M.md") == (tmp_path / "a").resolve()
+
+
+def test_the_rename_table_of_the_vault_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".vault-ls.toml").write_text("[rename]\nupdateDisplayText = false\n")
+    settings, problems = Settings.layered(config.vault_layers(tmp_path))
+    assert problems == []
+    assert settings.rename_display_text is False
+    # the editor's default (true) overrides nothing; its false would
+    assert (
+        Settings.layered(config.vault_layers(tmp_path), {"rename": {"updateDisplayText": True}})[
+            0
+        ].rename_display_text
+        is False
+    )

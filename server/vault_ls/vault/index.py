@@ -60,6 +60,10 @@ class VaultIndex:
     def linking_notes(self, path: str) -> set[str]:
         return self.backlinks.get(path, set())
 
+    def notes_naming(self, name: str) -> set[str]:
+        """The notes holding a link whose last name is ``name`` (``last_name``), resolved or not."""
+        return self._linkers.get(name, set())
+
     def tags(self) -> TagTable:
         """The vault's tags. Built when first asked for, since that reads every note's body
         (a cached note's body is decoded only when read); kept up to date note by note after."""

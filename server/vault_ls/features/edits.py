@@ -1,0 +1,95 @@
+"""Workspace edits: a plan's replacements and file moves as one ``WorkspaceEdit``.
+
+Text edits come first, under the URIs the files have before any move (a client applies
+``documentChanges`` in order); each open document's edit carries the version of the text the
+plan was computed from, so a client that has moved on refuses it instead of misplacing it.
+A move is a ``RenameFile`` that never overwrites.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from lsprotocol import types
+
+from vault_ls.features.convert import Encoder
+from vault_ls.vault.positions import Range
+
+ANNOTATION = "vault-ls.rename"
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class OpenDocument:
+    uri: str  # as the client spelled it
+    version: int | None
+
+
+@dataclass(frozen=True)
+class Replacement:
+    path: str
+    range: Range  # code points, in the text the snapshot shows
+    text: str
+
+
+def workspace_edit(
+    encoder: Encoder,
+    replacements: Sequence[Replacement],
+    moves: Sequence[tuple[str, str]],
+    documents: Mapping[str, OpenDocument],
+    label: str,
+    description: str,
+    annotate: bool,
+) -> types.WorkspaceEdit:
+    """``annotate``: the client supports change annotations (a preview with ``label``)."""
+    annotation = ANNOTATION if annotate else None
+    changes: list[types.TextDocumentEdit | types.RenameFile] = []
+    ordered = sorted(replacements, key=lambda edit: (edit.path, edit.range))
+    for path, group in groupby(ordered, key=lambda edit: edit.path):
+        document = documents.get(path)
+        uri = document.uri if document else encoder.uri(path)
+        edits: list[types.TextEdit | types.AnnotatedTextEdit] = []
+        for edit in group:
+            where = _client_range(encoder, path, edit.range, document is None)
+            if annotation is None:
+                edits.append(types.TextEdit(range=where, new_text=edit.text))
+            else:
+                edits.append(
+                    types.AnnotatedTextEdit(
+                        range=where, new_text=edit.text, annotation_id=annotation
+                    )
+                )
+        version = document.version if document else None
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
+        changes.append(types.TextDocumentEdit(text_document=identifier, edits=edits))
+    for old, new in moves:
+        document = documents.get(old)
+        changes.append(
+            types.RenameFile(
+                old_uri=document.uri if document else encoder.uri(old),
+                new_uri=encoder.uri(new),
+                options=types.RenameFileOptions(overwrite=False, ignore_if_exists=False),
+                annotation_id=annotation,
+            )
+        )
+    annotations = None
+    if annotation is not None:
+        annotations = {
+            annotation: types.ChangeAnnotation(
+                label=label, needs_confirmation=False, description=description
+            )
+        }
+    return types.WorkspaceEdit(document_changes=changes, change_annotations=annotations)
+
+
+def _client_range(encoder: Encoder, path: str, where: Range, from_disk: bool) -> types.Range:
+    """A closed note read from disk may begin with a byte order mark; editors open it without
+    one (VS Code, Neovim keep it aside), so first-line columns count one less there."""
+    converted = encoder.range(path, where)
+    if from_disk and encoder.lines(path)[0].startswith(BOM):
+        for position in (converted.start, converted.end):
+            if position.line == 0 and position.character > 0:
+                position.character -= 1
+    return converted
