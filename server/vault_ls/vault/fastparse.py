@@ -60,7 +60,8 @@ class FastToken:
 
 
 class Unsupported(Exception):
-    """The note holds something only markdown-it reads right."""
+    """The note holds something only markdown-it reads right; its argument says what (for
+    ``decline_reason`` and bench/census.py)."""
 
 
 # --- block level ---------------------------------------------------------------------------
@@ -78,6 +79,15 @@ PARAGRAPH = ("paragraph", None)
 # Line starts the fast path never reads: quotes, HTML, tables, math, comments, indentation.
 FOREIGN_START = frozenset(">|<$% \t")
 ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
+FOREIGN_START_REASON = {
+    ">": "block quote",
+    "|": "table",
+    "<": "HTML block",
+    "$": "math",
+    "%": "comment",
+    " ": "indented line",
+    "\t": "indented line",
+}
 
 
 def holds_foreign_inline(text: str) -> bool:
@@ -93,18 +103,40 @@ def holds_foreign_inline(text: str) -> bool:
     )
 
 
+def foreign_inline_reason(text: str) -> str:
+    """Which inline syntax of ``holds_foreign_inline`` ``text`` holds (the first found)."""
+    for mark, reason in (("\\", "escape"), ("<", "inline HTML"), ("$", "math"), ("%%", "comment")):
+        if mark in text:
+            return reason
+    return "entity"
+
+
 def tokenize(text: str, lines: list[str]) -> list[FastToken] | None:
     """markdown-it's tokens for ``text`` (newlines normalised; ``lines`` is it split on ``\\n``),
     or None when the note needs markdown-it."""
-    if "]:" in text:  # a reference definition may be anywhere; its links could be too
-        return None
     try:
-        blocks = _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines))
-        # one search of the whole note spares one per paragraph in most notes
-        blocks.foreign_inline = holds_foreign_inline(text)
-        return blocks.run()
+        return _tokenize(text, lines)
     except Unsupported:
         return None
+
+
+def decline_reason(text: str, lines: list[str]) -> str | None:
+    """Why ``tokenize`` declines ``text`` (the first thing it met that it does not read), or
+    None when it reads it."""
+    try:
+        _tokenize(text, lines)
+    except Unsupported as declined:
+        return str(declined.args[0]) if declined.args else "unsupported"
+    return None
+
+
+def _tokenize(text: str, lines: list[str]) -> list[FastToken]:
+    if "]:" in text:  # a reference definition may be anywhere; its links could be too
+        raise Unsupported("reference definition")
+    blocks = _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines))
+    # one search of the whole note spares one per paragraph in most notes
+    blocks.foreign_inline = holds_foreign_inline(text)
+    return blocks.run()
 
 
 class _Blocks:
@@ -147,8 +179,10 @@ class _Blocks:
     def classify_marked(self, text: str) -> tuple[str, Any]:
         """``classify`` for a line whose first character may open a block."""
         first = text[0]
-        if first in FOREIGN_START or DELIMITER_LINE.fullmatch(text):
-            raise Unsupported
+        if first in FOREIGN_START:
+            raise Unsupported(FOREIGN_START_REASON[first])
+        if DELIMITER_LINE.fullmatch(text):
+            raise Unsupported("delimiter line")
         if first == "#":
             found = ATX_HEADING.match(text)
             return ("heading", found.end()) if found else PARAGRAPH
@@ -156,7 +190,7 @@ class _Blocks:
             fence = FENCE_OPEN.match(text)
             if fence:
                 if first == "`" and "`" in fence.group(2):
-                    raise Unsupported  # not a fence: a paragraph opening with a code span
+                    raise Unsupported("code span opening a line")
                 return "fence", fence.group(1)
         if first in "-*+":
             bullet = BULLET.fullmatch(text)
@@ -164,16 +198,17 @@ class _Blocks:
             spaces, rest = bullet.group(2), bullet.group(3)
             if spaces:
                 if "\t" in spaces or len(spaces) > 4 or not rest:
-                    raise Unsupported  # tab stops, indented code in an item, an empty item
+                    # tab stops, indented code in an item, an empty item
+                    raise Unsupported("odd list marker")
                 return "bullet", (bullet.group(1), 1 + len(spaces))
             if not rest:
-                raise Unsupported
+                raise Unsupported("empty item")
         if first in "0123456789":
             ordered = ORDERED.fullmatch(text)
             if ordered:
                 spaces, rest = ordered.group(3), ordered.group(4)
                 if not rest or "\t" in spaces or len(spaces) > 4:
-                    raise Unsupported
+                    raise Unsupported("odd list marker")
                 if spaces:  # ``3.14`` opens no list
                     number, delimiter = ordered.group(1), ordered.group(2)
                     return "ordered", (delimiter, len(number) + 1 + len(spaces), int(number))
@@ -194,17 +229,17 @@ class _Blocks:
         """``---`` on the first line to the next ``---`` (mdit-py-plugins' front matter)."""
         lines = self.lines
         if lines[0] != "---":
-            raise Unsupported
+            raise Unsupported("odd front matter")
         for number in range(1, self.end):
             stripped = lines[number].lstrip(" \t")
             if stripped.startswith(("---", "...")):
                 if lines[number] != "---":
-                    raise Unsupported
+                    raise Unsupported("odd front matter")
                 self.tokens.append(
                     FastToken("front_matter", "\n".join(lines[1:number]), map=[0, number + 1])
                 )
                 return number + 1
-        raise Unsupported  # unclosed: markdown-it reads a thematic break
+        raise Unsupported("odd front matter")  # unclosed: markdown-it reads a thematic break
 
     def heading(self, line: int, hashes: int) -> int:
         text = self.lines[line]
@@ -239,7 +274,7 @@ class _Blocks:
                 if not stripped.lstrip(char).strip(" \t"):
                     break
             elif text.startswith("\t") and text.lstrip(" \t").startswith(char):
-                raise Unsupported  # tab stops decide whether it closes
+                raise Unsupported("tab in a fence")  # tab stops decide whether it closes
             close += 1
         stop = min(close + 1, self.end)
         self.tokens.append(FastToken("fence", map=[line, stop], markup=marker))
@@ -276,7 +311,7 @@ class _Blocks:
             self.tokens.append(item)
             content = lines[line][offset:]
             if self.classify(content)[0] != "paragraph":
-                raise Unsupported  # an item opening with a heading, fence or nested list
+                raise Unsupported("item opening a block")  # a heading, fence or nested list
             stop = self.paragraph(line, 2, content, in_item=True)
             self.tokens.append(FastToken("list_item_close", level=1))
             following = stop
@@ -310,7 +345,7 @@ def inline_children(content: str, check_foreign: bool = True) -> list[FastToken]
     if not NEEDS_INLINE.search(content):
         return []  # ``syntax.selective_inline`` skips such content too
     if check_foreign and holds_foreign_inline(content):
-        raise Unsupported
+        raise Unsupported(foreign_inline_reason(content))
     children: list[FastToken] = []
     may_link = "](" in content
     pos, text_from = 0, 0
@@ -387,17 +422,17 @@ def _link(content: str, start: int, image: bool) -> list[FastToken] | None:
         return None  # no closing bracket: not a link
     label_end = stop.start()
     if content[label_end] != "]":
-        raise Unsupported  # nested brackets or code inside the label
+        raise Unsupported("link label with brackets or code")
     if not content.startswith("(", label_end + 1):
         return None  # a reference link, and the note defines no references
     dest_start = label_end + 2
     destination = SIMPLE_DESTINATION.match(content, dest_start)
     if destination is None:
-        raise Unsupported  # spaces, a title, angle brackets, parentheses
+        raise Unsupported("link destination")  # spaces, a title, angle brackets, parentheses
     dest_end = destination.end() - 1
     href = content[dest_start:dest_end]
     if UNSAFE_PROTOCOL.match(href):
-        raise Unsupported  # markdown-it refuses the destination and reads no link
+        raise Unsupported("unsafe link")  # markdown-it refuses the destination, reads no link
     meta = {
         "start": start,
         "end": dest_end + 1,
