@@ -119,18 +119,43 @@ FAST = {
     "emoji": "x 😀 [[A|b 😀]] #😀 [y](b.md) #t😀\n",
     "crlf": "# T\r\n\r\n[[A]] ^x\r\n- [[B]]\r\n",
     "no final newline": "text [[A]]",
+    "nested lists": (
+        "- Highlight — 日本 [[A]]\n    - Note: see [[B|b]] ^n1\n    - Tags: #t\n- next\n"
+        "  lazy [[C]]\n  - deeper\n      - deepest [[D]] 😀\n   1. three in\n"
+    ),
+    "indented continuation": (
+        "- tweet — 😀\n  more [[A]]\n  ![](https://x.org/y.jpg) ([View](https://x.com/1))\n"
+    ),
+    "lazy line under a nested item": "- a\n  - b\nc [[A]] ^id\n",
+    "indented blocks": "  para [[A]]\n   ## Head [[B]] ##\n ```\n [[no]]\n ```\n   - item\n",
+    "second paragraph in an item": "- a\n\n  b [[A]] ^id\n- c\n\n   d [[B]]\n",
+    "item content at five columns": "1.   x\n     - y [[A]]\n    z [[B]]\n",
+    "fence in an item": (
+        "- a\n  ```\n  [[no]]\n  ```\n  after [[A]]\n- b\n  ```\nunclosed, ends at [[C]]\n"
+    ),
+    "heading in an item": "- a\n  # H — [[A]]\n  text\n",
+    "ordered in a nested item": "- a\n  - b\n  2. interrupts [[A]]\n",
+    "thematic breaks": "a\n\n***\n\n- - -\n___\n# h\n---\n- x [[A]]\n\n* * *\n[[B]]\n",
+    "comment lines": (
+        "%% footer — 日本 %%\ntext [[A]]\n%%\n[[hidden]]\n%%\n- item\n%% c %%\n"
+        "  %% indented %%\n%d percent [[B]]\n%%unclosed\n[[hidden]]\n"
+    ),
+    "wikilink before a colon": "[[Note — é]]: a definition of sorts [[B]]\n- [[C]]: x\n[^1]: weird note\n",
 }
 
 # Each note here holds something only markdown-it reads right: the fast path must decline.
 DECLINED = {
     "quote": "> [[A]]\n",
     "indented code": "    [[A]]\n",
-    "nested list": "- a\n  - [[b]]\n",
+    "tab-indented item": "- a\n\t- [[b]]\n",
+    "indented code in an item": "- a\n\n      [[code]]\n",
+    "dash line under a paragraph": "a [[A]]\n\n- b\n---\n",
+    "inline comment opening a line": "%% c %% [[B]]\n",
+    "footnote-style definition": "x [^1] [[A]]\n\n[^1]: a.md\n",
     "empty ordered item": "1.\n[[A]]\n",
     "html": "<div>\n[[A]]\n</div>\n",
     "table": "| a | b |\n|---|---|\n| [[A]] | c |\n",
     "setext": "Title [[A]]\n===\n",
-    "break": "a\n\n***\n\nb\n",
     "escape": "\\[[A]] [[B]]\n",
     "entity": "&#91;[A]] &amp;\n",
     "math": "$x$ [[A]]\n",
