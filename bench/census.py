@@ -131,8 +131,6 @@ def note_constructs(md: Any, text: str) -> set[str]:
     return found
 
 
-
-
 def census(root: Path) -> dict[str, Any]:
     from vault_ls.vault import fastparse, fs
     from vault_ls.vault.parse import _MD
@@ -163,9 +161,13 @@ def tables(results: dict[str, dict[str, Any]]) -> str:
     out = ["Share of notes holding each construct (markdown-it's reading):\n", head]
     out.append("| notes | " + " | ".join(str(results[n]["notes"]) for n in names) + " |\n")
     for construct in CONSTRUCTS:
-        cells = [share(results[n]["constructs"].get(construct, 0), results[n]["notes"]) for n in names]
+        cells = [
+            share(results[n]["constructs"].get(construct, 0), results[n]["notes"]) for n in names
+        ]
         out.append(f"| {construct} | " + " | ".join(cells) + " |\n")
-    out.append("\nWhy the fast path declines a note (the first thing it meets that it does not read):\n\n")
+    out.append(
+        "\nWhy the fast path declines a note (the first thing it meets that it does not read):\n\n"
+    )
     out.append(head)
     every_reason = Counter[str]()
     for result in results.values():

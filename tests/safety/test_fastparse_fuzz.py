@@ -338,6 +338,26 @@ def indented_block(draw: st.DrawFn, hostile: bool) -> str:
 
 
 @st.composite
+def quote_block(draw: st.DrawFn, hostile: bool, depth: int = 0) -> str:
+    """A block quote or callout: blocks behind ``>`` markers (with or without the space, now and
+    then indented, doubled, or left off a line to make it lazy)."""
+    kinds = [paragraph(hostile), heading(hostile), nested_list(hostile, 1), fence(hostile)]
+    if depth < 1:
+        kinds.append(quote_block(hostile, depth + 1))
+    parts = [draw(st.one_of(kinds)) for _ in range(draw(st.integers(1, 3)))]
+    if one_in(draw, 3):
+        parts.insert(
+            0, "[!" + draw(pick("note", "tip", "info")) + "]" + draw(pick("", "-", "+")) + " T"
+        )
+    body = "\n".join(part + draw(pick("", "", "\n")) for part in parts)
+    lines = []
+    for line in body.split("\n"):
+        marker = draw(mostly(pick("> ", "> ", ">", " > ", ">  "), pick("", ">\t", "   > "), 8))
+        lines.append(marker + line if marker or not line else line)
+    return "\n".join(lines)
+
+
+@st.composite
 def ordered_list(draw: st.DrawFn, hostile: bool) -> str:
     delimiter = draw(pick(".", ".", ")"))
     items = []
@@ -415,6 +435,7 @@ def block(draw: st.DrawFn, hostile: bool) -> str:
         nested_list(hostile),
         nested_list(hostile),
         indented_block(hostile),
+        quote_block(hostile),
     ]
     if hostile:
         kinds.append(FOREIGN_BLOCKS)

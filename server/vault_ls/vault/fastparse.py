@@ -80,10 +80,10 @@ THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*")
 # First characters of every line (indentation cut off) that may be more than a paragraph's text.
 BLOCK_MARKS = frozenset("#`~-*+_=|:>|<$%0123456789")
 PARAGRAPH = ("paragraph", None)
-# Line starts the fast path never reads: quotes, HTML, tables, math.
-FOREIGN_START = frozenset(">|<$")
+# Line starts the fast path never reads: HTML, tables, math.
+FOREIGN_START = frozenset("|<$")
 ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
-FOREIGN_START_REASON = {">": "block quote", "|": "table", "<": "HTML block", "$": "math"}
+FOREIGN_START_REASON = {"|": "table", "<": "HTML block", "$": "math"}
 _REFERENCE_PARSER = build_parser()
 # ``]:`` that may end a reference definition's label: one not ending a wikilink (``[[N]]:``),
 # whose closing ``]]`` no label can end with (its last ``]`` would need an escape: ``\]]:``).
@@ -159,6 +159,9 @@ class _Blocks:
         # The last line ``classify`` read past its first character, and its answer: the line that
         # ends a paragraph is read again at once, by ``container`` or ``list``.
         self.last_marked: tuple[str, tuple[str, Any]] = ("", PARAGRAPH)
+        # Inside a block quote: its lines without their ``>``, and the lines it holds without
+        # one (lazy paragraph lines, markdown-it's ``sCount`` -1).
+        self.lazy: frozenset[int] | set[int] = frozenset()
 
     def run(self) -> list[FastToken]:
         lines, end = self.lines, self.end
@@ -186,6 +189,8 @@ class _Blocks:
             if not text.strip(" \t"):
                 line += 1
                 continue
+            if line in self.lazy:
+                break
             column = self.indentation(text)
             if column < indent:
                 break
@@ -203,6 +208,8 @@ class _Blocks:
                 line += 1  # markdown-it's ``hr`` token: nothing the walker reads
             elif kind == "comment":
                 line = self.comment(line, detail)
+            elif kind == "quote":
+                line = self.quote(line, column, indent, level, list_indent)
             else:
                 line = self.paragraph(line, level, rest, indent, list_indent)
         return line
@@ -221,6 +228,8 @@ class _Blocks:
         first = text[0]
         if first in FOREIGN_START:
             raise Unsupported(FOREIGN_START_REASON[first])
+        if first == ">":
+            return "quote", None
         if DELIMITER_LINE.fullmatch(text):
             if THEMATIC_BREAK.fullmatch(text):
                 return "hr", None
@@ -263,12 +272,15 @@ class _Blocks:
                     return "ordered", (delimiter, len(number) + 1 + len(spaces), int(number))
         return PARAGRAPH
 
-    def ends_paragraph(self, text: str, indent: int, list_indent: int) -> bool:
+    def ends_paragraph(self, number: int, indent: int, list_indent: int) -> bool:
         """Whether a line ends the paragraph above it in a container at ``indent`` (markdown-it's
         paragraph terminators; a line less indented than the container continues it lazily
         unless one of them opens there)."""
+        text = self.lines[number]
         if not text.strip(" \t"):
             return True
+        if number in self.lazy:
+            return False  # a quote's lazy line: checked by ``quote`` already
         column = self.indentation(text)
         rest = text[column:] if column else text
         if column - indent >= 4:
@@ -335,16 +347,16 @@ class _Blocks:
         while close < self.end:
             text = self.lines[close]
             stripped = text.lstrip(" ")
-            if stripped.startswith("\t") or (indent and text.startswith("\t")):
-                if indent or stripped.lstrip(" \t").startswith(char):
-                    raise Unsupported("tab in a fence")  # tab stops decide where it ends
+            tabbed = stripped.startswith("\t")
+            if tabbed and (indent or stripped.lstrip(" \t").startswith(char)):
+                raise Unsupported("tab in a fence")  # tab stops decide where it ends
             column = len(text) - len(stripped)
-            if column < indent and stripped:
+            if (column < indent and stripped) or close in self.lazy:
                 break  # a line less indented ends the item, and the fence with it
-            if stripped.startswith(char * size) and column - indent <= 3:
-                if not stripped.lstrip(char).strip(" \t"):
-                    closed = True
-                    break
+            marks = stripped.startswith(char * size) and column - indent <= 3
+            if marks and not stripped.lstrip(char).strip(" \t"):
+                closed = True
+                break
             close += 1
         stop = close + 1 if closed else close
         self.tokens.append(FastToken("fence", level=level, map=[line, stop], markup=marker))
@@ -358,19 +370,77 @@ class _Blocks:
                 line += 1
         return min(line, self.end - 1) + 1  # its token holds nothing the walker reads
 
+    def quote(self, line: int, column: int, indent: int, level: int, list_indent: int) -> int:
+        """markdown-it's ``blockquote``: the ``>`` lines from ``line`` and the lazy lines among
+        them, read as a note of their own (its lines cut after ``>`` and one space)."""
+        lines, end = self.lines, self.end
+        inside = lines[:end]
+        lazy: set[int] = set()
+        last_empty = False
+        stop = line
+        while stop < end:
+            text = lines[stop]
+            if not text.strip(" \t"):
+                break
+            if stop in self.lazy:  # lazy in the quote around this one: outdented here
+                if last_empty:
+                    break
+                if self.classify(text.lstrip(" "))[0] != "paragraph":
+                    raise Unsupported("nested quote")  # a terminator only in the outer context
+                lazy.add(stop)
+                stop += 1
+                continue
+            at = self.indentation(text)
+            rest = text[at:] if at else text
+            if rest[0] == ">" and at >= indent:
+                after = rest[1:]
+                if after.startswith(" "):
+                    after = after[1:]
+                elif after.startswith("\t"):
+                    raise Unsupported("tab indentation")
+                inside[stop] = after
+                last_empty = not after.strip(" \t")
+                stop += 1
+                continue
+            if last_empty:
+                break
+            # markdown-it's terminators of a quote; anything else is a lazy paragraph line
+            if at - indent >= 4:
+                if DELIMITER_LINE.fullmatch(rest):
+                    raise Unsupported("delimiter line")
+            else:
+                kind = self.classify(rest)[0]
+                if kind in ("bullet", "ordered"):
+                    if not (list_indent >= 0 and at - list_indent >= 4 and at < indent):
+                        break
+                elif kind != "paragraph":
+                    break
+            lazy.add(stop)
+            stop += 1
+        opener = FastToken("blockquote_open", level=level, map=[line, stop], markup=">")
+        self.tokens.append(opener)
+        inner = _Blocks(inside, stop)
+        inner.tokens, inner.lazy = self.tokens, lazy
+        inner.foreign_inline, inner.may_define = self.foreign_inline, self.may_define
+        after_quote = inner.container(line, 0, level + 1, list_indent)
+        opener.map = [line, after_quote]
+        return after_quote
+
     def paragraph(self, line: int, level: int, first: str, indent: int, list_indent: int) -> int:
         """A paragraph from ``line`` (whose text, indentation and list marker cut off, is
         ``first``) in a container at ``indent``; returns the line that ends it."""
         lines, end = self.lines, self.end
         stop = line + 1
-        while stop < end and not self.ends_paragraph(lines[stop], indent, list_indent):
+        while stop < end and not self.ends_paragraph(stop, indent, list_indent):
             stop += 1
         if stop == line + 1:
             written = first
         else:
             following = lines[line + 1 : stop]
             if indent:  # markdown-it's getLines: up to ``indent`` columns cut off each line
-                following = [text[min(indent, len(text) - len(text.lstrip(" "))) :] for text in following]
+                following = [
+                    text[min(indent, len(text) - len(text.lstrip(" "))) :] for text in following
+                ]
             written = "\n".join([first, *following])
         content = mdTrim(written)
         if self.may_define and first[0] == "[" and "]:" in content and defines_reference(content):
