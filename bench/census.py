@@ -122,7 +122,10 @@ def note_constructs(md: Any, text: str) -> set[str]:
         found.add("reference definition")
     elif "]:" in text:
         found.add("`]:` without definition")
-    if any(INDENTED_ITEM.match(line) for line in text.split("\n")):
+    body = text.split("\n")[
+        tokens[0].map[1] if tokens and tokens[0].type == "front_matter" else 0 :
+    ]
+    if any(INDENTED_ITEM.match(line) for line in body):
         found.add("indented item")
     if ESCAPE.search(text):
         found.add("escape")
@@ -158,7 +161,7 @@ def share(count: int, total: int) -> str:
 def tables(results: dict[str, dict[str, Any]]) -> str:
     names = list(results)
     head = "| | " + " | ".join(names) + " |\n|---|" + "---|" * len(names) + "\n"
-    out = ["Share of notes holding each construct (markdown-it's reading):\n", head]
+    out = ["Share of notes holding each construct (markdown-it's reading):\n\n", head]
     out.append("| notes | " + " | ".join(str(results[n]["notes"]) for n in names) + " |\n")
     for construct in CONSTRUCTS:
         cells = [

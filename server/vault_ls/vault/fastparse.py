@@ -1,18 +1,22 @@
-"""markdown-it's tokens for the plain Markdown most notes are made of, several times faster.
+"""markdown-it's tokens for the Markdown most notes are made of, several times faster.
 
-Most notes are front matter, ATX headings, paragraphs, flat lists and fenced code, with
-wikilinks, tags, code spans and simple ``[text](path)`` links inside. For such a note ``tokenize``
-builds the tokens ``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would,
-at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
-Tokens the walker never reads are left out: the closing ones (but ``list_item_close``).
-The moment a note holds anything else — block quotes, indented or nested content, HTML, tables,
-setext headings, thematic breaks, reference definitions, escapes, entities, math,
-``%%`` comments, a link it cannot read at a glance — ``tokenize`` returns None and markdown-it
-parses the note. tests/vault/test_fastparse.py holds the proof: every note of every corpus, of
-the benchmark vaults and of thousands of generated documents gives the same ``Note`` both ways.
+Most notes are front matter, ATX headings, paragraphs, lists (nested and indented), fenced code,
+block quotes and callouts, thematic breaks and ``%%`` comment lines, with wikilinks, tags, code
+spans and simple ``[text](path)`` links inside. For such a note ``tokenize`` builds the tokens
+``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would, at a fraction of
+the cost: one look at each line, one regular-expression scan of each paragraph. Tokens the walker
+never reads are left out: the closing ones (but ``list_item_close``), ``hr``, comment blocks.
+The moment a note holds anything else — HTML, tables, setext headings, indented code, tab
+indentation, reference definitions (markdown-it's own rule tells one from ``[[Note]]:``),
+escapes, entities, math, inline ``%%`` comments, a link it cannot read at a glance —
+``tokenize`` returns None and markdown-it parses the note (``decline_reason`` says why;
+bench/census.py counts the reasons per vault). tests/vault/test_fastparse.py holds the proof:
+every note of every corpus, of the benchmark vaults and of thousands of generated documents
+gives the same ``Note`` both ways.
 
 The rules mirrored here are markdown-it-py's own (``rules_block``/``rules_inline``): which lines
-end a paragraph, how a list item's content is cut, which positions the inline tokenizer visits.
+end a paragraph, how a container's lines are indented (``blkIndent``, ``sCount``, lazy lines),
+how a list item's content is cut, which positions the inline tokenizer visits.
 """
 
 from __future__ import annotations
