@@ -41,6 +41,37 @@ BROKEN_RATE = 0.03
 ATTACHMENT_DIR = "attachments"
 ATTACHMENTS = [f"image-{i}.png" for i in range(1, 13)] + ["diagram 2.png", "café photo.png"]
 
+
+def real_mix() -> dict[str, float]:
+    """The share of notes holding each construct ``Generator.construct`` writes: the mean of
+    its share over the vaults of bench/census.json (``census.py --write``), each vault one vote."""
+    census = json.loads((Path(__file__).resolve().parent / "census.json").read_text())
+    mix: dict[str, float] = {}
+    for construct in CONSTRUCTS:
+        shares = [v["constructs"].get(construct, 0) / v["notes"] for v in census.values()]
+        mix[construct] = round(sum(shares) / len(shares), 3)
+    return mix
+
+
+CONSTRUCTS = [
+    "nested list",
+    "multi-block item",
+    "block quote",
+    "callout",
+    "table",
+    "math",
+    "HTML",
+    "comment",
+    "thematic break",
+    "reference definition",
+    "`]:` without definition",
+    "escape",
+    "entity",
+    "setext heading",
+    "indented code",
+]
+REAL_MIX = real_mix()
+
 WORDS = """
 able about above account acid across action active actor adapt address advance advice affect
 agent agree ahead alarm album alert alive allow almost alone along alpha amber anchor angle
@@ -181,6 +212,7 @@ class Generator:
         self.good_probe_cap = 3000
         self.fake_probes: list[dict] = []
         self.missing_counter = 0
+        self.shape = "real"  # or "plain": see generate()
         self.broken_probes = 0
 
     # ---- structure -------------------------------------------------------------------------
@@ -454,6 +486,11 @@ class Generator:
             lines.append(f"{self.sentence()} ^{block}")
             spec.block_lines[block] = len(lines) - 1
             lines.append("")
+        if self.shape == "real":
+            for construct, share in REAL_MIX.items():
+                if self.rng.random() < share:
+                    lines.extend(self.construct(spec, construct).split("\n"))
+                    lines.append("")
         # pad with plain paragraphs up to the size target
         while size < spec.target_bytes - 200:
             paragraph = " ".join(self.sentence() for _ in range(self.rng.randint(3, 6)))
@@ -465,6 +502,49 @@ class Generator:
             lines.append("")
         self.record_probes(spec, link_probes)
         return "\n".join(lines) + "\n"
+
+    def construct(self, spec: NoteSpec, construct: str) -> str:
+        """A block of the kind the census counts (``REAL_MIX``), with links that resolve."""
+
+        def link() -> str:
+            spec.links += 1
+            return f"[[{self.pick_target(spec).name}]]"
+
+        say = self.sentence
+        if construct == "nested list":
+            tag = self.words(1)[0]
+            return f"- {say()} {link()}\n    - Note: {say()}\n    - Tags: #{tag}\n- {say()}"
+        if construct == "multi-block item":
+            return f"- {say()}\n  {say()} {link()}\n  ![](https://example.org/{spec.index}.jpg)"
+        if construct == "block quote":
+            return f"> {say()} {link()}\n> {say()}"
+        if construct == "callout":
+            return f"> [!note] {self.title_words(2)}\n> {say()} {link()}"
+        if construct == "table":
+            return f"| {self.words(1)[0]} | {self.words(1)[0]} |\n|---|---|\n| {link()} | {say()} |"
+        if construct == "math":
+            return f"{say()} $x_{{{spec.index}}}^2$ {link()}"
+        if construct == "HTML":
+            return f"<div>{say()}</div>\n\n{say()}<br>{link()}"
+        if construct == "comment":
+            return f"%% {say()} %%"
+        if construct == "thematic break":
+            return "---"
+        if construct == "reference definition":
+            return (
+                f"{say()} [ref{spec.index}]\n\n[ref{spec.index}]: https://example.org/{spec.index}"
+            )
+        if construct == "`]:` without definition":
+            return f"{link()}: {say()}"
+        if construct == "escape":
+            return f"\\*{self.words(1)[0]}\\* {say()} {link()}"
+        if construct == "entity":
+            return f"{self.words(1)[0]} &amp; {say()}"
+        if construct == "setext heading":
+            return f"{self.title_words(2)}\n---"
+        if construct == "indented code":
+            return f"    {say()}"
+        raise ValueError(construct)
 
     def record_probes(self, spec: NoteSpec, probes: list[dict]) -> None:
         for probe in probes:
@@ -482,9 +562,10 @@ class Generator:
                     self.probes[j] = probe
 
 
-def generate(notes: int, out: Path, seed: int) -> dict:
+def generate(notes: int, out: Path, seed: int, shape: str = "real") -> dict:
     started = time.perf_counter()
     gen = Generator(notes, seed)
+    gen.shape = shape
     gen.plan()
     if out.exists():
         shutil.rmtree(out)
@@ -515,6 +596,7 @@ def generate(notes: int, out: Path, seed: int) -> dict:
     broken = sum(s.broken for s in gen.specs)
     manifest = {
         "seed": seed,
+        "shape": shape,
         "notes": notes,
         "vault": str(out),
         "bytes": total_bytes,
@@ -562,10 +644,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notes", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shape",
+        choices=["real", "plain"],
+        default="real",
+        help="real: the constructs of real vaults in the census's shares; plain: none of them",
+    )
     args = parser.parse_args(argv)
     if args.notes < 3:
         parser.error("--notes must be at least 3")
-    m = generate(args.notes, args.out, args.seed)
+    m = generate(args.notes, args.out, args.seed, args.shape)
     print(
         f"{args.out}: {m['notes']} notes, {m['bytes'] / 1e6:.1f} MB "
         f"(mean {m['mean_note_bytes']} B), {m['links']} links, {m['broken_links']} broken, "

@@ -1419,6 +1419,31 @@ def ensure_vault(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
     return vault.resolve(), manifest
 
 
+def fast_path_coverage(vault: Path) -> dict[str, Any]:
+    """How many of the vault's notes ``fastparse`` reads (the rest go to markdown-it), and the
+    commonest reasons it declines the others (``fastparse.decline_reason``)."""
+    from collections import Counter
+
+    from vault_ls.vault import fastparse, fs
+    from vault_ls.vault.positions import normalize_newlines
+
+    found = fs.scan(vault, [], fs.DEFAULT_MAX_FILES)
+    reasons: Counter[str] = Counter()
+    for rel in found.notes:
+        raw = fs.read_note(vault / rel)[0]
+        if raw is not None:
+            text = normalize_newlines(raw)
+            reasons[fastparse.decline_reason(text, text.split("\n")) or "fast path"] += 1
+    notes = sum(reasons.values())
+    fast = reasons.pop("fast path", 0)
+    return {
+        "notes": notes,
+        "fast_path": fast,
+        "share": round(fast / max(notes, 1), 3),
+        "declined_for": dict(reasons.most_common(5)),
+    }
+
+
 def label_for(notes: int) -> str:
     return f"{notes // 1000}k" if notes % 1000 == 0 else str(notes)
 
@@ -1436,6 +1461,12 @@ async def amain(args: argparse.Namespace) -> int:
     results_dir.mkdir(parents=True, exist_ok=True)
     if args.cache_dir is None:
         args.cache_dir = results_dir / f"cache-{vault.name}"
+    coverage = fast_path_coverage(vault)
+    print(
+        f"fast path: {coverage['fast_path']} of {coverage['notes']} notes "
+        f"({coverage['share']:.0%}); declined for {coverage['declined_for']}",
+        flush=True,
+    )
     if args.smoke:
         print(f"smoke run on {vault} ({manifest['notes']} notes)", flush=True)
         return await run_smoke(args, vault, manifest, results_dir)
@@ -1446,6 +1477,7 @@ async def amain(args: argparse.Namespace) -> int:
         "links": manifest["links"],
         "machine": machine_info(),
         "started": stamp,
+        "fast_path_coverage": coverage,
     }
     if not args.peer_only:
         if server_available() or args.server_cmd:

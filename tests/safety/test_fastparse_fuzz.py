@@ -300,6 +300,63 @@ def bullet_list(draw: st.DrawFn, hostile: bool) -> str:
     )
 
 
+def indent_lines(text: str, by: str) -> str:
+    return "\n".join(by + line if line else line for line in text.split("\n"))
+
+
+@st.composite
+def nested_list(draw: st.DrawFn, hostile: bool, depth: int = 0) -> str:
+    """Items holding more blocks indented to their content (a nested list, a paragraph, a
+    fence, a heading), now and then one column short or over; lazy lines between."""
+    marker = draw(pick("-", "*", "+", "1.", "2)"))
+    items = []
+    for _ in range(draw(st.integers(1, 3))):
+        spaces = draw(mostly(pick(" ", " ", "  ", "   ", "    "), pick("     ", "\t"), 10))
+        head = marker + spaces + draw(inline(hostile))
+        width = len(marker) + len(spaces) + draw(mostly(pick(0), pick(-1, 1, 2, 4, -2), 4))
+        inner_kinds = [paragraph(hostile), heading(hostile), fence(hostile), EDGE_LINES]
+        if depth < 2:
+            inner_kinds += [nested_list(hostile, depth + 1), nested_list(hostile, depth + 1)]
+        inner = [
+            draw(pick("\n", "\n", "\n\n")) + indent_lines(draw(st.one_of(inner_kinds)), " " * width)
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        items.append(head + "".join(inner))
+    return "".join(
+        item if not index else draw(pick("\n", "\n", "\n\n")) + item
+        for index, item in enumerate(items)
+    )
+
+
+@st.composite
+def indented_block(draw: st.DrawFn, hostile: bool) -> str:
+    """A block with its lines indented 1-3 columns (4 or more: indented code, declined)."""
+    inner = draw(
+        st.one_of(paragraph(hostile), heading(hostile), bullet_list(hostile), fence(hostile))
+    )
+    return indent_lines(inner, draw(mostly(pick(" ", "  ", "   "), pick("    ", "\t", " \t"), 8)))
+
+
+@st.composite
+def quote_block(draw: st.DrawFn, hostile: bool, depth: int = 0) -> str:
+    """A block quote or callout: blocks behind ``>`` markers (with or without the space, now and
+    then indented, doubled, or left off a line to make it lazy)."""
+    kinds = [paragraph(hostile), heading(hostile), nested_list(hostile, 1), fence(hostile)]
+    if depth < 1:
+        kinds.append(quote_block(hostile, depth + 1))
+    parts = [draw(st.one_of(kinds)) for _ in range(draw(st.integers(1, 3)))]
+    if one_in(draw, 3):
+        parts.insert(
+            0, "[!" + draw(pick("note", "tip", "info")) + "]" + draw(pick("", "-", "+")) + " T"
+        )
+    body = "\n".join(part + draw(pick("", "", "\n")) for part in parts)
+    lines = []
+    for line in body.split("\n"):
+        marker = draw(mostly(pick("> ", "> ", ">", " > ", ">  "), pick("", ">\t", "   > "), 8))
+        lines.append(marker + line if marker or not line else line)
+    return "\n".join(lines)
+
+
 @st.composite
 def ordered_list(draw: st.DrawFn, hostile: bool) -> str:
     delimiter = draw(pick(".", ".", ")"))
@@ -344,7 +401,8 @@ EDGE_LINES = mostly(
         "#tag line", "#", "# ", "####### seven", "#1984", "-x", "*x*", "**x**", "+x", "~~x~~",
         "``", "`` x", "1.5 x", "3.14", "2) x", "1) x", "x ^id", "^id", "[[Note]]",
         "![[i.png]]", "[a](b.md)", "key:: value", "## Metadata", "- Full Title: T", "1١. x",
-        "0١. x ^id",
+        "0١. x ^id", "***", "* * *", "___", "- - -", "%% c — é %%", "%%", "%%x", "%%\n[[h]]\n%%",
+        "%d [[a]]", "[[Note]]: x", "- [[N]]: y", "[^1]: a b", "[^1]: a.md", "[x]: a.md",
     ),
     pick("-", "*", "+", "- ", "1.", "```x`"),
     5,
@@ -374,6 +432,10 @@ def block(draw: st.DrawFn, hostile: bool) -> str:
         ordered_list(hostile),
         fence(hostile),
         EDGE_LINES,
+        nested_list(hostile),
+        nested_list(hostile),
+        indented_block(hostile),
+        quote_block(hostile),
     ]
     if hostile:
         kinds.append(FOREIGN_BLOCKS)

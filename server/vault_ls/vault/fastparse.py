@@ -1,18 +1,22 @@
-"""markdown-it's tokens for the plain Markdown most notes are made of, several times faster.
+"""markdown-it's tokens for the Markdown most notes are made of, several times faster.
 
-Most notes are front matter, ATX headings, paragraphs, flat lists and fenced code, with
-wikilinks, tags, code spans and simple ``[text](path)`` links inside. For such a note ``tokenize``
-builds the tokens ``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would,
-at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
-Tokens the walker never reads are left out: the closing ones (but ``list_item_close``).
-The moment a note holds anything else — block quotes, indented or nested content, HTML, tables,
-setext headings, thematic breaks, reference definitions, escapes, entities, math,
-``%%`` comments, a link it cannot read at a glance — ``tokenize`` returns None and markdown-it
-parses the note. tests/vault/test_fastparse.py holds the proof: every note of every corpus, of
-the benchmark vaults and of thousands of generated documents gives the same ``Note`` both ways.
+Most notes are front matter, ATX headings, paragraphs, lists (nested and indented), fenced code,
+block quotes and callouts, thematic breaks and ``%%`` comment lines, with wikilinks, tags, code
+spans and simple ``[text](path)`` links inside. For such a note ``tokenize`` builds the tokens
+``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would, at a fraction of
+the cost: one look at each line, one regular-expression scan of each paragraph. Tokens the walker
+never reads are left out: the closing ones (but ``list_item_close``), ``hr``, comment blocks.
+The moment a note holds anything else — HTML, tables, setext headings, indented code, tab
+indentation, reference definitions (markdown-it's own rule tells one from ``[[Note]]:``),
+escapes, entities, math, inline ``%%`` comments, a link it cannot read at a glance —
+``tokenize`` returns None and markdown-it parses the note (``decline_reason`` says why;
+bench/census.py counts the reasons per vault). tests/vault/test_fastparse.py holds the proof:
+every note of every corpus, of the benchmark vaults and of thousands of generated documents
+gives the same ``Note`` both ways.
 
 The rules mirrored here are markdown-it-py's own (``rules_block``/``rules_inline``): which lines
-end a paragraph, how a list item's content is cut, which positions the inline tokenizer visits.
+end a paragraph, how a container's lines are indented (``blkIndent``, ``sCount``, lazy lines),
+how a list item's content is cut, which positions the inline tokenizer visits.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import re
 from typing import Any
 
 from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block import StateBlock, reference
 
-from vault_ls.vault.syntax import NEEDS_INLINE, tag_end, wikilink_meta
+from vault_ls.vault.syntax import NEEDS_INLINE, build_parser, tag_end, wikilink_meta
 from vault_ls.vault.wikilink import WIKILINK
 
 # The meta and attributes of most tokens: shared, as a note has thousands of tokens. Never
@@ -61,7 +66,8 @@ class FastToken:
 
 
 class Unsupported(Exception):
-    """The note holds something only markdown-it reads right."""
+    """The note holds something only markdown-it reads right; its argument says what (for
+    ``decline_reason`` and bench/census.py)."""
 
 
 # --- block level ---------------------------------------------------------------------------
@@ -73,12 +79,20 @@ ORDERED = re.compile(r"([0-9]{1,9})([.)])([ \t]*)(.*)")  # ASCII digits only, as
 # Lines made of ``- = | :`` and spaces only: setext underlines, table delimiter rows, empty
 # items, ``---`` breaks; ``***``/``___`` breaks too. markdown-it gives each a meaning of its own.
 DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,}[ \t]*")
-# First characters of every line that may be more than a paragraph's text.
-BLOCK_MARKS = frozenset("#`~-*+_=|:>|<$% \t0123456789")
+# A thematic break (markdown-it's ``hr``); read only where no paragraph is open above it, where
+# ``---`` would underline a setext heading.
+THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*")
+# First characters of every line (indentation cut off) that may be more than a paragraph's text.
+BLOCK_MARKS = frozenset("#`~-*+_=|:>|<$%0123456789")
 PARAGRAPH = ("paragraph", None)
-# Line starts the fast path never reads: quotes, HTML, tables, math, comments, indentation.
-FOREIGN_START = frozenset(">|<$% \t")
+# Line starts the fast path never reads: HTML, tables, math.
+FOREIGN_START = frozenset("|<$")
 ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
+FOREIGN_START_REASON = {"|": "table", "<": "HTML block", "$": "math"}
+_REFERENCE_PARSER = build_parser()
+# ``]:`` that may end a reference definition's label: one not ending a wikilink (``[[N]]:``),
+# whose closing ``]]`` no label can end with (its last ``]`` would need an escape: ``\]]:``).
+REFERENCE_END = re.compile(r"(?<!\])\]:|\\\]\]:")
 
 
 def holds_foreign_inline(text: str) -> bool:
@@ -94,51 +108,120 @@ def holds_foreign_inline(text: str) -> bool:
     )
 
 
+def defines_reference(content: str) -> bool:
+    """Whether a paragraph's content opens with a reference definition: markdown-it's own rule,
+    which reads the same lines (its terminators are the paragraph's), asked on them alone."""
+    state = StateBlock(content, _REFERENCE_PARSER, {}, [])
+    return bool(reference(state, 0, state.lineMax, True))
+
+
+def foreign_inline_reason(text: str) -> str:
+    """Which inline syntax of ``holds_foreign_inline`` ``text`` holds (the first found)."""
+    for mark, reason in (("\\", "escape"), ("<", "inline HTML"), ("$", "math"), ("%%", "comment")):
+        if mark in text:
+            return reason
+    return "entity"
+
+
 def tokenize(text: str, lines: list[str]) -> list[FastToken] | None:
     """markdown-it's tokens for ``text`` (newlines normalised; ``lines`` is it split on ``\\n``),
     or None when the note needs markdown-it."""
-    if "]:" in text:  # a reference definition may be anywhere; its links could be too
-        return None
     try:
-        blocks = _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines))
-        # one search of the whole note spares one per paragraph in most notes
-        blocks.foreign_inline = holds_foreign_inline(text)
-        return blocks.run()
+        return _tokenize(text, lines)
     except Unsupported:
         return None
 
 
+def decline_reason(text: str, lines: list[str]) -> str | None:
+    """Why ``tokenize`` declines ``text`` (the first thing it met that it does not read), or
+    None when it reads it."""
+    try:
+        _tokenize(text, lines)
+    except Unsupported as declined:
+        return str(declined.args[0]) if declined.args else "unsupported"
+    return None
+
+
+def _tokenize(text: str, lines: list[str]) -> list[FastToken]:
+    blocks = _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines))
+    blocks.may_define = "]:" in text and REFERENCE_END.search(text) is not None
+    # one search of the whole note spares one per paragraph in most notes
+    blocks.foreign_inline = holds_foreign_inline(text)
+    return blocks.run()
+
+
 class _Blocks:
+    """markdown-it's block rules for the blocks mirrored here. A container (the note, a list
+    item) holds the lines indented at least ``indent`` columns (markdown-it's ``blkIndent``);
+    a line's ``column`` is its indentation (``sCount``), ``rest`` the text after it."""
+
     def __init__(self, lines: list[str], end: int):
         self.lines = lines
         self.end = end  # markdown-it's line count: a final newline ends a line, opens none
         self.tokens: list[FastToken] = []
         self.foreign_inline = True  # holds_foreign_inline(the note): paragraphs need a look
+        self.may_define = True  # the note may hold a reference definition
         # The last line ``classify`` read past its first character, and its answer: the line that
-        # ends a paragraph is read again at once, by ``run`` or ``list``.
+        # ends a paragraph is read again at once, by ``container`` or ``list``.
         self.last_marked: tuple[str, tuple[str, Any]] = ("", PARAGRAPH)
+        # Inside a block quote: its lines without their ``>``, and the lines it holds without
+        # one (lazy paragraph lines, markdown-it's ``sCount`` -1).
+        self.lazy: frozenset[int] | set[int] = frozenset()
 
     def run(self) -> list[FastToken]:
         lines, end = self.lines, self.end
         line = self.front_matter() if end and lines[0].startswith("---") else 0
+        self.container(line, 0, 0, -1)
+        return self.tokens
+
+    @staticmethod
+    def indentation(text: str) -> int:
+        """The line's indentation in columns; raises where tab stops would decide it."""
+        if text[0] != " " and text[0] != "\t":
+            return 0
+        rest = text.lstrip(" \t")
+        column = len(text) - len(rest)
+        if "\t" in text[:column]:
+            raise Unsupported("tab indentation")
+        return column
+
+    def container(self, line: int, indent: int, level: int, list_indent: int) -> int:
+        """markdown-it's block loop over the lines of a container from ``line``; returns the line
+        that ends it (blank lines before it skipped, as markdown-it's ``state.line``)."""
+        lines, end = self.lines, self.end
         while line < end:
             text = lines[line]
             if not text.strip(" \t"):
                 line += 1
                 continue
-            kind, detail = self.classify(text)
+            if line in self.lazy:
+                break
+            column = self.indentation(text)
+            if column < indent:
+                break
+            if column - indent >= 4:
+                raise Unsupported("indented code")
+            rest = text[column:] if column else text
+            kind, detail = self.classify(rest)
             if kind == "heading":
-                line = self.heading(line, detail)
+                line = self.heading(line, rest, detail, level)
             elif kind == "fence":
-                line = self.fence(line, detail)
+                line = self.fence(line, detail, indent, level)
             elif kind in ("bullet", "ordered"):
-                line = self.list(line, kind, detail)
+                line = self.list(line, kind, detail, column, indent, level)
+            elif kind == "hr":
+                line += 1  # markdown-it's ``hr`` token: nothing the walker reads
+            elif kind == "comment":
+                line = self.comment(line, detail)
+            elif kind == "quote":
+                line = self.quote(line, column, indent, level, list_indent)
             else:
-                line = self.paragraph(line, 0, text, in_item=False)
-        return self.tokens
+                line = self.paragraph(line, level, rest, indent, list_indent)
+        return line
 
     def classify(self, text: str) -> tuple[str, Any]:
-        """What a line at the start of a block opens; raises for anything not mirrored here."""
+        """What a line (indentation cut off) at the start of a block opens; raises for anything
+        not mirrored here."""
         if text[0] not in BLOCK_MARKS:
             return PARAGRAPH
         if self.last_marked[0] != text:
@@ -148,8 +231,21 @@ class _Blocks:
     def classify_marked(self, text: str) -> tuple[str, Any]:
         """``classify`` for a line whose first character may open a block."""
         first = text[0]
-        if first in FOREIGN_START or DELIMITER_LINE.fullmatch(text):
-            raise Unsupported
+        if first in FOREIGN_START:
+            raise Unsupported(FOREIGN_START_REASON[first])
+        if first == ">":
+            return "quote", None
+        if DELIMITER_LINE.fullmatch(text):
+            if THEMATIC_BREAK.fullmatch(text):
+                return "hr", None
+            raise Unsupported("delimiter line")
+        if first == "%":
+            if not text.startswith("%%"):
+                return PARAGRAPH
+            close = text.find("%%", 2)
+            if close >= 0 and text[close + 2 :].strip():
+                raise Unsupported("comment")  # text after it: an inline comment
+            return "comment", close >= 0
         if first == "#":
             found = ATX_HEADING.match(text)
             return ("heading", found.end()) if found else PARAGRAPH
@@ -157,7 +253,7 @@ class _Blocks:
             fence = FENCE_OPEN.match(text)
             if fence:
                 if first == "`" and "`" in fence.group(2):
-                    raise Unsupported  # not a fence: a paragraph opening with a code span
+                    raise Unsupported("code span opening a line")
                 return "fence", fence.group(1)
         if first in "-*+":
             bullet = BULLET.fullmatch(text)
@@ -165,28 +261,46 @@ class _Blocks:
             spaces, rest = bullet.group(2), bullet.group(3)
             if spaces:
                 if "\t" in spaces or len(spaces) > 4 or not rest:
-                    raise Unsupported  # tab stops, indented code in an item, an empty item
+                    # tab stops, indented code in an item, an empty item
+                    raise Unsupported("odd list marker")
                 return "bullet", (bullet.group(1), 1 + len(spaces))
             if not rest:
-                raise Unsupported
+                raise Unsupported("empty item")
         if first in "0123456789":
             ordered = ORDERED.fullmatch(text)
             if ordered:
                 spaces, rest = ordered.group(3), ordered.group(4)
                 if not rest or "\t" in spaces or len(spaces) > 4:
-                    raise Unsupported
+                    raise Unsupported("odd list marker")
                 if spaces:  # ``3.14`` opens no list
                     number, delimiter = ordered.group(1), ordered.group(2)
                     return "ordered", (delimiter, len(number) + 1 + len(spaces), int(number))
         return PARAGRAPH
 
-    def ends_paragraph(self, text: str, in_item: bool) -> bool:
-        """Whether a non-blank line ends the paragraph above it (markdown-it's terminators)."""
+    def ends_paragraph(self, number: int, indent: int, list_indent: int) -> bool:
+        """Whether a line ends the paragraph above it in a container at ``indent`` (markdown-it's
+        paragraph terminators; a line less indented than the container continues it lazily
+        unless one of them opens there)."""
+        text = self.lines[number]
         if not text.strip(" \t"):
             return True
-        kind, detail = self.classify(text)
-        if kind == "ordered" and not in_item:
-            return bool(detail[2] == 1)  # only a list starting at 1 interrupts a paragraph
+        if number in self.lazy:
+            return False  # a quote's lazy line: checked by ``quote`` already
+        column = self.indentation(text)
+        rest = text[column:] if column else text
+        if column - indent >= 4:
+            if DELIMITER_LINE.fullmatch(rest):
+                raise Unsupported("delimiter line")  # may be a table's, or an underline
+            return False  # indented code does not interrupt a paragraph
+        kind, detail = self.classify(rest)
+        if kind == "hr":
+            raise Unsupported("delimiter line")  # ``---`` under a paragraph: a setext heading
+        if kind == "ordered" or kind == "bullet":
+            if list_indent >= 0 and column - list_indent >= 4 and column < indent:
+                return False  # markdown-it's list rule refuses such a line
+            if kind == "ordered" and column >= indent:
+                return bool(detail[2] == 1)  # only a list starting at 1 interrupts a paragraph
+            return True
         return kind != "paragraph"
 
     # --- blocks ---------------------------------------------------------------------------
@@ -195,20 +309,19 @@ class _Blocks:
         """``---`` on the first line to the next ``---`` (mdit-py-plugins' front matter)."""
         lines = self.lines
         if lines[0] != "---":
-            raise Unsupported
+            raise Unsupported("odd front matter")
         for number in range(1, self.end):
             stripped = lines[number].lstrip(" \t")
             if stripped.startswith(("---", "...")):
                 if lines[number] != "---":
-                    raise Unsupported
+                    raise Unsupported("odd front matter")
                 self.tokens.append(
                     FastToken("front_matter", "\n".join(lines[1:number]), map=[0, number + 1])
                 )
                 return number + 1
-        raise Unsupported  # unclosed: markdown-it reads a thematic break
+        raise Unsupported("odd front matter")  # unclosed: markdown-it reads a thematic break
 
-    def heading(self, line: int, hashes: int) -> int:
-        text = self.lines[line]
+    def heading(self, line: int, text: str, hashes: int, level: int) -> int:
         stop = len(text.rstrip(" \t"))
         closing = stop
         while closing > hashes and text[closing - 1] == "#":
@@ -218,43 +331,125 @@ class _Blocks:
         content = mdTrim(text[hashes:stop])
         where = [line, line + 1]
         tag = f"h{hashes}"
-        self.tokens.append(FastToken("heading_open", map=where, markup="#" * hashes, tag=tag))
+        self.tokens.append(
+            FastToken("heading_open", level=level, map=where, markup="#" * hashes, tag=tag)
+        )
         self.tokens.append(
             FastToken(
                 "inline",
                 content,
-                level=1,
+                level=level + 1,
                 map=where,
                 children=inline_children(content, self.foreign_inline),
             )
         )
         return line + 1
 
-    def fence(self, line: int, marker: str) -> int:
+    def fence(self, line: int, marker: str, indent: int, level: int) -> int:
         char, size = marker[0], len(marker)
         close = line + 1
+        closed = False
         while close < self.end:
             text = self.lines[close]
             stripped = text.lstrip(" ")
-            if stripped.startswith(char * size) and len(text) - len(stripped) <= 3:
-                if not stripped.lstrip(char).strip(" \t"):
-                    break
-            elif text.startswith("\t") and text.lstrip(" \t").startswith(char):
-                raise Unsupported  # tab stops decide whether it closes
+            tabbed = stripped.startswith("\t")
+            if tabbed and (indent or stripped.lstrip(" \t").startswith(char)):
+                raise Unsupported("tab in a fence")  # tab stops decide where it ends
+            column = len(text) - len(stripped)
+            if (column < indent and stripped) or close in self.lazy:
+                break  # a line less indented ends the item, and the fence with it
+            marks = stripped.startswith(char * size) and column - indent <= 3
+            if marks and not stripped.lstrip(char).strip(" \t"):
+                closed = True
+                break
             close += 1
-        stop = min(close + 1, self.end)
-        self.tokens.append(FastToken("fence", map=[line, stop], markup=marker))
+        stop = close + 1 if closed else close
+        self.tokens.append(FastToken("fence", level=level, map=[line, stop], markup=marker))
         return stop
 
-    def paragraph(self, line: int, level: int, first: str, in_item: bool) -> int:
-        """A paragraph from ``line`` (whose text, list marker cut off, is ``first``); returns
-        the line that ends it."""
+    def comment(self, line: int, closed: bool) -> int:
+        """syntax's ``%%`` comment block: this line, or up to the next line holding ``%%``."""
+        if not closed:
+            line += 1
+            while line < self.end and "%%" not in self.lines[line]:
+                line += 1
+        return min(line, self.end - 1) + 1  # its token holds nothing the walker reads
+
+    def quote(self, line: int, column: int, indent: int, level: int, list_indent: int) -> int:
+        """markdown-it's ``blockquote``: the ``>`` lines from ``line`` and the lazy lines among
+        them, read as a note of their own (its lines cut after ``>`` and one space)."""
+        lines, end = self.lines, self.end
+        inside = lines[:end]
+        lazy: set[int] = set()
+        last_empty = False
+        stop = line
+        while stop < end:
+            text = lines[stop]
+            if not text.strip(" \t"):
+                break
+            if stop in self.lazy:  # lazy in the quote around this one: outdented here
+                if last_empty:
+                    break
+                if self.classify(text.lstrip(" "))[0] != "paragraph":
+                    raise Unsupported("nested quote")  # a terminator only in the outer context
+                lazy.add(stop)
+                stop += 1
+                continue
+            at = self.indentation(text)
+            rest = text[at:] if at else text
+            if rest[0] == ">" and at >= indent:
+                after = rest[1:]
+                if after.startswith(" "):
+                    after = after[1:]
+                elif after.startswith("\t"):
+                    raise Unsupported("tab indentation")
+                inside[stop] = after
+                last_empty = not after.strip(" \t")
+                stop += 1
+                continue
+            if last_empty:
+                break
+            # markdown-it's terminators of a quote; anything else is a lazy paragraph line
+            if at - indent >= 4:
+                if DELIMITER_LINE.fullmatch(rest):
+                    raise Unsupported("delimiter line")
+            else:
+                kind = self.classify(rest)[0]
+                if kind in ("bullet", "ordered"):
+                    if not (list_indent >= 0 and at - list_indent >= 4 and at < indent):
+                        break
+                elif kind != "paragraph":
+                    break
+            lazy.add(stop)
+            stop += 1
+        opener = FastToken("blockquote_open", level=level, map=[line, stop], markup=">")
+        self.tokens.append(opener)
+        inner = _Blocks(inside, stop)
+        inner.tokens, inner.lazy = self.tokens, lazy
+        inner.foreign_inline, inner.may_define = self.foreign_inline, self.may_define
+        after_quote = inner.container(line, 0, level + 1, list_indent)
+        opener.map = [line, after_quote]
+        return after_quote
+
+    def paragraph(self, line: int, level: int, first: str, indent: int, list_indent: int) -> int:
+        """A paragraph from ``line`` (whose text, indentation and list marker cut off, is
+        ``first``) in a container at ``indent``; returns the line that ends it."""
         lines, end = self.lines, self.end
         stop = line + 1
-        while stop < end and not self.ends_paragraph(lines[stop], in_item):
+        while stop < end and not self.ends_paragraph(stop, indent, list_indent):
             stop += 1
-        written = first if stop == line + 1 else "\n".join([first, *lines[line + 1 : stop]])
+        if stop == line + 1:
+            written = first
+        else:
+            following = lines[line + 1 : stop]
+            if indent:  # markdown-it's getLines: up to ``indent`` columns cut off each line
+                following = [
+                    text[min(indent, len(text) - len(text.lstrip(" "))) :] for text in following
+                ]
+            written = "\n".join([first, *following])
         content = mdTrim(written)
+        if self.may_define and first[0] == "[" and "]:" in content and defines_reference(content):
+            raise Unsupported("reference definition")  # its links may be anywhere in the note
         where = [line, stop]
         self.tokens.append(FastToken("paragraph_open", level=level, map=where))
         children = inline_children(content, self.foreign_inline)
@@ -263,31 +458,36 @@ class _Blocks:
         )
         return stop
 
-    def list(self, line: int, kind: str, detail: tuple[Any, ...]) -> int:
-        """Items at column 0 of one kind and marker (``-``, ``*``, ``+``; ``.`` or ``)`` after a
-        number), each one paragraph, lazy lines included; ``detail`` is what ``classify`` said
-        of the first."""
+    def list(
+        self, line: int, kind: str, detail: tuple[Any, ...], column: int, indent: int, level: int
+    ) -> int:
+        """A list in a container at ``indent`` whose first item's marker stands at ``column``:
+        items of one kind and marker (``-``, ``*``, ``+``; ``.`` or ``)`` after a number), each
+        opening with a paragraph, then any blocks indented to its content (nested lists too);
+        ``detail`` is what ``classify`` said of the first."""
         lines, end = self.lines, self.end
         first, marker = line, detail[0]
-        opener = FastToken(f"{kind}_list_open", map=[line, line], markup=marker)
+        opener = FastToken(f"{kind}_list_open", level=level, map=[line, line], markup=marker)
         self.tokens.append(opener)
         while True:
             offset = detail[1]
-            item = FastToken("list_item_open", level=1, map=[line, line], markup=marker)
+            content_indent = column + offset
+            item = FastToken("list_item_open", level=level + 1, map=[line, line], markup=marker)
             self.tokens.append(item)
-            content = lines[line][offset:]
+            content = lines[line][content_indent:]
             if self.classify(content)[0] != "paragraph":
-                raise Unsupported  # an item opening with a heading, fence or nested list
-            stop = self.paragraph(line, 2, content, in_item=True)
-            self.tokens.append(FastToken("list_item_close", level=1))
-            following = stop
-            while following < end and not lines[following].strip(" \t"):
-                following += 1
+                raise Unsupported("item opening a block")  # a heading, fence or nested list
+            stop = self.paragraph(line, level + 2, content, content_indent, indent)
+            following = self.container(stop, content_indent, level + 2, indent)
+            self.tokens.append(FastToken("list_item_close", level=level + 1))
             item.map = [line, following]
             if following >= end:
                 break
             text = lines[following]
-            next_kind, detail = self.classify(text)
+            column = self.indentation(text)
+            if column < indent or column - indent >= 4:
+                break
+            next_kind, detail = self.classify(text[column:] if column else text)
             if next_kind != kind or detail[0] != marker:
                 break
             line = following
@@ -311,7 +511,7 @@ def inline_children(content: str, check_foreign: bool = True) -> list[FastToken]
     if not NEEDS_INLINE.search(content):
         return []  # ``syntax.selective_inline`` skips such content too
     if check_foreign and holds_foreign_inline(content):
-        raise Unsupported
+        raise Unsupported(foreign_inline_reason(content))
     children: list[FastToken] = []
     may_link = "](" in content
     pos, text_from = 0, 0
@@ -388,17 +588,17 @@ def _link(content: str, start: int, image: bool) -> list[FastToken] | None:
         return None  # no closing bracket: not a link
     label_end = stop.start()
     if content[label_end] != "]":
-        raise Unsupported  # nested brackets or code inside the label
+        raise Unsupported("link label with brackets or code")
     if not content.startswith("(", label_end + 1):
         return None  # a reference link, and the note defines no references
     dest_start = label_end + 2
     destination = SIMPLE_DESTINATION.match(content, dest_start)
     if destination is None:
-        raise Unsupported  # spaces, a title, angle brackets, parentheses
+        raise Unsupported("link destination")  # spaces, a title, angle brackets, parentheses
     dest_end = destination.end() - 1
     href = content[dest_start:dest_end]
     if UNSAFE_PROTOCOL.match(href):
-        raise Unsupported  # markdown-it refuses the destination and reads no link
+        raise Unsupported("unsafe link")  # markdown-it refuses the destination, reads no link
     meta = {
         "start": start,
         "end": dest_end + 1,
