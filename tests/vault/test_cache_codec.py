@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from vault_ls.vault import cache, disk_note
-from vault_ls.vault.cache import LazyNote, NoteCache
+from vault_ls.vault import disk_note, lazy_notes
+from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.checks import check_note
+from vault_ls.vault.lazy_notes import LazyNote
 from vault_ls.vault.model import (
     Block,
     Field,
@@ -83,7 +84,7 @@ def test_a_round_trip_through_the_cache_gives_the_notes_parsed_afresh(tmp_path):
         assert type(note) is Note  # read once: a plain note from then on
         for name in (f.name for f in dataclasses.fields(Note)):
             assert getattr(note, name) == getattr(fresh[path], name), (path, name)
-    assert all(cache._decoded[id(note)] is note for note in notes.values())
+    assert all(lazy_notes._decoded[id(note)] is note for note in notes.values())
 
 
 def test_anchor_checks_read_a_cached_targets_outline_not_its_body(tmp_path):
@@ -126,7 +127,7 @@ def test_slug_checks_read_a_cached_targets_slugs_not_its_body(tmp_path):
 
 
 def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
-    monkeypatch.setattr(cache, "KEEP_DECODED", 2)
+    monkeypatch.setattr(lazy_notes, "KEEP_DECODED", 2)
     root, warm = warm_vault(tmp_path)
     notes = warm.index.notes
     first, second, third = (notes[path] for path in ("B.md", "Café — 😀.md", "sub/C D.md"))
@@ -145,20 +146,20 @@ def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
 def test_a_dropped_vault_leaves_no_encoded_bodies_behind(tmp_path, monkeypatch):
     import gc
 
-    monkeypatch.setattr(cache, "KEEP_DECODED", 1)
+    monkeypatch.setattr(lazy_notes, "KEEP_DECODED", 1)
     _, warm = warm_vault(tmp_path)
     ids = {id(note) for note in warm.index.notes.values()}
-    assert ids <= set(cache._bodies)
+    assert ids <= set(lazy_notes._bodies)
     for note in list(warm.index.notes.values())[:3]:
         assert note.headings is not None
     (kept,) = (id(note) for note in warm.index.notes.values() if type(note) is Note)
     del warm, note
     gc.collect()
     # the one decoded note is held (and its body with it) until later reads push it out
-    assert ids & set(cache._bodies) == {kept} and kept in cache._decoded
-    cache._forget_body(cache._decoded.pop(kept))  # pushed out
+    assert ids & set(lazy_notes._bodies) == {kept} and kept in lazy_notes._decoded
+    lazy_notes._forget_body(lazy_notes._decoded.pop(kept))  # pushed out
     gc.collect()
-    assert not ids & set(cache._bodies)
+    assert not ids & set(lazy_notes._bodies)
 
 
 def test_a_lazy_note_compares_prints_copies_and_pickles_like_a_note(tmp_path):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from vault_ls.vault import disk_note, loader
-from vault_ls.vault.cache import LazyNote
 from vault_ls.vault.index import VaultIndex
+from vault_ls.vault.lazy_notes import LazyNote
 from vault_ls.vault.workspace import Vault
 
 

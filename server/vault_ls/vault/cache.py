@@ -6,39 +6,33 @@ old parse. A stale, foreign or corrupt cache is discarded and rebuilt without a 
 ever saves time. Entries and the link graph carry CRCs: a damaged entry is parsed again (its
 head is checked at load, its body when first read), a damaged graph resolved again.
 
-Notes are stored in ``model``'s flat form (``marshal``). A cached note is a ``LazyNote``: its
-head (aliases, titles, decode error) is read at load, its body the first time anything in it is
-read, so a warm start builds a few objects per note instead of ~150.
+Notes are stored in ``model``'s flat form (``marshal``). A cached note comes back as a
+``lazy_notes.LazyNote``: its head (aliases, titles, decode error) is read at load, its body the
+first time anything in it is read, so a warm start builds a few objects per note instead of
+~150. This module neither reads nor parses notes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import itertools
 import marshal
 import os
 import sqlite3
 import sys
-import threading
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, SupportsIndex
+from typing import NamedTuple
 
-from vault_ls.vault.disk_note import parse_from_disk
 from vault_ls.vault.index import LinkGraph
+from vault_ls.vault.lazy_notes import Body, lazy_note
 from vault_ls.vault.model import (
-    HEAD_FIELDS,
     Note,
-    Outline,
     flat_body,
     flat_head,
-    set_body,
-    set_head,
 )
 
 SCHEMA = 9  # 9: heading keys keep the targets of links in headings (8: stamps hold ctime and
@@ -129,91 +123,6 @@ def _parts(
         yield _sealed(marshal.dumps(part))
 
 
-# id of a cached note -> (vault root, its body: marshalled ``flat_body``, body's CRC, outline,
-# heading slugs). Kept while the note lives: a body that was read can be dropped again and read
-# anew when next needed, and the outline and slugs answer anchor checks without decoding the body.
-_bodies: dict[int, tuple[Path, memoryview, int, Outline, tuple[str, ...]]] = {}
-# Notes whose body is decoded, oldest first (held here, so their ``_bodies`` entry stays theirs:
-# one that leaves is a LazyNote again, whose ``__del__`` removes the entry).
-_decoded: OrderedDict[int, Note] = OrderedDict()
-# A decoded body takes ~10 KB against ~3 KB encoded: a request over the whole vault (every
-# backlink of a hub, a workspace diagnostic) would otherwise keep a 50,000-note vault decoded.
-KEEP_DECODED = 5000
-_reading = threading.RLock()  # the server reads notes on its event loop and in threads
-BODY_FIELDS = [f.name for f in dataclasses.fields(Note) if f.name not in HEAD_FIELDS]
-
-
-class LazyNote(Note):
-    """A cached note whose path, aliases and titles are set and whose other fields are decoded
-    when any of them is first read. It then turns into a plain ``Note`` (a subclass without
-    slots of its own has the same layout, so ``__class__`` can change): equal, printed and
-    pickled like the note it was made from. The ``KEEP_DECODED`` most recently decoded notes
-    stay decoded; older ones turn back into LazyNotes."""
-
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:  # only called for a field not yet set
-        return getattr(_read(self), name)
-
-    def __eq__(self, other: object) -> bool:  # tried first even as ``note == lazy``
-        return _read(self) == other
-
-    def __repr__(self) -> str:
-        return repr(_read(self))
-
-    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
-        return _read(self).__reduce_ex__(protocol)
-
-    def outline(self) -> Outline:
-        pending = _bodies.get(id(self))
-        return pending[3] if pending is not None else _read(self).outline()
-
-    def slugs(self) -> tuple[str, ...]:
-        pending = _bodies.get(id(self))
-        return pending[4] if pending is not None else _read(self).slugs()
-
-    # Dropped unread (a note changed): its body goes with it. ``pending`` is bound now, as
-    # module globals may be gone when the interpreter exits.
-    def __del__(self, pending: dict[int, Any] = _bodies) -> None:
-        pending.pop(id(self), None)
-
-
-def _read(note: Note) -> Note:
-    """``note``, its body decoded if it is a LazyNote (then a plain Note)."""
-    with _reading:
-        pending = _bodies.get(id(note))
-        if pending is None or not isinstance(note, LazyNote):
-            return note
-        root, body, crc, _, _ = pending
-        return _decode(note, root, body, crc)
-
-
-def _decode(note: Note, root: Path, body: memoryview, crc: int) -> Note:
-    """Called holding ``_reading``: the body read into ``note``, which becomes a plain Note."""
-    try:
-        if zlib.crc32(body) != crc:
-            raise ValueError("damaged cache entry")
-        set_body(note, marshal.loads(body))
-    except Exception:  # damaged on disk: the note is parsed again, as at load, and kept
-        set_body(note, flat_body(parse_from_disk(root, note.path)))
-        del _bodies[id(note)]
-        note.__class__ = Note
-        return note
-    note.__class__ = Note
-    _decoded[id(note)] = note
-    while len(_decoded) > KEEP_DECODED:
-        _forget_body(_decoded.popitem(last=False)[1])
-    return note
-
-
-def _forget_body(note: Note) -> None:
-    """Back to a LazyNote: its body is decoded again from ``_bodies`` when next read."""
-    note.__class__ = LazyNote
-    for name in BODY_FIELDS:
-        with contextlib.suppress(AttributeError):
-            delattr(note, name)
-
-
 class NoteCache:
     def __init__(self, root: Path, folder: Path | None = None):
         name = hashlib.sha1(str(root).encode()).hexdigest()[:20] + ".sqlite"
@@ -278,13 +187,9 @@ class NoteCache:
             if zlib.crc32(view[4 : 8 + size]) != int.from_bytes(view[:4], "little"):
                 return None
             head, outline, slugs, crc = marshal.loads(view[8 : 8 + size])
-            note = object.__new__(LazyNote)
-            note.path = path
-            set_head(note, head)
+            return lazy_note(path, head, Body(root, view[8 + size :], crc, outline, slugs))
         except Exception:
             return None
-        _bodies[id(note)] = (root, view[8 + size :], crc, outline, slugs)
-        return note
 
     @staticmethod
     def blob(note: Note) -> bytes:

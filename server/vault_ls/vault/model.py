@@ -146,8 +146,9 @@ class Note:
 # --- the flat form: tuples of builtins, for ``marshal`` (the cache, the parse workers) ------------
 # Unpickling these classes costs a Python call per Position and Range; marshal reads tuples in C.
 # A note splits in a head, what loading needs at once (aliases, titles, decode error), and a body,
-# the rest, which ``cache.LazyNote`` decodes when first read. Every field of every class above is
-# written here: a new field must be added in both directions (``tests/vault/test_cache_codec.py``).
+# the rest, which ``lazy_notes.LazyNote`` decodes when first read. Every field of every class
+# above is written here: a new field must be added in both directions
+# (``tests/vault/test_cache_codec.py``).
 
 FlatRange = tuple[int, int, int, int]
 FlatHead = tuple[list[str], list[tuple[str, str, FlatRange]], str | None]
