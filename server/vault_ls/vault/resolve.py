@@ -43,7 +43,11 @@ UNRESOLVED = Resolution(None)
 OUTSIDE = Resolution(None, outside=True)
 
 
-def resolve_link(index: FileNames, link: Link, source: str) -> Resolution:
+def resolve_link(
+    index: FileNames, link: Link, source: str, answers: BulkResolver | None = None
+) -> Resolution:
+    """The file ``link`` in the note at ``source`` reaches, by Obsidian's rules: the one place
+    they are written. ``answers`` keeps what other links of a bulk load can reuse."""
     if not link.target:
         return Resolution(source)
     target = link.target.replace("\\", "/")
@@ -52,72 +56,65 @@ def resolve_link(index: FileNames, link: Link, source: str) -> Resolution:
         path = _vault_path(target, folder)
         if path is None:
             return OUTSIDE
-        found = _exact_file(index, path)
+        found = answers.exact_file(path) if answers else _exact_file(index, path)
         if found is not None:
             return Resolution(found)
         if target.startswith(("./", "../")):
             return UNRESOLVED
+    if answers is not None:
+        return answers.by_name(link.target, target, folder)
     return _by_name(index, target, folder)
 
 
 class BulkResolver:
-    """``resolve_link`` for all the links of a bulk load, each answer that links share worked
-    out once (the index does not change meanwhile).
+    """The answers ``resolve_link`` works out for the links of a bulk load, each one that links
+    share worked out once (the index does not change meanwhile).
 
     Most links of a vault name one of a few thousand files, by name. The file a name reaches
     depends on the linking note's folder only when several files carry the name (the nearest
     wins), so it is kept by target, or by target and folder for an ambiguous name. A markdown
     path is tried relative to the linking note's folder first: that try is made for each link,
-    and the file at the path it gives is kept. Answers are kept as plain strings, not
-    ``Resolution`` objects.
+    and the file at the path it gives is kept.
     """
 
     def __init__(self, index: FileNames) -> None:
         self._index = index
-        # target -> the file (or None) the name reaches from every folder. Never a ``./`` or
+        # target as written -> what the name reaches from every folder. Never a ``./`` or
         # ``../`` target: those are paths, not looked up by name.
-        self._names: dict[str, str | None] = {}
-        self._nearest: dict[tuple[str, str], str | None] = {}  # (ambiguous target, folder) -> file
+        self._names: dict[str, Resolution] = {}
+        self._nearest: dict[tuple[str, str], Resolution] = {}  # (ambiguous target, folder)
         self._files: dict[str, str | None] = {}  # vault path -> the file there, or None
 
     def targets(self, note: Note) -> set[str]:
         """The files ``note``'s links reach: ``resolve_link(index, link, note.path).path`` for
         each link, None left out."""
         source = note.path
-        folder = posixpath.dirname(source)
         names = self._names
         found: set[str] = set()
         for link in note.links:
             if link.kind == "wiki" and link.target in names:  # most links: a name seen before
-                path = names[link.target]
+                path = names[link.target].path
             else:
-                path = self._path(link, source, folder)
+                path = resolve_link(self._index, link, source, self).path
             if path is not None:
                 found.add(path)
         return found
 
-    def _path(self, link: Link, source: str, folder: str) -> str | None:
-        """``resolve_link(index, link, source).path``, keeping what other links can reuse."""
-        if not link.target:
-            return source
-        target = link.target.replace("\\", "/")
-        if link.kind == "markdown" or target.startswith(("./", "../")):
-            path = _vault_path(target, folder)
-            if path is None:
-                return None
-            if path not in self._files:
-                self._files[path] = _exact_file(self._index, path)
-            if self._files[path] is not None or target.startswith(("./", "../")):
-                return self._files[path]
-        if link.target in self._names:
-            return self._names[link.target]
-        key = (link.target, folder)
+    def exact_file(self, path: str) -> str | None:
+        if path not in self._files:
+            self._files[path] = _exact_file(self._index, path)
+        return self._files[path]
+
+    def by_name(self, written: str, target: str, folder: str) -> Resolution:
+        if written in self._names:
+            return self._names[written]
+        key = (written, folder)
         if key not in self._nearest:
             named = _by_name(self._index, target, folder)
             if not named.candidates:  # not ambiguous: the same answer from every folder
-                self._names[link.target] = named.path
-                return named.path
-            self._nearest[key] = named.path
+                self._names[written] = named
+                return named
+            self._nearest[key] = named
         return self._nearest[key]
 
 
