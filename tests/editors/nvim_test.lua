@@ -217,7 +217,7 @@ step('gd_key', function()
   local beta = vim.api.nvim_buf_get_name(0)
   local row, col = find_line(cfg.definition_needle)
   vim.api.nvim_win_set_cursor(0, { row, col + 3 })
-  feed('gd')
+  feed('gd<Esc>')
   vim.wait(cfg.popup_timeout_ms, function()
     return vim.api.nvim_buf_get_name(0) ~= beta
   end, 50)
@@ -228,12 +228,13 @@ end)
 step('K_key', function()
   local row, col = find_line(cfg.hover_needle)
   vim.api.nvim_win_set_cursor(0, { row, col + 2 })
-  local ok, err = pcall(feed, 'K')
+  -- <Esc>: without a mapping, K and gr start something that waits for more keys
+  local ok, err = pcall(feed, 'K<Esc>')
   out.K_key = { error = not ok and tostring(err) or nil }
   vim.wait(cfg.popup_timeout_ms, function()
     return floating_text() ~= nil
   end, 50)
-  out.K_key.float = floating_text()
+  out.K_key.float = floating_text() or ''
   feed('<C-w>o') -- close the float (the hover window is the only other one)
 end)
 
@@ -241,7 +242,7 @@ step('gr_key', function()
   vim.fn.setqflist({}, 'r')
   local row, col = find_line(cfg.definition_needle)
   vim.api.nvim_win_set_cursor(0, { row, col + 3 })
-  pcall(feed, 'gr')
+  pcall(feed, 'gr<Esc>')
   vim.wait(cfg.popup_timeout_ms, function()
     return #vim.fn.getqflist() > 0
   end, 50)
