@@ -120,6 +120,15 @@ async function startClient(): Promise<void> {
   };
 
   let running = false;
+  let reported = false;
+  const fail = async (reason?: string) => {
+    // The exit status arrives just after the closed pipe that ended the session.
+    await new Promise((r) => setTimeout(r, 200));
+    if (!reported) {
+      reported = true;
+      reportFailure(`${reason ?? whyStopped()}.`, server.setting);
+    }
+  };
   const restarts: number[] = [];
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -139,6 +148,7 @@ async function startClient(): Promise<void> {
       closed: async (): Promise<CloseHandlerResult> => {
         // A server that never answered `initialize` will not do better on a second try.
         if (!running) {
+          await fail();
           return { action: CloseAction.DoNotRestart, handled: true };
         }
         const now = Date.now();
@@ -148,7 +158,7 @@ async function startClient(): Promise<void> {
           return { action: CloseAction.Restart, handled: true };
         }
         running = false;
-        reportFailure(`the server stopped 5 times in 3 minutes; the last time ${whyStopped()}.`, server.setting);
+        await fail(`the server stopped 5 times in 3 minutes; the last time ${whyStopped()}`);
         return { action: CloseAction.DoNotRestart, handled: true };
       },
     },
@@ -160,10 +170,7 @@ async function startClient(): Promise<void> {
     running = true;
     (client as QuietStartClient).started = true;
   } catch (err) {
-    // Wait for the exit status, which arrives just after the closed pipe that failed the start.
-    await new Promise((r) => setTimeout(r, 200));
-    const reason = exit !== undefined || stderrTail ? whyStopped() : err instanceof Error ? err.message : String(err);
-    reportFailure(`${reason}.`, server.setting);
+    await fail(exit !== undefined || stderrTail ? undefined : err instanceof Error ? err.message : String(err));
     throw err;
   }
 }
