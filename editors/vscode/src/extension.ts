@@ -100,6 +100,7 @@ async function startClient(): Promise<void> {
   // goes into the failure notification.
   let stderrTail = "";
   let exit: string | undefined;
+  let exited: Promise<void> = Promise.resolve();
   const serverOptions: ServerOptions = () =>
     new Promise<cp.ChildProcess>((resolve, reject) => {
       stderrTail = "";
@@ -108,7 +109,12 @@ async function startClient(): Promise<void> {
       child.stderr?.on("data", (data: Buffer) => {
         stderrTail = (stderrTail + data.toString()).slice(-2000);
       });
-      child.on("exit", (code, signal) => (exit = signal ? `was killed by ${signal}` : `exited with code ${code}`));
+      exited = new Promise<void>((done) =>
+        child.on("exit", (code, signal) => {
+          exit = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+          done();
+        }),
+      );
       child.once("spawn", () => resolve(child));
       child.once("error", (err: NodeJS.ErrnoException) =>
         reject(new Error(err.code === "ENOENT" ? `${server.command} was not found` : err.message)),
@@ -122,8 +128,8 @@ async function startClient(): Promise<void> {
   let running = false;
   let reported = false;
   const fail = async (reason?: string) => {
-    // The exit status arrives just after the closed pipe that ended the session.
-    await new Promise((r) => setTimeout(r, 200));
+    // The exit status arrives after the closed pipe that ended the session.
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     if (!reported) {
       reported = true;
       reportFailure(`${reason ?? whyStopped()}.`, server.setting);
