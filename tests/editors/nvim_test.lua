@@ -72,6 +72,7 @@ local attached = step('attach', function()
   assert(ok, 'no vault_ls client attached/initialized')
   local client = require('vault_ls').clients(0)[1]
   out.root = client.config.root_dir
+  out.cmd_started = client.config.cmd
   out.omnifunc = vim.bo.omnifunc
   out.native_config = vim.lsp.config ~= nil and vim.lsp.config[client.name] ~= nil
 end)
@@ -190,6 +191,78 @@ end
 
 complete('completion', "v:lua.require'vault_ls'.omnifunc", cfg.typed)
 complete('completion_builtin', 'v:lua.vim.lsp.omnifunc', cfg.typed)
+
+-- The keys the plugin maps on attach, typed as a user would (Normal mode, cursor on a link).
+local function keymap_info(lhs)
+  local m = vim.fn.maparg(lhs, 'n', false, true)
+  return { buffer = m.buffer == 1, desc = m.desc or '' }
+end
+
+step('keymaps', function()
+  out.keymaps = {}
+  for _, lhs in ipairs({ 'gd', 'K', 'gr', '<Leader>rn', '<Leader>ca' }) do
+    out.keymaps[lhs] = keymap_info(lhs)
+  end
+end)
+
+local function floating_text()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      return table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false), '\n')
+    end
+  end
+end
+
+step('gd_key', function()
+  local beta = vim.api.nvim_buf_get_name(0)
+  local row, col = find_line(cfg.definition_needle)
+  vim.api.nvim_win_set_cursor(0, { row, col + 3 })
+  feed('gd<Esc>')
+  vim.wait(cfg.popup_timeout_ms, function()
+    return vim.api.nvim_buf_get_name(0) ~= beta
+  end, 50)
+  out.gd_key = { file = vim.api.nvim_buf_get_name(0), line = vim.api.nvim_win_get_cursor(0)[1] }
+  vim.cmd('buffer ' .. vim.fn.bufnr(beta))
+end)
+
+step('K_key', function()
+  local row, col = find_line(cfg.hover_needle)
+  vim.api.nvim_win_set_cursor(0, { row, col + 2 })
+  -- <Esc>: without a mapping, K and gr start something that waits for more keys
+  local ok, err = pcall(feed, 'K<Esc>')
+  out.K_key = { error = not ok and tostring(err) or nil }
+  vim.wait(cfg.popup_timeout_ms, function()
+    return floating_text() ~= nil
+  end, 50)
+  out.K_key.float = floating_text() or ''
+  feed('<C-w>o') -- close the float (the hover window is the only other one)
+end)
+
+step('gr_key', function()
+  vim.fn.setqflist({}, 'r')
+  local row, col = find_line(cfg.definition_needle)
+  vim.api.nvim_win_set_cursor(0, { row, col + 3 })
+  pcall(feed, 'gr<Esc>')
+  vim.wait(cfg.popup_timeout_ms, function()
+    return #vim.fn.getqflist() > 0
+  end, 50)
+  out.gr_key = {}
+  for _, item in ipairs(vim.fn.getqflist()) do
+    table.insert(out.gr_key, { file = vim.api.nvim_buf_get_name(item.bufnr), lnum = item.lnum })
+  end
+  vim.cmd('cclose')
+end)
+
+step('keymaps_off', function()
+  -- keymaps = false: a buffer attached afterwards gets none of them.
+  require('vault_ls').setup({ cmd = cfg.cmd, keymaps = false })
+  vim.cmd('edit! ' .. vim.fn.fnameescape(cfg.vault .. '/Readwise/Books/Deep Work.md'))
+  local ok = vim.wait(cfg.timeout_ms, function()
+    return #require('vault_ls').clients(0) > 0
+  end, 50)
+  assert(ok, 'no client attached to the second buffer')
+  out.keymaps_off = { gd = keymap_info('gd'), gr = keymap_info('gr') }
+end)
 
 out.version = vim.version()
 save()

@@ -298,3 +298,45 @@ def test_a_loose_note_outside_the_root_of_a_bare_client(nvim: str, tmp_path: Pat
     ]
     assert results["hover"].startswith("`Elsewhere`: this note is outside every vault")
     assert results["completion"] == ["Loose — note", "Part 😀"]
+
+
+# --- the keys a user types (issue 15 item 3) -----------------------------------------------------
+
+
+def test_lsp_keys_are_mapped_in_the_buffer(nvim_results: dict) -> None:
+    _ok(nvim_results, "keymaps")
+    keys = nvim_results["keymaps"]
+    assert keys["gd"] == {"buffer": True, "desc": "vault-ls: go to the note, heading or block"}
+    assert keys["K"] == {"buffer": True, "desc": "vault-ls: the note's metadata"}
+    assert keys["gr"] == {"buffer": True, "desc": "vault-ls: notes linking here"}
+    # The server offers no rename or code actions: those keys are left alone.
+    assert not keys["<Leader>rn"]["buffer"]
+    assert not keys["<Leader>ca"]["buffer"]
+
+
+def test_gd_opens_the_heading(nvim_results: dict) -> None:
+    _ok(nvim_results, "gd_key")
+    vault: Vault = nvim_results["_vault"]
+    assert Path(nvim_results["gd_key"]["file"]) == vault.alpha
+    assert nvim_results["gd_key"]["line"] == vault.section_line + 1
+
+
+def test_k_shows_the_hover(nvim_results: dict) -> None:
+    _ok(nvim_results, "K_key")
+    float_text = nvim_results["K_key"]["float"] or ""
+    assert "Deep Work: Rules for Focused Success" in float_text, nvim_results["K_key"]
+    assert "https://example.com/deep-work" in float_text
+
+
+def test_gr_lists_the_backlinks(nvim_results: dict) -> None:
+    _ok(nvim_results, "gr_key")
+    vault: Vault = nvim_results["_vault"]
+    assert (vault.beta, 3) in {(Path(r["file"]), r["lnum"]) for r in nvim_results["gr_key"]}
+
+
+def test_keymaps_false_maps_nothing(nvim_results: dict) -> None:
+    _ok(nvim_results, "keymaps_off")
+    assert nvim_results["keymaps_off"] == {
+        "gd": {"buffer": False, "desc": ""},
+        "gr": {"buffer": False, "desc": ""},
+    }

@@ -57,13 +57,15 @@ async function selection() {
   return clean(await page.locator("#status\\.editor\\.selection").innerText());
 }
 
-try {
+async function openWorkbench() {
   await step("workbench", async () => {
     await page.goto(`${params.url}/?folder=${encodeURIComponent(params.vault)}`);
     await page.locator(".monaco-workbench").waitFor();
     await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
   });
+}
 
+async function openBeta() {
   await step("open", async () => {
     await page.keyboard.press("Control+P");
     await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
@@ -74,6 +76,9 @@ try {
     await page.locator(".editor-instance .view-line", { hasText: "Missing note" }).waitFor();
   });
 
+}
+
+async function statusAndProblems() {
   await step("statusbar", async () => {
     const item = page.locator(".statusbar-item", { hasText: /\d+ notes?/ });
     await item.first().waitFor();
@@ -89,6 +94,9 @@ try {
     await page.keyboard.press("Control+J"); // hide the panel again
   });
 
+}
+
+async function hover() {
   await step("hover", async () => {
     await page.locator(".editor-instance .view-line", { hasText: "Deep Work" }).first().click();
     const lines = await lineTexts();
@@ -103,6 +111,11 @@ try {
     await page.keyboard.press("Escape");
   });
 
+}
+
+// The whole walk with a working server.
+async function full() {
+  await hover();
   await step("completion", async () => {
     // Type "[[": the trigger character opens the suggest widget with the vault's notes.
     await page.keyboard.press("Control+End");
@@ -187,6 +200,61 @@ try {
     out.commands = (await page.locator(".quick-input-list .monaco-list-row").allInnerTexts()).map(clean);
     await page.keyboard.press("Escape");
   });
+}
+
+// No server can start: what the status bar, the notifications and the log say.
+async function failure() {
+  await step("failed_status", async () => {
+    const item = page.locator(".statusbar-item", { hasText: "not running" }).first();
+    await item.waitFor();
+    out.status_text = clean(await item.innerText());
+    out.status_background = await item.evaluate((el) => getComputedStyle(el).backgroundColor);
+    out.status_bar_background = await page.locator(".part.statusbar").evaluate((el) => getComputedStyle(el).backgroundColor);
+    await item.hover();
+    const tip = page.locator(".monaco-hover:visible, .workbench-hover:visible", { hasText: "could not start" });
+    await tip.first().waitFor();
+    out.status_tooltip = clean(await tip.first().innerText());
+    await page.mouse.move(640, 300);
+  });
+  await step("notification", async () => {
+    const toasts = page.locator(".notifications-toasts .notification-toast");
+    await toasts.filter({ hasText: "vault-ls" }).first().waitFor();
+    await page.waitForTimeout(3000); // a restarting client would add more by now
+    out.notifications = (await toasts.allInnerTexts()).map(clean);
+    await page.screenshot({ path: path.join(params.artifacts, `vscode-${params.scenario}.png`) });
+  });
+  await step("show_log", async () => {
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "vault-ls could not start" }).first();
+    await toast.locator(".monaco-button", { hasText: "Show Log" }).click();
+    const log = page.locator(".part.panel .monaco-editor .view-lines");
+    await log.filter({ hasText: "could not start" }).first().waitFor();
+    out.log = clean(await log.first().innerText());
+  });
+}
+
+try {
+  await openWorkbench();
+  await openBeta();
+  if (params.scenario === "full") {
+    await statusAndProblems();
+    await full();
+  } else if (params.scenario === "bundled") {
+    await step("statusbar", async () => {
+      const item = page.locator(".statusbar-item", { hasText: /\d+ notes?/ });
+      await item.first().waitFor();
+      out.statusbar = clean(await item.first().innerText());
+    });
+    await hover();
+    await step("server_log", async () => {
+      // A click on the note count shows the log, which says which server runs.
+      await page.locator(".statusbar-item", { hasText: /\d+ notes?/ }).first().click();
+      const log = page.locator(".part.panel .monaco-editor .view-lines");
+      await log.filter({ hasText: "vault-ls: starting" }).first().waitFor();
+      out.server_log = clean(await log.first().innerText());
+    });
+  } else {
+    await failure();
+  }
 } finally {
   save();
   await browser.close();

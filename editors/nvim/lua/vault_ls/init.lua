@@ -27,6 +27,16 @@ M.defaults = {
   capabilities = nil,
   -- Set buffer-local omnifunc to vault_ls.omnifunc (wikilink-aware <C-x><C-o>).
   omnifunc = true,
+  -- Buffer-local keys set when the server attaches, as nvim-lspconfig users expect: action ->
+  -- key (false leaves that key alone); `keymaps = false` sets none. rename and code_action are
+  -- mapped only when the server offers them.
+  keymaps = {
+    definition = 'gd',
+    hover = 'K',
+    references = 'gr',
+    rename = '<leader>rn',
+    code_action = '<leader>ca',
+  },
   -- Create :VaultBacklinks, :VaultRestart, :VaultLog, :VaultInfo.
   commands = true,
   -- Use vim.lsp.config/enable on Neovim 0.11+ (set false to force the start_client path).
@@ -179,10 +189,35 @@ local function buf_is_vault_markdown(bufnr)
   return vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype)
 end
 
+-- In the order they are mapped; `capability` names what the server must offer.
+local key_actions = {
+  { name = 'definition', fn = 'definition', desc = 'vault-ls: go to the note, heading or block' },
+  { name = 'hover', fn = 'hover', desc = "vault-ls: the note's metadata" },
+  { name = 'references', fn = 'references', desc = 'vault-ls: notes linking here' },
+  { name = 'rename', fn = 'rename', desc = 'vault-ls: rename', capability = 'renameProvider' },
+  { name = 'code_action', fn = 'code_action', desc = 'vault-ls: code actions', capability = 'codeActionProvider' },
+}
+
+local function map_keys(client, bufnr)
+  local keys = M.config.keymaps
+  if type(keys) ~= 'table' then
+    return
+  end
+  local caps = client.server_capabilities or {}
+  for _, action in ipairs(key_actions) do
+    local lhs = keys[action.name]
+    if lhs and (action.capability == nil or caps[action.capability]) then
+      -- nowait: Neovim 0.11's global `grr`, `grn`… must not delay a buffer-local `gr`.
+      vim.keymap.set('n', lhs, vim.lsp.buf[action.fn], { buffer = bufnr, nowait = true, silent = true, desc = action.desc })
+    end
+  end
+end
+
 local function on_attach(client, bufnr)
   if M.config.omnifunc then
     vim.bo[bufnr].omnifunc = "v:lua.require'vault_ls'.omnifunc"
   end
+  map_keys(client, bufnr)
   if M.config.on_attach then
     M.config.on_attach(client, bufnr)
   end
