@@ -268,9 +268,17 @@ FIFO_SKIPPED = "skipped what is not a regular file (a FIFO, socket or device)"
 def check(
     root: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "vault_ls", "check", *args, str(root)]
+    """``vault-ls check`` run from inside the vault: paths print relative to it."""
+    command = [sys.executable, "-m", "vault_ls", "check", *args, "."]
     return subprocess.run(
-        command, capture_output=True, text=True, encoding="utf-8", env=env, timeout=20, check=False
+        command,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=root,
+        timeout=20,
+        check=False,
     )
 
 
