@@ -274,11 +274,11 @@ class Vault:
         self.index.remove_note(relative)
         self.index.remove_attachment(relative)
         # A deleted folder: everything under it goes.
-        prefix = relative.rstrip("/") + "/"
-        for path in [p for p in self.index.notes if p.startswith(prefix)]:
-            self.index.remove_note(path)
-        for path in [p for p in self.index.attachments if p.startswith(prefix)]:
-            self.index.remove_attachment(path)
+        for path in self.index.paths_under(relative.rstrip("/")):
+            if path in self.index.notes:
+                self.index.remove_note(path)
+            else:
+                self.index.remove_attachment(path)
 
     def file_renamed(self, old: str, new: str) -> None:
         text = self.open_texts.pop(old, None)
