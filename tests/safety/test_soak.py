@@ -3,8 +3,9 @@ a re-index while they arrive, and one parse worker killed at a random point of t
 index, ends with the index a fresh start on the same disk gives: the same notes, names,
 backlinks, tags, problems and completion answers.
 
-Short mode (CI, the default): 600 notes, ~25 s of operations. Long mode: ``VAULT_LS_SOAK=long``
-(10,000 notes, 30 minutes; ``VAULT_LS_SOAK_MINUTES`` sets another length). The session is
+Short mode (CI, the default): 600 notes, ~25 s of operations. Long mode: ``VAULT_LS_LONG=1``, as
+for the other safety tests (10,000 notes, 30 minutes; ``VAULT_LS_SOAK_MINUTES`` sets another
+length). The session is
 driven directly (``Session``, as ``server.py`` drives it) on real files with real worker
 processes; the seed is printed on failure (``VAULT_LS_SOAK_SEED`` replays one).
 """
@@ -29,7 +30,7 @@ from vault_ls.session import Session
 from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.workspace import Vault
 
-LONG = os.environ.get("VAULT_LS_SOAK") == "long"
+LONG = os.environ.get("VAULT_LS_LONG") == "1"
 NOTES = 10_000 if LONG else 600
 MINUTES = float(os.environ.get("VAULT_LS_SOAK_MINUTES", "30" if LONG else "0.4"))
 FOLDERS = ["Projects", "Projects/Área 51", "Daily — 日記", "Archive/2024", "😀 Fun", ""]
