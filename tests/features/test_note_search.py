@@ -141,3 +141,21 @@ def test_file_table_best_equals_scoring_everything(query):
             scored.append((-max(found), len(path), path))
     scored.sort()
     assert table.best(query, 15, skip) == [(-s, p) for s, _, p in scored[:15]]
+
+
+def test_the_letter_filter_keeps_exactly_what_fuzzy_scores():
+    """``KeyText`` (keys joined by newlines, one regex scan) finds exactly the keys ``fuzzy``
+    scores, with regex metacharacters, newlines inside keys and non-ASCII in keys and queries."""
+    from vault_ls.features.note_search import KeyText
+
+    chooser = random.Random(9)
+    alphabet = "ab]^-\\\n.c日😀[*"
+    for _ in range(300):
+        keys = ["".join(chooser.choice(alphabet) for _ in range(chooser.randint(0, 10)))]
+        keys += ["".join(chooser.choice(alphabet) for _ in range(chooser.randint(0, 10)))]
+        items = [(key, number) for number, key in enumerate(keys * 20)]
+        text = KeyText(items)
+        for _ in range(10):
+            wanted = "".join(chooser.choice(alphabet) for _ in range(chooser.randint(1, 4)))
+            expected = {item for item in items if fuzzy.score_folded(wanted, item[0]) is not None}
+            assert set(text.holding(wanted)) == expected, (wanted, keys)
