@@ -83,7 +83,9 @@ K = TypeVar("K", bound=tuple[Any, ...])
 class KeyText(Generic[K]):
     """A table's keys (the first field of each item) joined by newlines, so that the keys
     holding a query's letters in order (what ``fuzzy`` scores) are found by one regular
-    expression scan in C: scoring every key in Python took ~100 ms at 100,000 notes."""
+    expression scan in C: scoring every key in Python took ~100 ms at 100,000 notes. Items
+    added or removed since the join are kept aside (``add``, ``discard``), so that an event
+    costs no new join until they are many (``stale``)."""
 
     def __init__(self, items: Iterable[K]) -> None:
         self.items = list(items)
@@ -91,18 +93,46 @@ class KeyText(Generic[K]):
         self.text = "\n".join(keys)
         self.starts = list(accumulate((len(key) + 1 for key in keys), initial=0))
         self.odd = [item for item in self.items if "\n" in item[0]]  # split by the joining
+        self.added: set[K] = set()
+        self.removed: set[K] = set()
+
+    def add(self, item: K) -> None:
+        if item in self.removed:
+            self.removed.discard(item)
+        else:
+            self.added.add(item)
+
+    def discard(self, item: K) -> None:
+        if item in self.added:
+            self.added.discard(item)
+        else:
+            self.removed.add(item)
+
+    @property
+    def stale(self) -> bool:
+        """Joining again costs less than going on with so many items aside."""
+        return len(self.added) + len(self.removed) > max(1000, len(self.items) // 20)
 
     def holding(self, wanted: str) -> list[K]:
+        def scored(item: K) -> bool:
+            return fuzzy.score_folded(wanted, item[0]) is not None
+
         if "\n" in wanted:
-            return [item for item in self.items if fuzzy.score_folded(wanted, item[0]) is not None]
-        # ``a[^l\n]*l[^a\n]*a``: each letter's first place after the last, in one key
-        pattern = re.escape(wanted[0]) + "".join(
-            f"[^{re.escape(letter)}\n]*{re.escape(letter)}" for letter in wanted[1:]
-        )
-        starts = self.starts
-        found = {bisect_right(starts, at.start()) - 1 for at in re.finditer(pattern, self.text)}
-        odd = [item for item in self.odd if fuzzy.score_folded(wanted, item[0]) is not None]
-        return [self.items[number] for number in found] + odd
+            found = [item for item in self.items if scored(item)]
+        else:
+            # ``a[^l\n]*l[^a\n]*a``: each letter's first place after the last, in one key
+            pattern = re.escape(wanted[0]) + "".join(
+                f"[^{re.escape(letter)}\n]*{re.escape(letter)}" for letter in wanted[1:]
+            )
+            starts = self.starts
+            numbers = {
+                bisect_right(starts, at.start()) - 1 for at in re.finditer(pattern, self.text)
+            }
+            found = [self.items[number] for number in numbers]
+            found += [item for item in self.odd if scored(item)]
+        if self.removed:
+            found = [item for item in found if item not in self.removed]
+        return found + [item for item in self.added if scored(item)]
 
 
 def _top_prefixed(
@@ -167,11 +197,12 @@ class NoteTable:
 
     def update(self, index: VaultIndex, paths: Sequence[str]) -> None:
         """The entries of ``paths`` as the index has them now (gone when the note is)."""
-        self._text = None
         for path in paths:
             for number, entry in enumerate(self.entries.pop(path, ())):
                 for key in self._keys(entry, number):
                     self.keys.remove(key)
+                    if self._text is not None:
+                        self._text.discard(key)
                     self.long_keys -= len(key[0]) >= PREFIX_OUTRANKS_BELOW
                 self.empty_order.remove(self._empty_rank(entry, number))
                 self.count -= 1
@@ -182,6 +213,8 @@ class NoteTable:
             for number, entry in enumerate(found):
                 for key in self._keys(entry, number):
                     self.keys.add(key)
+                    if self._text is not None:
+                        self._text.add(key)
                     self.long_keys += len(key[0]) >= PREFIX_OUTRANKS_BELOW
                 self.empty_order.add(self._empty_rank(entry, number))
                 self.count += 1
@@ -206,7 +239,7 @@ class NoteTable:
                 return ranked, True
         prefixed = {key[4:6] for key in self.keys[low:high]}
         if len(prefixed) <= count:
-            if self._text is None:
+            if self._text is None or self._text.stale:
                 self._text = KeyText(self.keys)
             prefixed = {key[4:6] for key in self._text.holding(wanted)}
         scored = []
@@ -255,18 +288,21 @@ class FileTable:
         return (-(1.0 - shortest / 1000), len(path), path)
 
     def update(self, index: VaultIndex, paths: Sequence[str]) -> None:
-        self._text = None
         for path in paths:
             if path in self.names:
                 self.empty_order.remove(self._empty_rank(path))
                 for key in self._keys(path):
                     self.keys.remove(key)
+                    if self._text is not None:
+                        self._text.discard(key)
                     self.long_keys -= len(key[0]) >= PREFIX_OUTRANKS_BELOW
                 del self.names[path]
             if path in index.notes or path in index.attachments:
                 self.names[path] = self._names_of(path)
                 for key in self._keys(path):
                     self.keys.add(key)
+                    if self._text is not None:
+                        self._text.add(key)
                     self.long_keys += len(key[0]) >= PREFIX_OUTRANKS_BELOW
                 self.empty_order.add(self._empty_rank(path))
 
@@ -289,7 +325,7 @@ class FileTable:
                 return [(-key[1], key[3]) for key in chosen_keys]
         prefixed = {key[3] for key in self.keys[low:high]}
         if len(prefixed) <= count + 1:
-            if self._text is None:
+            if self._text is None or self._text.stale:
                 self._text = KeyText(self.keys)
             prefixed = {key[3] for key in self._text.holding(wanted)}
         scored = []
