@@ -213,3 +213,31 @@ def test_tag_counts_and_spellings_follow_edits_in_any_case() -> None:
     assert tags.spelling("area/sub") == "AREA/sub"
     assert tags.notes_with("area") == set()  # a parent level is a tag of its own
     assert tags.spelling("Straße") == "Straße"  # no note carries it: as asked
+
+
+def test_paths_under_a_folder_follow_every_add_and_remove() -> None:
+    """``paths_under`` (what a folder's deletion removes) equals a scan of every path for the
+    folder's prefix, after random adds and removes of notes and attachments."""
+    import random
+
+    chooser = random.Random(13)
+    folders = ["a", "a/b", "a/b/c — ü", "ab", "日本", "a/b2"]
+    index = VaultIndex()
+    for step in range(400):
+        folder = chooser.choice(folders)
+        path = f"{folder}/{chooser.choice(['n', 'm', 'a'])}{chooser.randrange(6)}"
+        if chooser.random() < 0.5:
+            path += ".md"
+            if chooser.random() < 0.6:
+                index.set_note(parse_note(path, f"# {step}\n"))
+            else:
+                index.remove_note(path)
+        elif chooser.random() < 0.6:
+            index.add_attachment(path)
+        else:
+            index.remove_attachment(path)
+        for wanted in [*folders, "a/b/c", "zz"]:
+            every = sorted(
+                p for p in [*index.notes, *index.attachments] if p.startswith(wanted + "/")
+            )
+            assert index.paths_under(wanted) == every, (step, wanted)

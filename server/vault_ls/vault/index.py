@@ -8,7 +8,7 @@ removing or renaming one file re-resolves only the notes whose links name that f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from vault_ls.vault.model import Link, Note
 from vault_ls.vault.names import name_key, path_suffixes, without_note_suffix
@@ -17,6 +17,7 @@ from vault_ls.vault.tags import TagTable
 
 # (source note -> resolved targets, last link name -> notes linking by that name)
 LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
+NAMES_LOG_LIMIT = 20_000  # name changes kept for tables that follow them (``names_changed_since``)
 # One note's links, resolved elsewhere against the same files: (the files they reach, the last
 # names they name). Parse workers send these, so the server need not read the links again.
 LinkFacts = tuple[list[str], list[str]]
@@ -27,8 +28,10 @@ class VaultIndex:
         self.notes: dict[str, Note] = {}
         self.version = 0  # changes with every change: lets readers cache what they derive
         # changes when a file comes or goes or a note changes its title or aliases (not on
-        # other edits)
+        # other edits): by one per path, each logged in ``_names_log`` (``names_changed_since``)
         self.names_version = 0
+        self._names_log: list[str] = []
+        self._names_log_start = 0  # the names_version before the log's first path
         # tables features derive from this index, by the function that builds them, with the
         # names_version they were built at (``features/derived.py``)
         self.derived: dict[object, tuple[int, object]] = {}
@@ -42,6 +45,9 @@ class VaultIndex:
         # lower-cased last name a link names (``a/B.md`` -> ``b``) -> notes holding such a link
         self._linkers: dict[str, set[str]] = defaultdict(set)
         self._tags: TagTable | None = None  # until first asked for (see ``tags``)
+        # folder -> the files and folders directly in it (paths from the root); root files are
+        # in no folder. ``paths_under`` reads it: a folder's deletion costs its size only.
+        self._children: dict[str, set[str]] = {}
 
     # --- reading ---------------------------------------------------------------------
 
@@ -63,6 +69,26 @@ class VaultIndex:
     def notes_naming(self, name: str) -> set[str]:
         """The notes holding a link whose last name is ``name`` (``last_name``), resolved or not."""
         return self._linkers.get(name, set())
+
+    def paths_under(self, folder: str) -> list[str]:
+        """Every note and attachment under ``folder`` (a vault path, no trailing ``/``), sorted."""
+        found = []
+        folders = [folder]
+        while folders:
+            for child in self._children.get(folders.pop(), ()):
+                if child in self._children:
+                    folders.append(child)
+                if child in self.notes or child in self.attachments:
+                    found.append(child)
+        return sorted(found)
+
+    def names_changed_since(self, version: int) -> Sequence[str] | None:
+        """The paths whose names changed (a file added or removed, a title or aliases changed)
+        after ``names_version`` was ``version``, oldest first; None when the log does not reach
+        that far back (a bulk load, or too many changes since): build again."""
+        if version < self._names_log_start or version > self.names_version:
+            return None
+        return self._names_log[version - self._names_log_start :]
 
     def tags(self) -> TagTable:
         """The vault's tags. Built when first asked for, since that reads every note's body
@@ -88,10 +114,11 @@ class VaultIndex:
         if not is_new:
             old = self.notes[note.path]
             if (old.title, old.aliases) != (note.title, note.aliases):
-                self.names_version += 1
+                self._name_changed(note.path)
             self._forget_note_content(old)
         else:
-            self.names_version += 1
+            self._name_changed(note.path)
+            self._add_to_folders(note.path)
         self.notes[note.path] = note
         if self._tags is not None:
             self._tags.set_note(note.path, (tag.name for tag in note.tags))
@@ -106,10 +133,11 @@ class VaultIndex:
 
     def remove_note(self, path: str) -> None:
         self.version += 1
-        self.names_version += 1
         note = self.notes.pop(path, None)
         if note is None:
             return
+        self._name_changed(path)
+        self._remove_from_folders(path)
         self._forget_note_content(note)
         if self._tags is not None:
             self._tags.remove_note(path)
@@ -124,20 +152,22 @@ class VaultIndex:
 
     def add_attachment(self, path: str) -> None:
         self.version += 1
-        self.names_version += 1
         if path in self.attachments:
             return
+        self._name_changed(path)
         self.attachments.add(path)
+        self._add_to_folders(path)
         for key in path_suffixes(path.lower()):
             self.attachment_keys[key].add(path)
         self._relink(path.rsplit("/", 1)[-1].lower())
 
     def remove_attachment(self, path: str) -> None:
         self.version += 1
-        self.names_version += 1
         if path not in self.attachments:
             return
+        self._name_changed(path)
         self.attachments.discard(path)
+        self._remove_from_folders(path)
         for key in path_suffixes(path.lower()):
             _discard(self.attachment_keys, key, path)
         self._relink(path.rsplit("/", 1)[-1].lower())
@@ -161,6 +191,8 @@ class VaultIndex:
         ``resolved`` links of some notes (``link_facts`` against exactly these files)."""
         self.version += 1
         self.names_version += 1
+        self._names_log.clear()  # every name changed: tables are built again
+        self._names_log_start = self.names_version
         self._tags = None  # built again when next asked for
         loaded = list(notes)
         self._register_files((note.path for note in loaded), attachments)
@@ -183,6 +215,36 @@ class VaultIndex:
         return dict(self._outgoing), {name: set(notes) for name, notes in self._linkers.items()}
 
     # --- internals -------------------------------------------------------------------
+
+    def _name_changed(self, path: str) -> None:
+        self.names_version += 1
+        self._names_log.append(path)
+        if len(self._names_log) > NAMES_LOG_LIMIT:
+            dropped = len(self._names_log) // 2
+            del self._names_log[:dropped]
+            self._names_log_start += dropped
+
+    def _add_to_folders(self, path: str) -> None:
+        while "/" in path:
+            folder = path.rsplit("/", 1)[0]
+            children = self._children.setdefault(folder, set())
+            known = bool(children)
+            children.add(path)
+            if known:  # its own folders are recorded already
+                return
+            path = folder
+
+    def _remove_from_folders(self, path: str) -> None:
+        while "/" in path:
+            folder = path.rsplit("/", 1)[0]
+            children = self._children.get(folder)
+            if children is None:
+                return
+            children.discard(path)
+            if children:
+                return
+            del self._children[folder]  # empty now: it goes from its own folder too
+            path = folder
 
     def _forget_note_content(self, note: Note) -> None:
         for alias in note.aliases:
@@ -207,9 +269,11 @@ class VaultIndex:
     def _register_files(self, notes: Iterable[str], attachments: Iterable[str]) -> None:
         for path in attachments:
             self.attachments.add(path)
+            self._add_to_folders(path)
             for key in path_suffixes(path.lower()):
                 self.attachment_keys[key].add(path)
         for path in notes:
+            self._add_to_folders(path)
             for key in path_suffixes(name_key(path)):
                 self.note_keys[key].add(path)
 

@@ -279,7 +279,7 @@ class Vault:
         A folder itself is never a file of the vault."""
         found = fs.scan(self.root, self.exclude, under=relative)
         on_disk = set(found.notes) | set(found.attachments)
-        for path in self._paths_under(relative):
+        for path in self.index.paths_under(relative.rstrip("/")):
             if path not in on_disk:
                 self._forget(path)
         for path in found.notes + found.attachments:
@@ -289,18 +289,13 @@ class Vault:
         """A file deleted, or a folder: everything under it goes (notes open in the editor
         stay, as the editor's)."""
         self._forget(relative)
-        for path in self._paths_under(relative):
+        for path in self.index.paths_under(relative.rstrip("/")):
             self._forget(path)
 
     def _forget(self, relative: str) -> None:
         if relative not in self.open_texts:
             self.index.remove_note(relative)
             self.index.remove_attachment(relative)
-
-    def _paths_under(self, folder: str) -> list[str]:
-        """The indexed notes and attachments in ``folder``, at any depth."""
-        prefix = folder.rstrip("/") + "/"
-        return [p for p in (*self.index.notes, *self.index.attachments) if p.startswith(prefix)]
 
     def file_renamed(self, old: str, new: str) -> None:
         text = self.open_texts.pop(old, None)
