@@ -2,6 +2,7 @@
 table that follows the index's changes answers as one built afresh."""
 
 import random
+from collections import Counter
 from urllib.parse import quote
 
 import pytest
@@ -12,6 +13,7 @@ from vault_ls.features.note_search import (
     NoteTable,
     entries_of,
     file_table_for,
+    first_heading_key,
     table_for,
 )
 from vault_ls.vault.index import VaultIndex
@@ -39,9 +41,11 @@ def build(seed: int) -> VaultIndex:
 def brute_force(index: VaultIndex, query: str, count: int):
     """Every entry of every note scored; ties by label length, label, path, entry number."""
     wanted = query.casefold()
+    headings = Counter(key for note in index if (key := first_heading_key(note)) is not None)
+    shared = {key for key, notes in headings.items() if notes > 1}  # names none of its notes
     scored = []
     for note in index:
-        for number, entry in enumerate(entries_of(note)):
+        for number, entry in enumerate(entries_of(note, shared)):
             if wanted:
                 found = [fuzzy.score_folded(wanted, key) for key in entry.keys]
                 points = [p for p in found if p is not None]
