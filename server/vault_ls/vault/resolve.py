@@ -96,6 +96,12 @@ class BulkResolver:
                 found.add(path)
         return found
 
+    def reach(self, link: Link, source: str) -> str | None:
+        """``resolve_link(index, link, source).path``."""
+        if link.kind == "wiki" and link.target in self._names:
+            return self._names[link.target]
+        return self._path(link, source, posixpath.dirname(source))
+
     def _path(self, link: Link, source: str, folder: str) -> str | None:
         """``resolve_link(index, link, source).path``, keeping what other links can reuse."""
         if not link.target:
