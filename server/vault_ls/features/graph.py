@@ -6,6 +6,7 @@ name it is linked by. Links from a note to itself draw no edge.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -28,6 +29,7 @@ class _LinkEnds(NamedTuple):
     names: frozenset[str]  # the last names its links name (``index.last_name``)
     found: dict[str, int]  # file reached (itself included) -> links reaching it
     missing: dict[str, tuple[str, int]]  # missing id -> (the name as first written, links)
+    tags: tuple[str, ...]  # as written: reading ``note.tags`` of a cached note decodes its body
 
 
 class LinkEnds:
@@ -87,7 +89,7 @@ def _resolve(resolver: BulkResolver, note: Note) -> _LinkEnds:
             first, count = missing.get(node, (link.target, 0))
             missing[node] = (first, count + 1)
     names = frozenset(last_name(link.target) for link in note.links if link.target)
-    return _LinkEnds(note, names, found, missing)
+    return _LinkEnds(note, names, found, missing, tuple(tag.name for tag in note.tags))
 
 
 def link_ends_for(index: VaultIndex) -> LinkEnds:
@@ -160,6 +162,23 @@ def graph(
     linked: Counter[str] = Counter(  # missing id -> the notes linking to it
         end for targets in edges.values() for end in targets if end.startswith(MISSING)
     )
+    collecting = gc.isenabled()
+    gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
+    try:
+        return _drawing(vault, encoder, ends, edges, linked, drawn)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _drawing(
+    vault: Snapshot,
+    encoder: Encoder,
+    ends: _Ends,
+    edges: dict[str, Counter[str]],
+    linked: Counter[str],
+    drawn: list[str],
+) -> Json:
     nodes = [_node(vault, encoder, ends, linked, node) for node in drawn]
     kept = {node["id"] for node in nodes}
     return {
@@ -206,5 +225,7 @@ def _node(vault: Snapshot, encoder: Encoder, ends: _Ends, linked: Counter[str], 
         "kind": "note" if note is not None else "attachment",
         "uri": encoder.uri(node),
         "backlinks": len(linking) - (node in linking),
-        "tags": list(dict.fromkeys(tags.spelling(t.name) for t in note.tags)) if note else [],
+        "tags": list(dict.fromkeys(tags.spelling(name) for name in ends.table.ends[node].tags))
+        if note
+        else [],
     }

@@ -34,7 +34,7 @@ BUILD_INLINE = 2000  # notes: a vault this small has its word index read at once
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(r"\w+")
 HAS_CJK = re.compile(f"[{CJK}]")
-SPLIT_CJK = re.compile(f"[{CJK}]|[^{CJK}]+")
+TOKEN = re.compile(f"[{CJK}]|[^\\W{CJK}]+")
 BOUNDED_WORD = f"[^\\W{CJK}]"  # a word character that needs a boundary: not CJK
 # what a mention never stands in: code spans, wikilinks and embeds, markdown links and images,
 # autolinks and bare URLs, %% comments %% and HTML comments on one line
@@ -46,6 +46,10 @@ NOT_PROSE = re.compile(
     r"|\b[a-zA-Z][\w+.-]*://\S+|\bwww\.\S+"
     r"|%%.*?%%|<!--.*?-->"
 )
+# the same on a whole text, never across a line (as ``NOT_PROSE`` on each line)
+NOT_PROSE_TEXT = re.compile(
+    NOT_PROSE.pattern.replace("[^\\]]*", "[^\\]\\n]*").replace("[^)]*", "[^)\\n]*")
+)
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -53,13 +57,7 @@ def tokens_of(text: str) -> list[str]:
     """The words of ``text`` in order, case folded: each Chinese or Japanese character is a word
     of its own, and a run of other word characters is one word — the words a name's pattern
     (``_pattern``) sees boundaries between, so the words of any match are the name's words."""
-    found: list[str] = []
-    for run in WORD.findall(text.casefold()):
-        if HAS_CJK.search(run):
-            found += SPLIT_CJK.findall(run)
-        else:
-            found.append(run)
-    return found
+    return TOKEN.findall(text.casefold())
 
 
 def words_of(text: str) -> set[str]:
@@ -91,17 +89,31 @@ NOTHING_READ = (), array("q")
 
 def read_note(note: Note, text: str) -> _Read:
     """What the index keeps of a note: the words and adjacent word pairs of the prose that
-    ``_mentions`` looks in (code, links, URLs, tags, frontmatter and fences blanked out)."""
-    words: set[str] = set()
-    pairs: set[int] = set()
+    ``_mentions`` looks in (code, links, URLs, tags, frontmatter and fences left out). Done on
+    the whole text at once, not line by line: it is what reading a vault spends its time on."""
     lines = normalize_newlines(text).split("\n")
-    for _, line, hidden in _prose_lines(note, lines):
-        for begin, stop in hidden:
-            line = line[:begin] + " " * (stop - begin) + line[stop:]
-        found = tokens_of(line)
-        words.update(found)
-        pairs.update(hash(pair) for pair in pairs_of(found))
-    return _Read(note, tuple(sys.intern(word) for word in words), array("q", sorted(pairs)))
+    after_frontmatter = note.frontmatter_range[2] + 1 if note.frontmatter_range else 0
+    lines[:after_frontmatter] = [""] * min(after_frontmatter, len(lines))
+    if "```" in text or "~~~" in text:
+        kept = {number for number, _, _ in _prose_lines(note, lines)}
+        lines = [line if number in kept else "" for number, line in enumerate(lines)]
+    if note.tags:  # blanked after the rest, as ``_prose_lines`` finds the rest with them in
+        lines = NOT_PROSE_TEXT.sub(_spaces, "\n".join(lines)).split("\n")
+        for tag in note.tags:
+            number, begin, stop = tag.range[0], tag.range[1], tag.range[3]
+            if number < len(lines):
+                line = lines[number]
+                lines[number] = line[:begin] + " " * (stop - begin) + line[stop:]
+        prose = "\n".join(lines)
+    else:
+        prose = NOT_PROSE_TEXT.sub(" ", "\n".join(lines))
+    found = tokens_of(prose)
+    words = tuple(sys.intern(word) for word in set(found))
+    return _Read(note, words, array("q", sorted(set(map(hash, pairwise(found))))))
+
+
+def _spaces(match: re.Match[str]) -> str:
+    return " " * (match.end() - match.start())
 
 
 class MentionIndex:
