@@ -113,12 +113,14 @@ class _Ends:
         self.attachments, self.missing = attachments, missing
         self.missing_names: dict[str, str] = {}  # missing id -> the name as first written
 
-    def edges_of(self, note: Note) -> Counter[str]:
+    def edges_of(self, note: Note) -> dict[str, int]:
         kept = self.table.ends[note.path]
-        ends: Counter[str] = Counter()
-        for path, count in kept.found.items():
-            if path != note.path and (self.attachments or path in self.notes):
-                ends[path] = count
+        here, notes = note.path, self.notes
+        if self.attachments:
+            ends = {path: count for path, count in kept.found.items() if path != here}
+        else:
+            ends = {path: count for path, count in kept.found.items() if path in notes}
+            ends.pop(here, None)
         if self.missing:
             for node, (first, count) in kept.missing.items():
                 self.missing_names.setdefault(node, first)
@@ -137,7 +139,7 @@ def graph(
     """The whole vault, or the notes within ``depth`` links of ``path`` either way."""
     ends = _Ends(vault, attachments, missing)
     index = vault.index
-    edges: dict[str, Counter[str]] = {}
+    edges: dict[str, dict[str, int]] = {}
     if path is None:
         for note in index:
             edges[note.path] = ends.edges_of(note)
@@ -175,7 +177,7 @@ def _drawing(
     vault: Snapshot,
     encoder: Encoder,
     ends: _Ends,
-    edges: dict[str, Counter[str]],
+    edges: dict[str, dict[str, int]],
     linked: Counter[str],
     drawn: list[str],
 ) -> Json:
@@ -193,7 +195,7 @@ def _drawing(
     }
 
 
-def _ends_in(edges: dict[str, Counter[str]], shown: set[str], path: str | None) -> set[str]:
+def _ends_in(edges: dict[str, dict[str, int]], shown: set[str], path: str | None) -> set[str]:
     """Missing notes and attachments the whole graph draws (they are nobody's neighbours)."""
     if path is not None:
         return set()
@@ -201,7 +203,7 @@ def _ends_in(edges: dict[str, Counter[str]], shown: set[str], path: str | None) 
 
 
 def _neighbours(
-    vault: Snapshot, ends: _Ends, edges: dict[str, Counter[str]], here: str
+    vault: Snapshot, ends: _Ends, edges: dict[str, dict[str, int]], here: str
 ) -> Iterable[str]:
     note = vault.index.notes.get(here)
     if note is None:

@@ -1,12 +1,13 @@
 """``vault/unlinkedMentions``: where other notes write a note's name, title or an alias as plain
 text — case-insensitive, word-bounded, never in code, links, URLs, tags or frontmatter.
 
-A word index (``MentionIndex``: word -> the notes whose text holds it) shortlists the notes
-holding every word of a name, so a request reads only those, never every body. It is built when
-first asked for and kept on the index (``VaultIndex.derived``); afterwards only the notes whose
-``Note`` object changed (an edit, a file event) are read again. Chinese and Japanese have no
-spaces between words: each of their characters is a word of its own, and a name in them matches
-inside a run of them.
+A word index (``MentionIndex``: word -> the notes whose prose holds it, and each note's adjacent
+word pairs) shortlists the notes holding every word of a name side by side, so a request reads
+only those, never every body. It is built when first asked for (in a thread for a large vault)
+and kept on the index (``VaultIndex.derived``); afterwards only the notes whose ``Note`` object
+changed (an edit, a file event) are read again. Chinese and Japanese have no spaces between
+words: each of their characters is a word of its own, and a name in them matches inside a run
+of them.
 """
 
 from __future__ import annotations
