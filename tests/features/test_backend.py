@@ -9,6 +9,7 @@ import pytest
 from tests.features.fixture import Fixture
 
 from vault_ls.features import graph, link_panels, mentions, note_info, quick_switch, tag_tree
+from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import RequestError
 
 VAULT = """
@@ -301,3 +302,89 @@ def test_search_ranks_as_completion_and_says_what_matched() -> None:
     assert [
         (i["path"], i["matched"]) for i in quick_switch.search(f.snapshot, "deep/f", f.encoder)
     ] == [("deep/Firstling.md", "path")]
+
+
+def test_unlinked_mentions_shortlist_keeps_every_phrase_the_pattern_finds() -> None:
+    # the phrase index shortlists notes by adjacent word pairs of their prose: a phrase spread
+    # over spaces, a tab and another case is kept; words only apart, only across a line break or
+    # only in a link are not mentions; a Latin name inside a run of CJK is one (its words are
+    # split from the run's characters, as the pattern sees them)
+    f = Fixture(
+        "//- Global Apple.md\n# Global Apple\n"
+        "//- A.md\nGLOBAL  \tapple — 全球Global Apple苹果\n"
+        "//- B.md\nglobal apples, global\napple, apple global, [[x|Global Apple]] `Global Apple`\n"
+        "//- C.md\n说Global Apple很好\n"
+    )
+    found = mentions.unlinked_mentions(f.snapshot, "Global Apple.md", f.encoder)
+    assert mentioned(found) == [
+        ("A", (0, 0, 0, 14), "Global Apple", 0, 14),
+        ("A", (0, 19, 0, 31), "Global Apple", 19, 31),
+        ("C", (0, 1, 0, 13), "Global Apple", 1, 13),
+    ]
+
+
+def test_unlinked_mentions_of_a_name_met_only_inside_cjk() -> None:
+    # each CJK character is a word, a Latin run between them one word: before, the run's letters
+    # were split into characters too and "Beta" was no word of the note
+    f = Fixture("//- Beta.md\n# Beta\n//- 中文.md\n说中文Beta很好\n")
+    found = mentions.unlinked_mentions(f.snapshot, "Beta.md", f.encoder)
+    assert mentioned(found) == [("中文", (0, 3, 0, 7), "Beta", 3, 7)]
+
+
+def test_unlinked_mentions_of_a_large_vault_answer_once_read_in_a_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(mentions, "BUILD_INLINE", 1)
+    f = Fixture("//- Beta.md\n# Beta\n//- A.md\nbeta 😀 Beta\n//- B.md\nbeta\n")
+    with pytest.raises(RequestError, match="still reading the vault's 3 notes"):
+        mentions.unlinked_mentions(f.snapshot, "Beta.md", f.encoder)
+    table: Any = f.snapshot.index.derived[mentions.MentionIndex][1]
+    assert not table.ready
+    table._building.join()
+    # a note edited while the thread read it is read again when the answer is taken in
+    from vault_ls.vault.parse import parse_note
+
+    snapshot = f.snapshot
+    snapshot.texts["B.md"] = "no mention"  # type: ignore[index]
+    snapshot.index.set_note(parse_note("B.md", "no mention"))
+    moved = type(snapshot)(**{**snapshot.__dict__, "version": snapshot.index.version})
+    assert mentioned(mentions.unlinked_mentions(moved, "Beta.md", Encoder(moved))) == [
+        ("A", (0, 0, 0, 4), "Beta", 0, 4),
+        ("A", (0, 8, 0, 12), "Beta", 8, 12),
+    ]
+
+
+def test_graph_kept_between_requests_follows_files_that_come_go_and_change() -> None:
+    from vault_ls.vault.parse import parse_note
+
+    f = Fixture("//- A.md\n[[B]] [[C]] [[C]] [[sub/D]]\n//- B.md\n[[A]]\n//- sub/D.md\n[[B]]\n")
+
+    def drawn(snapshot: Any) -> tuple[list[Any], list[Any]]:
+        found = graph.graph(snapshot, f.encoder, None, 1, attachments=True, missing=True)
+        return (
+            [(n["id"], n["kind"], n["backlinks"]) for n in found["nodes"]],
+            [(e["source"], e["target"], e["count"]) for e in found["edges"]],
+        )
+
+    def fresh(files: dict[str, str]) -> tuple[list[Any], list[Any]]:
+        return drawn(Fixture("".join(f"//- {p}\n{t}" for p, t in files.items())).snapshot)
+
+    files = dict(f.files)
+    index = f.snapshot.index
+    assert drawn(f.snapshot) == fresh(files)
+    assert ("A.md", "missing:c", 2) in drawn(f.snapshot)[1]
+    steps = [
+        ("C.md", "[[A]]"),  # a missing note appears: A's links to it resolve
+        ("B.md", "[[C]] [[C]] [[C]]"),  # an edit
+        ("other/D.md", ""),  # a second D: ``[[sub/D]]`` still reaches sub/D.md
+        ("sub/D.md", None),  # gone: A's link to it now misses
+    ]
+    for path, text in steps:
+        if text is None:
+            index.remove_note(path)
+            del files[path]
+        else:
+            index.set_note(parse_note(path, text + "\n"))
+            files[path] = text + "\n"
+        snapshot = type(f.snapshot)(**{**f.snapshot.__dict__, "version": index.version})
+        assert drawn(snapshot) == fresh(files), path

@@ -6,47 +6,125 @@ name it is linked by. Links from a note to itself draw no edge.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import Json
-from vault_ls.vault.model import Link, Note
+from vault_ls.vault.index import VaultIndex, last_name
+from vault_ls.vault.model import Note
 from vault_ls.vault.names import name_key
+from vault_ls.vault.resolve import BulkResolver
 from vault_ls.vault.snapshot import Snapshot
 
 MISSING = "missing:"
 
 
+class _LinkEnds(NamedTuple):
+    """Where one note's links lead, as the table last resolved them."""
+
+    note: Note  # the object resolved: the index holding another means the note changed
+    names: frozenset[str]  # the last names its links name (``index.last_name``)
+    found: dict[str, int]  # file reached (itself included) -> links reaching it
+    missing: dict[str, tuple[str, int]]  # missing id -> (the name as first written, links)
+    tags: tuple[str, ...]  # as written: reading ``note.tags`` of a cached note decodes its body
+
+
+class LinkEnds:
+    """Every note's link ends, kept on the index (``VaultIndex.derived``): a note is resolved
+    again only when its ``Note`` object changed, or when a file whose name its links name came
+    or went (what a link reaches depends on nothing else, as ``VaultIndex._relink`` has it)."""
+
+    def __init__(self) -> None:
+        self.version = -1  # of the index last brought up to date with
+        self.files: set[str] = set()  # the notes and attachments resolved against
+        self.ends: dict[str, _LinkEnds] = {}
+        self._naming: dict[str, set[str]] = {}  # last name -> the notes whose links name it
+
+    def update(self, index: VaultIndex) -> None:
+        if self.version == index.version:
+            return
+        stale: set[str] = set()
+        files = index.notes.keys() | index.attachments
+        if files != self.files:
+            for path in files ^ self.files:
+                stale |= self._naming.get(last_name(path), set())
+            self.files = files
+        resolver = BulkResolver(index)
+        for path in [path for path in self.ends if path not in index.notes]:
+            self._forget(path)
+        for path, note in index.notes.items():
+            kept = self.ends.get(path)
+            if kept is not None and kept.note is note and path not in stale:
+                continue
+            if kept is not None:
+                self._forget(path)
+            self._add(path, _resolve(resolver, note))
+        self.version = index.version
+
+    def _add(self, path: str, ends: _LinkEnds) -> None:
+        self.ends[path] = ends
+        for name in ends.names:
+            self._naming.setdefault(name, set()).add(path)
+
+    def _forget(self, path: str) -> None:
+        for name in self.ends.pop(path).names:
+            notes = self._naming[name]
+            notes.discard(path)
+            if not notes:
+                del self._naming[name]
+
+
+def _resolve(resolver: BulkResolver, note: Note) -> _LinkEnds:
+    found: dict[str, int] = {}
+    missing: dict[str, tuple[str, int]] = {}
+    for link in note.links:
+        path = resolver.reach(link, note.path)
+        if path is not None:
+            found[path] = found.get(path, 0) + 1
+        elif link.target:
+            node = MISSING + name_key(link.target)
+            first, count = missing.get(node, (link.target, 0))
+            missing[node] = (first, count + 1)
+    names = frozenset(last_name(link.target) for link in note.links if link.target)
+    return _LinkEnds(note, names, found, missing, tuple(tag.name for tag in note.tags))
+
+
+def link_ends_for(index: VaultIndex) -> LinkEnds:
+    kept = index.derived.get(LinkEnds)
+    if kept is None:
+        table = LinkEnds()
+        index.derived[LinkEnds] = (0, table)
+    else:
+        table = kept[1]  # type: ignore[assignment]
+    table.update(index)
+    return table
+
+
 class _Ends:
-    """Where each link leads, each (kind, target, folder) resolved once per request."""
+    """The edges a request draws from each note: ``LinkEnds`` without links to the note itself,
+    attachments and missing notes unless asked for."""
 
     def __init__(self, vault: Snapshot, attachments: bool, missing: bool) -> None:
-        self.vault, self.attachments, self.missing = vault, attachments, missing
-        self._known: dict[tuple[str, str, str], str | None] = {}
+        self.notes = vault.index.notes
+        self.table = link_ends_for(vault.index)
+        self.attachments, self.missing = attachments, missing
         self.missing_names: dict[str, str] = {}  # missing id -> the name as first written
 
-    def of(self, note: Note, link: Link) -> str | None:
-        key = (link.kind, link.target, note.folder)
-        if key not in self._known:
-            self._known[key] = self.vault.index.resolve(link, note.path).path
-        path = self._known[key]
-        if path is None:
-            if not self.missing or not link.target:
-                return None
-            node = MISSING + name_key(link.target)
-            self.missing_names.setdefault(node, link.target)
-            return node
-        if path == note.path or (not self.attachments and path not in self.vault.index.notes):
-            return None
-        return path
-
-    def edges_of(self, note: Note) -> Counter[str]:
-        ends: Counter[str] = Counter()
-        for link in note.links:
-            end = self.of(note, link)
-            if end is not None:
-                ends[end] += 1
+    def edges_of(self, note: Note) -> dict[str, int]:
+        kept = self.table.ends[note.path]
+        here, notes = note.path, self.notes
+        if self.attachments:
+            ends = {path: count for path, count in kept.found.items() if path != here}
+        else:
+            ends = {path: count for path, count in kept.found.items() if path in notes}
+            ends.pop(here, None)
+        if self.missing:
+            for node, (first, count) in kept.missing.items():
+                self.missing_names.setdefault(node, first)
+                ends[node] = count
         return ends
 
 
@@ -61,7 +139,7 @@ def graph(
     """The whole vault, or the notes within ``depth`` links of ``path`` either way."""
     ends = _Ends(vault, attachments, missing)
     index = vault.index
-    edges: dict[str, Counter[str]] = {}
+    edges: dict[str, dict[str, int]] = {}
     if path is None:
         for note in index:
             edges[note.path] = ends.edges_of(note)
@@ -86,6 +164,23 @@ def graph(
     linked: Counter[str] = Counter(  # missing id -> the notes linking to it
         end for targets in edges.values() for end in targets if end.startswith(MISSING)
     )
+    collecting = gc.isenabled()
+    gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
+    try:
+        return _drawing(vault, encoder, ends, edges, linked, drawn)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _drawing(
+    vault: Snapshot,
+    encoder: Encoder,
+    ends: _Ends,
+    edges: dict[str, dict[str, int]],
+    linked: Counter[str],
+    drawn: list[str],
+) -> Json:
     nodes = [_node(vault, encoder, ends, linked, node) for node in drawn]
     kept = {node["id"] for node in nodes}
     return {
@@ -100,7 +195,7 @@ def graph(
     }
 
 
-def _ends_in(edges: dict[str, Counter[str]], shown: set[str], path: str | None) -> set[str]:
+def _ends_in(edges: dict[str, dict[str, int]], shown: set[str], path: str | None) -> set[str]:
     """Missing notes and attachments the whole graph draws (they are nobody's neighbours)."""
     if path is not None:
         return set()
@@ -108,7 +203,7 @@ def _ends_in(edges: dict[str, Counter[str]], shown: set[str], path: str | None) 
 
 
 def _neighbours(
-    vault: Snapshot, ends: _Ends, edges: dict[str, Counter[str]], here: str
+    vault: Snapshot, ends: _Ends, edges: dict[str, dict[str, int]], here: str
 ) -> Iterable[str]:
     note = vault.index.notes.get(here)
     if note is None:
@@ -125,12 +220,14 @@ def _node(vault: Snapshot, encoder: Encoder, ends: _Ends, linked: Counter[str], 
     index = vault.index
     note = index.notes.get(node)
     tags = index.tags()
-    linking = index.linking_notes(node) - {node}
+    linking = index.linking_notes(node)
     return {
         "id": node,
         "name": note.name if note is not None else node.rsplit("/", 1)[-1],
         "kind": "note" if note is not None else "attachment",
         "uri": encoder.uri(node),
-        "backlinks": len(linking),
-        "tags": list(dict.fromkeys(tags.spelling(t.name) for t in note.tags)) if note else [],
+        "backlinks": len(linking) - (node in linking),
+        "tags": list(dict.fromkeys(tags.spelling(name) for name in ends.table.ends[node].tags))
+        if note
+        else [],
     }

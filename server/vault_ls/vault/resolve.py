@@ -88,17 +88,18 @@ class BulkResolver:
     def targets(self, note: Note) -> set[str]:
         """The files ``note``'s links reach: ``resolve_link(index, link, note.path).path`` for
         each link, None left out."""
-        source = note.path
-        names = self._names
         found: set[str] = set()
         for link in note.links:
-            if link.kind == "wiki" and link.target in names:  # most links: a name seen before
-                path = names[link.target].path
-            else:
-                path = resolve_link(self._index, link, source, self).path
+            path = self.reach(link, note.path)
             if path is not None:
                 found.add(path)
         return found
+
+    def reach(self, link: Link, source: str) -> str | None:
+        """``resolve_link(index, link, source).path``, with the answers kept."""
+        if link.kind == "wiki" and link.target in self._names:  # most links: a name seen before
+            return self._names[link.target].path
+        return resolve_link(self._index, link, source, self).path
 
     def exact_file(self, path: str) -> str | None:
         if path not in self._files:

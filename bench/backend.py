@@ -1,0 +1,134 @@
+"""Latency of the plugin backend's heavy methods, in process, on a generated vault: no server.
+
+    python bench/backend.py bench/vaults/10k [--samples 50]
+
+Loads the vault as the command line does, takes a snapshot as the session does, then times
+``vault/unlinkedMentions`` (building its phrase index first, then the hub note, a note whose
+alias is made of common words, and a sample of notes), ``vault/graph`` of the whole vault and
+the local graph of the hub and of a sample of notes. Prints p50/p99/max in milliseconds and the
+load average, since the figures mean little without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def load() -> str:
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("vault", type=Path)
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", choices=["mentions", "graph"])
+    args = parser.parse_args()
+
+    from vault_ls.vault import fs
+    from vault_ls.vault.snapshot import Snapshot
+    from vault_ls.vault.workspace import Vault
+
+    started = time.perf_counter()
+    vault = Vault(args.vault, use_cache=False)
+    vault.load()
+    root = vault.root
+    print(f"indexed {len(vault.index)} notes in {time.perf_counter() - started:.1f} s ({load()})")
+
+    def snapshot() -> Snapshot:
+        return Snapshot(
+            root,
+            vault.index,
+            {},
+            lambda path: fs.read_inside(root, path)[0],
+            loaded=True,
+            alone=False,
+            version=vault.index.version,
+        )
+
+    def timed(label: str, work: Callable[[], Any], times: int = 1) -> list[float]:
+        spent = []
+        for _ in range(times):
+            begun = time.perf_counter()
+            work()
+            spent.append((time.perf_counter() - begun) * 1000)
+        spent.sort()
+        p99 = spent[min(len(spent) - 1, round(len(spent) * 0.99))]
+        print(
+            f"{label:44} n={len(spent):3} p50 {statistics.median(spent):9.1f} ms"
+            f"  p99 {p99:9.1f} ms  max {spent[-1]:9.1f} ms  ({load()})"
+        )
+        return spent
+
+    picker = random.Random(args.seed)
+    sample = picker.sample(sorted(vault.index.notes), args.samples)
+    common = next(
+        (n.path for n in vault.index if any(a == "Global Apple" for a in n.aliases)), "Hub.md"
+    )
+
+    if args.only != "graph":
+        measure_mentions(args, sample, common, snapshot, timed)
+    if args.only != "mentions":
+        measure_graph(sample, snapshot, timed)
+    return 0
+
+
+def measure_mentions(args: Any, sample: list[str], common: str, snapshot: Any, timed: Any) -> None:
+    from vault_ls.features import mentions
+    from vault_ls.features.convert import Encoder
+
+    def mentions_of(path: str) -> Any:
+        current = snapshot()
+        return mentions.unlinked_mentions(current, path, Encoder(current))
+
+    begun = time.perf_counter()
+    timed(
+        "unlinkedMentions: word index, on the loop", lambda: mentions.mention_index_for(snapshot())
+    )
+    thread = getattr(mentions.mention_index_for(snapshot()), "_building", None)
+    if thread is not None:  # read in a thread (the request answers "still reading" meanwhile)
+        thread.join()
+        print(
+            f"{'unlinkedMentions: word index, in its thread':44} "
+            f"{time.perf_counter() - begun:.1f} s ({load()})"
+        )
+        timed(
+            "unlinkedMentions: taking it in, on the loop",
+            lambda: mentions.mention_index_for(snapshot()),
+        )
+    timed("unlinkedMentions: Hub (Hub, Piano Ivory)", lambda: mentions_of("Hub.md"), 5)
+    timed(f"unlinkedMentions: {Path(common).stem[:20]}", lambda: mentions_of(common), 5)
+    paths = iter(sample * 2)
+    timed("unlinkedMentions: sample of notes", lambda: mentions_of(next(paths)), len(sample))
+
+
+def measure_graph(sample: list[str], snapshot: Any, timed: Any) -> None:
+    from vault_ls.features import graph
+    from vault_ls.features.convert import Encoder
+
+    def graph_of(path: str | None) -> Any:
+        current = snapshot()
+        return graph.graph(current, Encoder(current), path)
+
+    timed("graph: whole vault", lambda: graph_of(None), 5)
+    timed(
+        "graph: whole vault, attachments + missing",
+        lambda: graph.graph(snapshot(), Encoder(snapshot()), None, 1, True, True),
+        3,
+    )
+    timed("graph: local, Hub (5,000 backlinks)", lambda: graph_of("Hub.md"), 10)
+    paths = iter(sample * 2)
+    timed("graph: local, sample of notes", lambda: graph_of(next(paths)), len(sample))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
