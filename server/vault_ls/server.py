@@ -460,11 +460,13 @@ def on_references(ls: VaultServer, params: types.ReferenceParams) -> list[types.
 
 # --- rename ----------------------------------------------------------------------------------
 
-REQUEST_FAILED = -32803
+def _failed(message: str) -> JsonRpcException:
+    """LSP's RequestFailed: the request was understood and cannot be done, for ``message``."""
+    return JsonRpcException(message, code=int(types.LSPErrorCodes.RequestFailed))
 
 
 def _refused(reason: str) -> JsonRpcException:
-    return JsonRpcException(message=f"vault-ls cannot rename: {reason}", code=REQUEST_FAILED)
+    return _failed(f"vault-ls cannot rename: {reason}")
 
 
 def _rename_request(feature: Callable[P, T]) -> Callable[P, T]:
@@ -590,10 +592,6 @@ def on_workspace_diagnostic(
 # --- the plugin backend: custom requests (docs/protocol.md) -----------------------------------
 
 
-def _fail(message: str) -> JsonRpcException:
-    return JsonRpcException(message, code=int(types.LSPErrorCodes.RequestFailed))
-
-
 def _param(params: Any, name: str, kind: type[T], default: T | None = None) -> T:
     """A parameter of a custom request (pygls passes them as a dict or a namedtuple)."""
     value = params.get(name) if isinstance(params, dict) else getattr(params, name, None)
@@ -614,7 +612,7 @@ def _vault_note(ls: VaultServer, params: Any) -> tuple[Snapshot, str, Encoder]:
     uri = _param(params, "uri", str)
     found = ls.snapshot_at(uri) if uri.startswith("file:") else None
     if found is None or found[0].alone:
-        raise _fail(f"{uri} is not in any vault (the workspace folders: {_roots(ls)})")
+        raise _failed(f"{uri} is not in any vault (the workspace folders: {_roots(ls)})")
     return found
 
 
@@ -624,7 +622,7 @@ def _roots(ls: VaultServer) -> str:
 
 def _a_note(snapshot: Snapshot, path: str) -> None:
     if path not in snapshot.index.notes:
-        raise _fail(f"{path} is not a note of the vault at {snapshot.root}")
+        raise _failed(f"{path} is not a note of the vault at {snapshot.root}")
 
 
 def _backend(feature: Callable[P, T]) -> Callable[P, T]:
@@ -635,7 +633,7 @@ def _backend(feature: Callable[P, T]) -> Callable[P, T]:
         try:
             return feature(*args, **kwargs)
         except RequestError as error:
-            raise _fail(str(error)) from None
+            raise _failed(str(error)) from None
 
     return answered
 
@@ -695,7 +693,7 @@ def on_graph(ls: VaultServer, params: Any) -> dict[str, Any]:
         root = _optional(params, "root", str)
         vault = ls.session.vault_at(root) if root else next(iter(ls.session.vaults), None)
         if vault is None:
-            raise _fail(f"no vault at {root}" if root else "no vault is open")
+            raise _failed(f"no vault at {root}" if root else "no vault is open")
         snapshot = ls.session.snapshot(vault)
         return graph.graph(snapshot, ls.encoder(snapshot), None, depth, attachments, missing)
     snapshot, path, encoder = _vault_note(ls, params)
