@@ -460,6 +460,7 @@ def on_references(ls: VaultServer, params: types.ReferenceParams) -> list[types.
 
 # --- rename ----------------------------------------------------------------------------------
 
+
 def _failed(message: str) -> JsonRpcException:
     """LSP's RequestFailed: the request was understood and cannot be done, for ``message``."""
     return JsonRpcException(message, code=int(types.LSPErrorCodes.RequestFailed))

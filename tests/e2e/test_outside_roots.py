@@ -99,9 +99,10 @@ async def test_a_loose_note_answers_hover_symbols_and_completion_from_itself(cli
     starts = [getattr(t, "target_range", None) or t.range for t in targets]
     assert [(r.start.line, r.start.character) for r in starts] == [(6, 0)]
 
-    replace_text(client, address, LOOSE_TEXT + "[[", 2)
+    # typed: a bare ``[[`` offers other notes only, and a note served alone has none
+    replace_text(client, address, LOOSE_TEXT + "[[Read", 2)
     completion = await client.text_document_completion_async(
-        types.CompletionParams(document, types.Position(8, 2))
+        types.CompletionParams(document, types.Position(8, 6))
     )
     labels = [item.label for item in (completion.items if completion else [])]
     assert "Deep Work" not in labels  # the folder was never scanned

@@ -309,8 +309,8 @@ def test_lsp_keys_are_mapped_in_the_buffer(nvim_results: dict) -> None:
     assert keys["gd"] == {"buffer": True, "desc": "vault-ls: go to the note, heading or block"}
     assert keys["K"] == {"buffer": True, "desc": "vault-ls: the note's metadata"}
     assert keys["gr"] == {"buffer": True, "desc": "vault-ls: notes linking here"}
-    # The server offers no rename or code actions: those keys are left alone.
-    assert not keys["<Leader>rn"]["buffer"]
+    # The server offers rename (issue 16) but no code actions: that key is left alone.
+    assert keys["<Leader>rn"] == {"buffer": True, "desc": "vault-ls: rename"}
     assert not keys["<Leader>ca"]["buffer"]
 
 

@@ -61,10 +61,12 @@ def entries_of(note: Note, shared: Container[str] = frozenset()) -> list[NoteEnt
 
 def completion_title(note: Note, shared: Container[str]) -> str:
     """The note's title, unless it is only a first heading that several notes share (nine notes
-    of a course vault open with ``# Index``): such a heading names none of them."""
+    of a course vault open with ``# Index``): such a heading names none of them, so another
+    declared title does (a Readwise ``Full Title``), else the file name."""
     claim = note.titles[0] if note.titles else None
     if claim and claim.source == FIRST_HEADING and title_key(claim.text) in shared:
-        return note.name
+        others = [other.text for other in note.titles if other.source != FIRST_HEADING]
+        return others[0] if others else note.name
     return note.title
 
 
