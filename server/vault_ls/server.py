@@ -114,7 +114,7 @@ class VaultServer(StrictLanguageServer):
         if found is None:
             return None
         vault, path = found
-        snapshot = self.session.snapshot(vault)
+        snapshot = self.session.snapshot(vault, path)
         return snapshot, path, self.encoder(snapshot)
 
     def encoder(self, snapshot: Snapshot) -> Encoder:

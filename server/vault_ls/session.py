@@ -27,6 +27,7 @@ log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
 SAVE_PAUSE_SECONDS = 0.002
 LARGE_TEXT = 50_000  # characters: parsing costs ~1-2 µs each, so larger notes parse off the loop
+PARSE_ON_REQUEST = 500_000  # characters: up to ~0.5-1 s, a request may wait for its note's parse
 RECENT_KEPT = 50  # notes remembered per vault as recently used (completion puts them first)
 
 
@@ -228,11 +229,15 @@ class Session:
                 return vault
         return None
 
-    def snapshot(self, vault: Vault) -> Snapshot:
-        """The vault as the editor shows it now. A large open note whose parse is still
-        pending is parsed first: an answer is computed from exactly the text on screen."""
-        for _, path in [key for key in self._unparsed if key[0] == vault.root]:
-            self._parse_now(vault, path)
+    def snapshot(self, vault: Vault, asked: str | None = None) -> Snapshot:
+        """The vault as the editor shows it now, for a request about the note ``asked``. When
+        that note's parse is still pending it is parsed first, so the answer is computed from
+        exactly the text on screen; beyond ``PARSE_ON_REQUEST`` characters (seconds of parsing)
+        the request is answered from the last parse instead, as the loop must keep answering.
+        Texts are always the editor's."""
+        pending = asked is not None and (vault.root, asked) in self._unparsed
+        if pending and len(vault.open_texts.get(asked or "", "")) <= PARSE_ON_REQUEST:
+            self._parse_now(vault, asked or "")
         root = vault.root
         return Snapshot(
             root=root,

@@ -54,7 +54,7 @@ def snapshot_of(session: Session, file: Path) -> tuple[Snapshot, str]:
     found = session.locate(str(file))
     assert found is not None
     vault, path = found
-    return session.snapshot(vault), path
+    return session.snapshot(vault, path), path
 
 
 def labels(snapshot: Snapshot, path: str, line: int, column: int) -> list[str]:
