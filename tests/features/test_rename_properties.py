@@ -156,7 +156,13 @@ def test_rename_keeps_every_link_where_it_was(files: dict[str, str], data: st.Da
     others = {posixpath.basename(p)[:-3].lower() for p in files if p != old}
     linked = {last_name(link.target) for note in before.index for link in note.links}
     old_name = posixpath.basename(old)[:-3]
-    if new_name.lower() not in others | linked and old_name.lower() not in others:
+    # a link's case style survives only through a name that has one: `[[Note]]` and `[[note]]`
+    # both become `[[x y]]`, and nothing can tell them apart on the way back
+    written = {posixpath.basename(link.target) for note in before.index for link in note.links}
+    other_cases = any(w != old_name and w.lower() == old_name.lower() for w in written)
+    caseless = new_name in (new_name.lower(), new_name.upper())
+    restorable = not (other_cases and caseless)
+    if new_name.lower() not in others | linked and old_name.lower() not in others and restorable:
         back, path = renamed(after_files, new, old_name)
         assert path == old
         assert back == files
