@@ -83,9 +83,14 @@ def move_edit(
     """The ``WorkspaceEdit`` of ``plan_moves``: text edits only, under the URIs the notes have
     before the move (the editor moves the files itself)."""
     plan = plan_moves(vault, moves, display_text)
-    description = f"{_count(plan.links, 'link')} in {_count(plan.notes, 'note')}"
+    description = counted(plan.links, plan.notes)
     edit = workspace_edit(encoder, plan.edits, [], documents, plan.label, description, annotate)
     return edit, plan
+
+
+def counted(links: int, notes: int) -> str:
+    """``3 links in 2 notes``."""
+    return f"{_count(links, 'link')} in {_count(notes, 'note')}"
 
 
 def _count(number: int, noun: str) -> str:
@@ -338,3 +343,22 @@ class FilesAfter:
         self.attachment_keys: Mapping[str, Set[str]] = _Keys(
             index.attachment_keys, files, str.lower
         )
+
+
+def read_at_new_paths(vault: Snapshot, moves: Mapping[str, str]) -> Snapshot:
+    """``vault`` as it was before files the editor has moved already: each moved note's text
+    read at its new path."""
+    texts = dict(vault.texts)
+    texts.update({old: vault.texts[new] for old, new in moves.items() if new in vault.texts})
+    read = vault.read
+    return dataclasses.replace(vault, texts=texts, read=lambda path: read(moves.get(path, path)))
+
+
+def at_new_uris(edit: types.WorkspaceEdit, uris: Mapping[str, str]) -> types.WorkspaceEdit:
+    """``edit`` for files the editor has moved already: each edit of a moved note under the
+    note's new URI (``uris``: old -> new)."""
+    for change in edit.document_changes or []:
+        if isinstance(change, types.TextDocumentEdit):
+            document = change.text_document
+            document.uri = uris.get(document.uri, document.uri)
+    return edit
