@@ -23,7 +23,7 @@ import functools
 import logging
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
 
@@ -43,6 +43,7 @@ from vault_ls.features import (
     hover,
     link_panels,
     mentions,
+    move,
     note_info,
     note_search,
     quick_switch,
@@ -403,6 +404,7 @@ def on_deleted(ls: VaultServer, params: types.DeleteFilesParams) -> None:
 
 @server.feature(types.WORKSPACE_DID_RENAME_FILES, FILE_OPERATIONS)
 def on_renamed(ls: VaultServer, params: types.RenameFilesParams) -> None:
+    links_after_move(ls, params)  # first: from the vault as it was before the move
     for file in params.files:
         ls.session.file_renamed(to_fs_path(file.old_uri), to_fs_path(file.new_uri))
     ls.session.schedule_diagnostics()
@@ -529,6 +531,137 @@ def on_rename(ls: VaultServer, params: types.RenameParams) -> types.WorkspaceEdi
         ls.session.settings.rename_display_text,
         _supports(ls, "workspace.workspace_edit.change_annotation_support"),
     )
+
+
+# --- files and folders moved -------------------------------------------------------------------
+
+MOVE_FILTERS = types.FileOperationRegistrationOptions(
+    filters=[
+        types.FileOperationFilter(pattern=types.FileOperationPattern(glob=NOTE_GLOB, matches=kind))
+        for kind in (types.FileOperationPatternKind.File, types.FileOperationPatternKind.Folder)
+    ]
+)
+# moves whose link edits the editor asked for (``willRenameFiles``): (old path, new path) on
+# disk. Their ``didRenameFiles`` must not send the same edits again.
+_moves_answered: set[tuple[str, str]] = set()
+_move_tasks: set[asyncio.Task[None]] = set()  # the prompts and applyEdits under way
+
+
+def _moves_by_vault(
+    ls: VaultServer, files: Sequence[types.FileRename]
+) -> dict[Path, tuple[Vault, list[tuple[str, str]]]]:
+    """The moves of ``files`` within one vault each: vault root -> (vault, [(old, new) vault
+    paths]). A file moved into or out of a vault has no links to follow."""
+    found: dict[Path, tuple[Vault, list[tuple[str, str]]]] = {}
+    for file in files:
+        before = ls.session.locate(to_fs_path(file.old_uri))
+        after = ls.session.locate(to_fs_path(file.new_uri))
+        if before is None or after is None or before[0] is not after[0] or before[0].alone:
+            continue
+        found.setdefault(before[0].root, (before[0], []))[1].append((before[1], after[1]))
+    return found
+
+
+def _move_edits(
+    ls: VaultServer, files: Sequence[types.FileRename], moved_already: bool
+) -> tuple[types.WorkspaceEdit, int, int]:
+    """The link edits of moving ``files`` (one ``WorkspaceEdit`` for every vault), the number of
+    links and of notes they change. ``moved_already``: the files are at their new paths on
+    disk (``didRenameFiles``): texts are read there and edits named by the new URIs."""
+    changes: list[
+        types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile
+    ] = []
+    edit = types.WorkspaceEdit(document_changes=changes)
+    links = notes = 0
+    annotate = _supports(ls, "workspace.workspace_edit.change_annotation_support")
+    for vault, pairs in _moves_by_vault(ls, files).values():
+        snapshot = ls.session.snapshot(vault)
+        moves = move.file_moves(snapshot.index, pairs)
+        documents = _open_documents(ls, snapshot)
+        if moved_already:  # the texts are at the new paths now
+            snapshot = move.read_at_new_paths(snapshot, moves)
+            documents.update(
+                {old: documents[new] for old, new in moves.items() if new in documents}
+            )
+        encoder = ls.encoder(snapshot)
+        display_text = ls.session.settings_for(vault.root).rename_display_text
+        found, plan = move.move_edit(snapshot, encoder, moves, documents, display_text, annotate)
+        if moved_already:
+            uris = {encoder.uri(old): encoder.uri(new) for old, new in moves.items()}
+            found = move.at_new_uris(found, uris)
+        changes.extend(found.document_changes or [])
+        edit.change_annotations = edit.change_annotations or found.change_annotations
+        links += plan.links
+        notes += plan.notes
+    return edit, links, notes
+
+
+@server.feature(types.WORKSPACE_WILL_RENAME_FILES, MOVE_FILTERS)
+def on_will_rename(ls: VaultServer, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
+    """VS Code, Helix, oil.nvim ask before they move files or folders: the link edits, applied
+    by the editor before it moves them."""
+    edit, links, _ = _rename_request(_move_edits)(ls, params.files, False)
+    for file in params.files:
+        _moves_answered.add((to_fs_path(file.old_uri) or "", to_fs_path(file.new_uri) or ""))
+    return edit if links else None
+
+
+def links_after_move(ls: VaultServer, params: types.RenameFilesParams) -> None:
+    """Files the editor moved without asking (``didRenameFiles``): the same edits, sent with
+    ``workspace/applyEdit`` as ``rename.updateLinksOnMove`` says. Computed before the index
+    takes the move in (the links still resolve as they did)."""
+    unasked = []
+    for file in params.files:
+        key = (to_fs_path(file.old_uri) or "", to_fs_path(file.new_uri) or "")
+        if key in _moves_answered:
+            _moves_answered.discard(key)
+        else:
+            unasked.append(file)
+    if not unasked or not _supports(ls, "workspace.apply_edit"):
+        return
+    vaults = _moves_by_vault(ls, unasked)
+    choices = {ls.session.settings_for(root).update_links_on_move for root in vaults}
+    choice = "never" if choices == {"never"} else "prompt" if "prompt" in choices else "always"
+    if choice == "never":
+        return
+    try:
+        edit, links, notes = _move_edits(ls, unasked, True)
+    except rename.RenameRefused as refused:
+        ls.log(f"vault-ls: links not updated after the move: {refused}", warning=True)
+        return
+    except Exception:  # the index must still take the move in
+        log.exception("links after a move failed")
+        return
+    if not links:
+        return
+    task = asyncio.get_running_loop().create_task(_update_links(ls, edit, links, notes, choice))
+    _move_tasks.add(task)
+    task.add_done_callback(_move_tasks.discard)
+
+
+UPDATE, LEAVE = "Update links", "Leave them"
+
+
+async def _update_links(
+    ls: VaultServer, edit: types.WorkspaceEdit, links: int, notes: int, choice: str
+) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        counted = move.counted(links, notes)
+        if choice == "prompt":
+            answer = await ls.window_show_message_request_async(
+                types.ShowMessageRequestParams(
+                    type=types.MessageType.Info,
+                    message=f"Update {counted}?",
+                    actions=[types.MessageActionItem(UPDATE), types.MessageActionItem(LEAVE)],
+                )
+            )
+            if answer is None or answer.title != UPDATE:
+                return
+        result = await ls.workspace_apply_edit_async(
+            types.ApplyWorkspaceEditParams(edit=edit, label=f"Update {counted}")
+        )
+        if not result.applied:
+            ls.log(f"vault-ls: the editor did not update the links: {result.failure_reason}", True)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -15,6 +15,7 @@ from vault_ls.vault.config import NEW_FILE_LOCATIONS, Layer
 SEVERITY_CHOICES = {"error", "warning", "information", "hint", "off"}
 COMPLETION_STYLES = {"shortest", "path", "name"}
 LINK_FORMATS = {"wikilink", "markdown"}
+MOVE_UPDATES = {"always", "prompt", "never"}  # links after a move the editor made on its own
 KEYS = {
     "exclude",
     "severity",
@@ -65,6 +66,9 @@ class Settings:
     daily_notes: DailyNotes = field(default_factory=DailyNotes)
     # rename: display text that is the old name follows the new one, as in Obsidian
     rename_display_text: bool = True
+    # a file moved without asking first (``didRenameFiles``): update its links always, after
+    # asking, or never; a vault whose owner set Obsidian's "always update links" gets "always"
+    update_links_on_move: str = "prompt"
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -122,6 +126,11 @@ class Settings:
             settings.rename_display_text = display_text
         else:
             problems.append("rename.updateDisplayText must be true or false")
+        on_move = rename.get("updateLinksOnMove", "prompt") if isinstance(rename, dict) else None
+        if on_move in MOVE_UPDATES:
+            settings.update_links_on_move = on_move
+        else:
+            problems.append(f"rename.updateLinksOnMove must be one of {sorted(MOVE_UPDATES)}")
         return settings, problems
 
     @classmethod

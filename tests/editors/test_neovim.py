@@ -340,3 +340,81 @@ def test_keymaps_false_maps_nothing(nvim_results: dict) -> None:
         "gd": {"buffer": False, "desc": ""},
         "gr": {"buffer": False, "desc": ""},
     }
+
+
+# --- :VaultMove and :VaultRename (issue 16) ---------------------------------------------------
+
+MOVE_VAULT = {
+    "Home — start.md": (
+        "# Home\r\n[[Plan 😀]] [[projects/Plan 😀|plan]] [p](projects/Plan%20😀.md)\r\n"
+    ),
+    "projects/Plan 😀.md": "\ufeff# Plan\n[home](../Home%20—%20start.md) and [[Home — start]]",
+    "projects/Other.md": "see [[Plan 😀#Goals]]\n",
+}
+
+
+def test_vault_move_and_rename(nvim: str, tmp_path: Path) -> None:
+    root = tmp_path / "Move vault"
+    (root / ".obsidian").mkdir(parents=True)
+    (root / ".obsidian" / "app.json").write_text("{}", encoding="utf-8")
+    for relative, text in MOVE_VAULT.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(text.encode("utf-8"))
+    env = scratch_env(tmp_path)
+    out = tmp_path / "result.json"
+    params = {
+        "vault": str(root),
+        "plugin": str(EDITORS / "nvim"),
+        "cmd": server_command(),
+        "out": str(out),
+        "timeout_ms": 20000,
+        "note": "projects/Plan 😀.md",
+        "move_to": "archive/2026/",
+        "rename_to": "Plan — final",
+    }
+    (tmp_path / "params.json").write_text(json.dumps(params), encoding="utf-8")
+    env["VAULT_LS_NVIM_TEST"] = str(tmp_path / "params.json")
+    run_lua = RUN_LUA.replace(
+        json.dumps(str(HERE / "nvim_test.lua")), json.dumps(str(HERE / "nvim_move_test.lua"))
+    )
+    proc = subprocess.run(
+        [nvim, "--headless", "-n", "-u", "NONE", "-i", "NONE", "-c", run_lua],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        stdin=subprocess.DEVNULL,
+    )
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+    assert proc.returncode == 0, proc.stderr
+    assert not results["errors"], results["errors"]
+    moved = results["after_move"]
+    assert moved["files"] == {
+        "Home — start.md": (
+            "# Home\r\n[[Plan 😀]] [[archive/2026/Plan 😀|plan]] [p](archive/2026/Plan%20😀.md)\r\n"
+        ),
+        "archive/2026/Plan 😀.md": (
+            "\ufeff# Plan\n[home](../../Home%20—%20start.md) and [[Home — start]]"
+        ),
+        "projects/Other.md": "see [[Plan 😀#Goals]]\n",
+    }
+    assert moved["buffer"] == str(root / "archive/2026/Plan 😀.md")
+    assert moved["modified"] is False
+    renamed = results["after_rename"]
+    assert renamed["files"] == {
+        "Home — start.md": (
+            "# Home\r\n[[Plan — final]] [[archive/2026/Plan — final|plan]] "
+            "[p](archive/2026/Plan%20—%20final.md)\r\n"
+        ),
+        "archive/2026/Plan — final.md": (
+            "\ufeff# Plan\n[home](../../Home%20—%20start.md) and [[Home — start]]"
+        ),
+        "projects/Other.md": "see [[Plan — final#Goals]]\n",
+    }
+    assert renamed["buffer"] == str(root / "archive/2026/Plan — final.md")
+    assert results["loaded"] == [renamed["buffer"]]  # the notes it edited are closed again
+    assert results["refused"] == (
+        f"vault-ls: {root / 'projects/Other.md'} exists already: vault-ls never overwrites a file"
+    )

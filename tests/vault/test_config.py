@@ -169,3 +169,16 @@ def test_the_rename_table_of_the_vault_file_is_read(tmp_path: Path) -> None:
         ].rename_display_text
         is False
     )
+
+
+def test_links_follow_a_move_always_when_obsidian_always_updates_them(tmp_path: Path) -> None:
+    always = write(tmp_path / "a", {".obsidian/app.json": '{"alwaysUpdateLinks": true}'})
+    asks = write(tmp_path / "b", {".obsidian/app.json": '{"alwaysUpdateLinks": false}'})
+    assert settings_of(always)[0].update_links_on_move == "always"
+    assert settings_of(asks)[0].update_links_on_move == "prompt"
+    assert settings_of(tmp_path / "none")[0].update_links_on_move == "prompt"
+    editor = {"rename": {"updateLinksOnMove": "never"}}
+    assert settings_of(always, editor)[0].update_links_on_move == "never"
+    assert Settings.parse({"rename": {"updateLinksOnMove": "sometimes"}})[1] == [
+        "rename.updateLinksOnMove must be one of ['always', 'never', 'prompt']"
+    ]

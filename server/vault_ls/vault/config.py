@@ -109,6 +109,8 @@ def _from_app(app: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         raw["newFileFolder"] = folder.strip("/")
     if isinstance(app.get("alwaysUpdateLinks"), bool):
         raw["updateLinksOnRename"] = app["alwaysUpdateLinks"]
+        if app["alwaysUpdateLinks"]:  # else Obsidian asks, as vault-ls does by default
+            raw["rename"] = {"updateLinksOnMove": "always"}
     if isinstance(app.get("useMarkdownLinks"), bool):
         raw["linkFormat"] = "markdown" if app["useMarkdownLinks"] else "wikilink"
     style = LINK_FORMATS.get(app.get("newLinkFormat"))  # type: ignore[arg-type]

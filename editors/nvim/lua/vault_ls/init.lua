@@ -37,7 +37,7 @@ M.defaults = {
     rename = '<leader>rn',
     code_action = '<leader>ca',
   },
-  -- Create :VaultBacklinks, :VaultRestart, :VaultLog, :VaultInfo.
+  -- Create :VaultBacklinks, :VaultRestart, :VaultLog, :VaultInfo, :VaultRename, :VaultMove.
   commands = true,
   -- Use vim.lsp.config/enable on Neovim 0.11+ (set false to force the start_client path).
   native_config = true,
@@ -223,6 +223,18 @@ local function on_attach(client, bufnr)
   end
 end
 
+--- Neovim's capabilities (or the user's), and the file operations :VaultMove and :VaultRename
+--- perform: the server offers willRenameFiles only to a client that says it sends it.
+local function client_capabilities()
+  local caps = vim.deepcopy(M.config.capabilities or vim.lsp.protocol.make_client_capabilities())
+  caps.workspace = caps.workspace or {}
+  caps.workspace.fileOperations = vim.tbl_extend('force', caps.workspace.fileOperations or {}, {
+    willRename = true,
+    didRename = true,
+  })
+  return caps
+end
+
 --- Client configuration shared by both paths.
 local function client_config(root)
   return {
@@ -233,7 +245,7 @@ local function client_config(root)
     init_options = as_object(M.config.settings),
     settings = settings_table(),
     handlers = { ['$/progress'] = on_progress },
-    capabilities = M.config.capabilities or vim.lsp.protocol.make_client_capabilities(),
+    capabilities = client_capabilities(),
     on_attach = on_attach,
   }
 end
@@ -377,6 +389,154 @@ function M.omnifunc(findstart, base)
   return to_complete_items(p.items, p.line, base)
 end
 
+-- Moving the current note -----------------------------------------------------------------------
+-- The server is asked first (workspace/willRenameFiles) for the edits that keep every link to the
+-- note, and every relative link in it, where it was; they are applied and written, then the file
+-- is moved, the buffer reopened at the new path and the server told (workspace/didRenameFiles).
+
+local function exists(path)
+  return uv.fs_stat(path) ~= nil
+end
+
+local function edited_uris(edit)
+  local uris = {}
+  for _, change in ipairs(edit.documentChanges or {}) do
+    if change.textDocument then
+      uris[change.textDocument.uri] = true
+    end
+  end
+  for uri in pairs(edit.changes or {}) do
+    uris[uri] = true
+  end
+  return uris
+end
+
+--- Write a buffer as it was read: its line endings, byte order mark and final newline kept.
+local function write_buffer(buf)
+  vim.bo[buf].fixeol = false
+  vim.api.nvim_buf_call(buf, function()
+    vim.cmd('silent keepalt write')
+  end)
+end
+
+--- Apply the server's edit and write every file it changed that was not loaded before (loaded
+--- ones stay modified, as after vim.lsp.buf.rename()). Returns the buffers it loaded.
+local function apply_and_write(edit, client, current)
+  local loaded_before = {}
+  for uri in pairs(edited_uris(edit)) do
+    local fname = vim.uri_to_fname(uri)
+    loaded_before[fname] = vim.fn.bufloaded(fname) == 1
+  end
+  vim.lsp.util.apply_workspace_edit(edit, client.offset_encoding or 'utf-16')
+  local opened, written = {}, {}
+  for fname, was_loaded in pairs(loaded_before) do
+    local buf = vim.fn.bufnr(fname)
+    if buf ~= -1 and buf ~= current and not was_loaded then
+      write_buffer(buf)
+      table.insert(opened, buf)
+      table.insert(written, { uri = vim.uri_from_fname(fname), type = 2 })
+    end
+  end
+  -- Neovim 0.10+ attaches no client to a buffer loaded by an edit: say which files changed
+  if #written > 0 then
+    call(client, 'notify', 'workspace/didChangeWatchedFiles', { changes = written })
+  end
+  return opened
+end
+
+--- The new path of the current note for `target`: an absolute path, or a path from the vault
+--- root; a target ending in `/` (or an existing folder) keeps the note's file name.
+local function target_path(root, file, target)
+  if not vim.startswith(target, '/') then
+    target = root .. '/' .. target
+  end
+  if vim.endswith(target, '/') or is_dir(target) then
+    target = without_slash(target) .. '/' .. vim.fn.fnamemodify(file, ':t')
+  elseif not target:lower():match('%.md$') then
+    target = target .. '.md'
+  end
+  return vim.fn.simplify(target)
+end
+
+--- Move the current note to `new_file` (an absolute path), keeping every link. See :h :VaultMove.
+function M.move_file(new_file, opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = first_client(bufnr)
+  local old = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':p')
+  local function refuse(message)
+    vim.notify('vault-ls: ' .. message, vim.log.levels.ERROR)
+    return nil
+  end
+  if not client then
+    return refuse('no server attached to this buffer')
+  end
+  if old == '' or not exists(old) then
+    return refuse('this buffer is not a file on disk')
+  end
+  if new_file == old then
+    return refuse('the note is there already')
+  end
+  if exists(new_file) then
+    return refuse(new_file .. ' exists already: vault-ls never overwrites a file')
+  end
+  local files = { { oldUri = vim.uri_from_fname(old), newUri = vim.uri_from_fname(new_file) } }
+  local caps = client.server_capabilities or {}
+  local operations = caps.workspace and caps.workspace.fileOperations or {}
+  local links = 0
+  if operations.willRename then
+    local resp, err = call(client, 'request_sync', 'workspace/willRenameFiles', { files = files }, opts.timeout or 10000, bufnr)
+    if not resp or resp.err then
+      local reason = resp and resp.err and resp.err.message or err or 'no answer'
+      return refuse('the links were not updated, so nothing was moved: ' .. tostring(reason))
+    end
+    if resp.result then
+      for _, buf in ipairs(apply_and_write(resp.result, client, bufnr)) do
+        vim.api.nvim_buf_delete(buf, {})
+      end
+      for _, change in ipairs(resp.result.documentChanges or {}) do
+        links = links + #(change.edits or {})
+      end
+    end
+  end
+  local view = vim.fn.winsaveview()
+  write_buffer(bufnr)
+  vim.fn.mkdir(vim.fn.fnamemodify(new_file, ':h'), 'p')
+  local ok, err = uv.fs_rename(old, new_file)
+  if not ok then
+    return refuse('could not move ' .. old .. ': ' .. tostring(err))
+  end
+  call(client, 'notify', 'workspace/didRenameFiles', { files = files })
+  vim.cmd('edit ' .. vim.fn.fnameescape(new_file))
+  vim.fn.winrestview(view)
+  vim.api.nvim_buf_delete(bufnr, { force = true })
+  if not opts.silent then
+    vim.notify(string.format('vault-ls: moved to %s (%d link edits)', vim.fn.fnamemodify(new_file, ':~:.'), links))
+  end
+  return new_file
+end
+
+--- :VaultMove {path}: the current note to `path`, from the vault root (or absolute).
+function M.move(target, opts)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':p')
+  return M.move_file(target_path(M.find_root(bufnr), file, target), opts)
+end
+
+--- :VaultRename {name}: the current note renamed in its own folder.
+function M.rename_file(name, opts)
+  if name:find('/', 1, true) then
+    vim.notify('vault-ls: a name holds no "/": use :VaultMove to move the note', vim.log.levels.ERROR)
+    return nil
+  end
+  local file = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(0), ':p')
+  local new_file = vim.fn.fnamemodify(file, ':h') .. '/' .. name
+  if not name:lower():match('%.md$') then
+    new_file = new_file .. '.md'
+  end
+  return M.move_file(new_file, opts)
+end
+
 -- Commands ------------------------------------------------------------------------------------
 
 --- Notes linking to the note under the cursor (or to the current note) into the quickfix list.
@@ -471,6 +631,12 @@ local function create_commands()
     vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
   end, { desc = 'vault-ls: open the LSP log' })
   cmd('VaultInfo', M.info, { desc = 'vault-ls: show running clients' })
+  cmd('VaultRename', function(args)
+    M.rename_file(args.args)
+  end, { nargs = 1, desc = "vault-ls: rename the note's file, keeping every link" })
+  cmd('VaultMove', function(args)
+    M.move(args.args)
+  end, { nargs = 1, complete = 'dir', desc = 'vault-ls: move the note, keeping every link' })
 end
 
 --- Configure and enable vault-ls. See :h vault_ls-setup.

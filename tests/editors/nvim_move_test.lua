@@ -1,0 +1,81 @@
+-- Driven by tests/editors/test_neovim.py (test_vault_move_and_rename): opens a note through the
+-- plugin, waits for the index, runs :VaultMove and then :VaultRename on it, and writes the files
+-- of the vault afterwards (their exact bytes), the buffer's name and the messages shown.
+-- Every step is wrapped in pcall: a thrown error must not leave nvim running.
+local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
+local out = { steps = {}, errors = {}, notified = {} }
+
+local function save()
+  vim.fn.writefile({ vim.fn.json_encode(out) }, cfg.out)
+end
+
+local function step(name, fn)
+  local ok, err = pcall(fn)
+  out.steps[name] = { ok = ok }
+  if not ok then
+    table.insert(out.errors, name .. ': ' .. tostring(err))
+  end
+  save()
+  return ok
+end
+
+local function files()
+  local found = {}
+  for _, path in ipairs(vim.fn.globpath(cfg.vault, '**/*.md', false, true)) do
+    local f = assert(io.open(path, 'rb'))
+    found[path:sub(#cfg.vault + 2)] = f:read('*a')
+    f:close()
+  end
+  return found
+end
+
+local function settled()
+  -- a request answered after the notifications sent before it
+  vim.lsp.buf_request_sync(0, 'workspace/symbol', { query = 'x' }, 5000)
+  vim.wait(300)
+end
+
+vim.o.swapfile = false
+vim.cmd('filetype on')
+vim.notify = function(message, level)
+  table.insert(out.notified, message)
+end
+
+step('start', function()
+  vim.opt.runtimepath:prepend(cfg.plugin)
+  vim.cmd('runtime plugin/vault_ls.lua')
+  require('vault_ls').setup({ cmd = cfg.cmd })
+  vim.cmd('edit ' .. vim.fn.fnameescape(cfg.vault .. '/' .. cfg.note))
+  local ok = vim.wait(cfg.timeout_ms, function()
+    return require('vault_ls').status(0).indexed
+  end, 50)
+  assert(ok, 'indexing did not end')
+end)
+
+step('move', function()
+  vim.cmd('VaultMove ' .. cfg.move_to)
+  settled()
+  out.after_move = { files = files(), buffer = vim.api.nvim_buf_get_name(0), modified = vim.bo.modified }
+end)
+
+step('rename', function()
+  vim.cmd('VaultRename ' .. cfg.rename_to)
+  settled()
+  out.after_rename = { files = files(), buffer = vim.api.nvim_buf_get_name(0), modified = vim.bo.modified }
+  local listed = {}
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(buf) then
+      table.insert(listed, vim.api.nvim_buf_get_name(buf))
+    end
+  end
+  out.loaded = listed
+end)
+
+step('refused', function()
+  vim.cmd('VaultMove projects/Other.md')
+  out.refused = out.notified[#out.notified]
+end)
+
+out.version = vim.version()
+save()
+vim.cmd('qall!')
