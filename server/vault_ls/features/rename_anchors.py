@@ -333,7 +333,9 @@ def plan_block_rename(vault: Snapshot, path: str, old_id: str, new_id: str) -> P
     note = vault.index.notes[path]
     new = new_id[1:] if new_id.startswith("^") else new_id
     if not BLOCK_ID.fullmatch(new):
-        raise RenameRefused(f"{new_id!r} is no block id: only letters, digits and '-'")
+        raise RenameRefused(
+            f"{new_id!r} is no block id: only the letters a-z and A-Z, digits and '-'"
+        )
     if new == old_id:
         raise RenameRefused(f"the block is already ^{old_id}")
     if any(b.id.lower() == new.lower() and b.id.lower() != old_id.lower() for b in note.blocks):
@@ -369,7 +371,7 @@ def checked_tag(old: str, new_name: str) -> str:
         raise RenameRefused("the new tag is empty")
     bad = sorted({ch for ch in new if not is_tag_char(ch)})
     if bad:
-        shown = " ".join(repr(ch)[1:-1] for ch in bad)
+        shown = " ".join(repr(ch) for ch in bad)
         raise RenameRefused(f"{new_name!r} holds {shown}, which a tag cannot hold")
     if all(ch.isdigit() or ch == "/" for ch in new):
         raise RenameRefused(f"{new_name!r} has no letter: Obsidian reads no tag there")
@@ -389,7 +391,7 @@ def plan_tag_rename(vault: Snapshot, old: str, new_name: str) -> Plan:
     new = checked_tag(old, new_name)
     key = tag_key(old)
     levels = old.count("/") + 1
-    plan = Plan(f"Rename tag #{old} to #{new}")
+    plan = Plan(f"Rename tag #{old} to #{new}", noun="tag")
     texts = Texts(vault)
     table = vault.index.tags()
     sources = sorted(

@@ -26,13 +26,14 @@ class Plan:
     moves: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
     links: int = 0  # links (or tags) whose text changes
     sources: set[str] = field(default_factory=set)  # the notes holding them
+    noun: str = "link"  # what ``links`` counts
 
     @property
     def notes(self) -> int:
         return len(self.sources)
 
     def description(self) -> str:
-        return f"{count(self.links, 'link')} in {count(self.notes, 'note')}"
+        return f"{count(self.links, self.noun)} in {count(self.notes, 'note')}"
 
 
 def count(number: int, noun: str) -> str:
