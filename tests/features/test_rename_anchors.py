@@ -41,8 +41,10 @@ text [[#Setup 😀 steps]]
 ---
 related: "[[Guide — 指南#Setup 😀 steps]]"
 ---
-[[Guide — 指南#Setup 😀 steps]] [[Guide — 指南#Setup 😀 steps#Sub]] [[Guide — 指南#setup 😀 steps|Setup 😀 steps]]
-![[Guide — 指南#Setup 😀 steps|shown]] [a](Guide%20—%20指南.md#Setup%20😀%20steps) [b](<Guide — 指南.md#Setup 😀 steps>)
+[[Guide — 指南#Setup 😀 steps]] [[Guide — 指南#Setup 😀 steps#Sub]]
+[[Guide — 指南#setup 😀 steps|Setup 😀 steps]]
+![[Guide — 指南#Setup 😀 steps|shown]] [a](Guide%20—%20指南.md#Setup%20😀%20steps)
+[b](<Guide — 指南.md#Setup 😀 steps>)
 [Setup 😀 steps](Guide%20—%20指南.md#setup--steps)
 
 | [[Guide — 指南#Setup 😀 steps\\|x]] | y |
@@ -55,15 +57,18 @@ related: "[[Guide — 指南#Setup 😀 steps]]"
 def test_a_heading_and_every_anchor_to_it_keep_their_forms() -> None:
     after = renamed(GUIDE, "Install — 安装 ✓")
     assert after == {
-        "Guide — 指南.md": "# Guide — 指南\n\n## Install — 安装 ✓\ntext [[#Install — 安装 ✓]]\n### Sub\n",
+        "Guide — 指南.md": (
+            "# Guide — 指南\n\n## Install — 安装 ✓\ntext [[#Install — 安装 ✓]]\n### Sub\n"
+        ),
         "Uses.md": (
             "---\n"
             'related: "[[Guide — 指南#Install — 安装 ✓]]"\n'
             "---\n"
-            "[[Guide — 指南#Install — 安装 ✓]] [[Guide — 指南#Install — 安装 ✓#Sub]]"
-            " [[Guide — 指南#install — 安装 ✓|Install — 安装 ✓]]\n"
-            "![[Guide — 指南#Install — 安装 ✓|shown]] [a](Guide%20—%20指南.md#Install%20—%20安装%20✓)"
-            " [b](<Guide — 指南.md#Install — 安装 ✓>)\n"
+            "[[Guide — 指南#Install — 安装 ✓]] [[Guide — 指南#Install — 安装 ✓#Sub]]\n"
+            "[[Guide — 指南#install — 安装 ✓|Install — 安装 ✓]]\n"
+            "![[Guide — 指南#Install — 安装 ✓|shown]]"
+            " [a](Guide%20—%20指南.md#Install%20—%20安装%20✓)\n"
+            "[b](<Guide — 指南.md#Install — 安装 ✓>)\n"
             # a GitHub slug gets the new heading's slug (``—`` and ``✓`` dropped)
             "[Install — 安装 ✓](Guide%20—%20指南.md#install--安装-)\n"
             "\n"
@@ -172,8 +177,8 @@ BLOCKS = """
 A paragraph 😀 ^ol$0d-1
 - item ^other
 //- Uses.md
-[[Notes — 笔记#^old-1]] ![[Notes — 笔记#^OLD-1|shown]] [a](Notes%20—%20笔记.md#^old-1) [[Notes — 笔记#^other]]
-[[Notes — 笔记#H#^old-1]]
+[[Notes — 笔记#^other]] [[Notes — 笔记#^old-1]] ![[Notes — 笔记#^OLD-1|shown]]
+[a](Notes%20—%20笔记.md#^old-1) [[Notes — 笔记#H#^old-1]]
 | [[Notes — 笔记#^old-1\\|x]] | y |
 |---|---|
 `[[Notes — 笔记#^old-1]]`
@@ -184,9 +189,8 @@ def test_a_block_id_and_every_reference_to_it() -> None:
     assert renamed(BLOCKS, "new-2") == {
         "Notes — 笔记.md": "A paragraph 😀 ^new-2\n- item ^other\n",
         "Uses.md": (
-            "[[Notes — 笔记#^new-2]] ![[Notes — 笔记#^new-2|shown]] [a](Notes%20—%20笔记.md#^new-2)"
-            " [[Notes — 笔记#^other]]\n"
-            "[[Notes — 笔记#H#^new-2]]\n"
+            "[[Notes — 笔记#^other]] [[Notes — 笔记#^new-2]] ![[Notes — 笔记#^new-2|shown]]\n"
+            "[a](Notes%20—%20笔记.md#^new-2) [[Notes — 笔记#H#^new-2]]\n"
             "| [[Notes — 笔记#^new-2\\|x]] | y |\n"
             "|---|---|\n"
             "`[[Notes — 笔记#^old-1]]`\n"
@@ -202,7 +206,7 @@ def test_prepare_on_a_links_block_part() -> None:
     )
     prepared = rename.prepare_rename(f.snapshot, f.path, f.position, f.encoder)
     assert prepared.placeholder == "other"
-    assert prepared.range == types.Range(types.Position(0, 95), types.Position(0, 100))
+    assert prepared.range == types.Range(types.Position(0, 14), types.Position(0, 19))
 
 
 @pytest.mark.parametrize(
