@@ -106,7 +106,7 @@ def anchor_at(vault: Snapshot, path: str, pos: Position) -> Anchor | None:
         return _link_anchor(vault, texts, path, link, pos)
     tag = tag_at(note, pos)
     if tag is not None:
-        return TagAnchor(tag.name, tag.range)
+        return TagAnchor(tag.name.rstrip("/"), tag.range)  # ``#a/`` is ``#a`` and nothing below
     block = block_at(note, pos)
     if block is not None:
         marker = block.range
@@ -388,6 +388,7 @@ def plan_tag_rename(vault: Snapshot, old: str, new_name: str) -> Plan:
     property value is rewritten inside its own scalar, so its style (list, flow list, string)
     stays; the edited frontmatter must still load and hold the tags renamed, else nothing is
     done."""
+    old = old.rstrip("/")
     new = checked_tag(old, new_name)
     key = tag_key(old)
     levels = old.count("/") + 1
