@@ -128,7 +128,9 @@ def test_heading_rename_keeps_every_link_where_it_was(
     was, now = reached(before), reached(after)
     for source, ends in was.items():
         assert len(now[source]) == len(ends), after_files[source]
-        for link, end, end_after in zip(before.index.notes[source].links, ends, now[source]):
+        for link, end, end_after in zip(
+            before.index.notes[source].links, ends, now[source], strict=True
+        ):
             if end[0] == path and end[1] is None and link.headings:
                 assert end_after in (end, (path, position)), (source, link)  # now found
             else:
@@ -136,7 +138,7 @@ def test_heading_rename_keeps_every_link_where_it_was(
     for source, text in files.items():  # (3)
         old_lines, new_lines = text.split("\n"), after_files[source].split("\n")
         assert len(old_lines) == len(new_lines)
-        changed = {n for n, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b}
+        changed = {n for n, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b}
         allowed = {link.range[0] for link in before.index.notes[source].links}
         if source == path:
             allowed.add(note.headings[position].range[0])
@@ -222,7 +224,7 @@ def test_tag_rename_renames_the_tag_and_its_nested_tags_only(
         assert tags(after)[path] == [expected(name) for name in names], after_files[path]
         assert after.index.notes[path].frontmatter_error is None
         old_lines, new_lines = files[path].split("\n"), after_files[path].split("\n")
-        changed = {n for n, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b}
+        changed = {n for n, (a, b) in enumerate(zip(old_lines, new_lines, strict=True)) if a != b}
         assert changed <= {tag.range[0] for tag in before.index.notes[path].tags}
     # back again, when the tag had one spelling and the new name was no tag before
     spelled = {
