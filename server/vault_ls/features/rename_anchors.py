@@ -316,7 +316,8 @@ def _anchor_written(written: str, link: Link, old: str, new: str, angle: bool) -
     markdown = link.kind == "markdown"
     read = unquote(written) if markdown else written
     new_link = heading_link_text(new)
-    if read == old and not HEADING_LINK_UNSAFE.search(new):
+    # ``:`` is no trouble inside a link (Obsidian only leaves it out): a link that wrote it keeps it
+    if read == old and not HEADING_LINK_UNSAFE.search(new.replace(":", "")):
         text = new
     elif read == heading_link_text(old):
         text = new_link
