@@ -19,8 +19,8 @@ from vault_ls.features.convert import Encoder
 from vault_ls.features.edits import workspace_edit
 from vault_ls.features.rename_common import Plan, Texts, is_title_heading
 from vault_ls.vault.names import heading_key, heading_link_text
-from vault_ls.vault.resolve import heading_path, link_heading_path, link_heading_position
 from vault_ls.vault.parse import parse_note
+from vault_ls.vault.resolve import heading_path, link_heading_path, link_heading_position
 from vault_ls.vault.snapshot import Snapshot, in_memory
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
