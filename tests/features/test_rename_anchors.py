@@ -304,3 +304,19 @@ def test_a_frontmatter_tag_is_renamed_from_the_property_too() -> None:
 )
 def test_bad_tags_are_refused(new_name: str, reason: str) -> None:
     assert refused(TAGS, new_name) == reason
+
+
+def test_a_link_that_cannot_be_edited_in_place_refuses_the_rename() -> None:
+    fixture = '//- G.md\n## H$0\n^b\n//- A.md\n---\nup: "[[G#\\u0048]]"\n---\n[[G#H]]\n'
+    assert refused(fixture, "K") == (
+        "A.md:2: a link there is written over several lines or with YAML escapes; "
+        "write it plainly first"
+    )
+
+
+def test_a_slug_stays_a_slug_where_it_reads_as_the_heading_too() -> None:
+    there = renamed("//- B.md\n## Setup — 设$0置\n//- G.md\n[t](B.md#setup--设置)\n", "Intro")
+    assert there == {"B.md": "## Intro\n", "G.md": "[t](B.md#intro)\n"}
+    # ``#intro`` also reads as the heading's text; it is the slug all the same
+    back = renamed("//- B.md\n## Int$0ro\n//- G.md\n[t](B.md#intro)\n", "Setup — 设置")
+    assert back == {"B.md": "## Setup — 设置\n", "G.md": "[t](B.md#setup--设置)\n"}

@@ -289,7 +289,13 @@ def plan_heading_rename(
         if matched is None:
             continue
         parts = link_parts(texts, source, link)
-        by_slug = link.kind == "markdown" and heading_path(outline, link.headings) is None
+        if len(parts.headings) != len(matched):
+            raise RenameRefused(_unplaceable(source, link))
+        # a GitHub slug stays one, also where it reads as a heading's text (``#intro``)
+        by_slug = link.kind == "markdown" and (
+            heading_path(outline, link.headings) is None
+            or (len(matched) == 1 and unquote(parts.headings[0].written) == old_slugs[matched[0]])
+        )
         changed = False
         for span, named in zip(parts.headings, matched, strict=True):
             if by_slug and new_slugs[named] != old_slugs[named]:
@@ -308,6 +314,13 @@ def plan_heading_rename(
             if display is not None:
                 plan.edits.append(display)
     return plan
+
+
+def _unplaceable(source: str, link: Link) -> str:
+    return (
+        f"{source}:{link.range[0] + 1}: a link there is written over several lines or with "
+        "YAML escapes; write it plainly first"
+    )
 
 
 def _anchor_written(written: str, link: Link, old: str, new: str, angle: bool) -> str:
@@ -356,7 +369,7 @@ def plan_block_rename(vault: Snapshot, path: str, old_id: str, new_id: str) -> P
     for source, link in links_to(vault, path, block=old_id):
         parts = link_parts(texts, source, link)
         if parts.block is None:
-            continue  # written over lines or with YAML escapes
+            raise RenameRefused(_unplaceable(source, link))
         plan.edits.append(Replacement(source, parts.block.where, texts.quoted(source, link, new)))
         plan.links += 1
         plan.sources.add(source)
