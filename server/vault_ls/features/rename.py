@@ -98,12 +98,17 @@ def rename(
     documents: Mapping[str, OpenDocument],
     display_text: bool = True,
     annotate: bool = False,
+    renames_files: bool = True,
 ) -> types.WorkspaceEdit:
+    """``renames_files``: the client takes file renames in a workspace edit (a note rename
+    needs one; a heading, block or tag rename does not)."""
     anchor = rename_anchors.anchor_at(vault, path, pos)
     if anchor is not None:
         plan = anchor.plan(vault, new_name, display_text)
     else:
         found = note_under_cursor(vault, path, pos)
+        if not renames_files:
+            raise RenameRefused("the editor does not accept file renames in workspace edits")
         plan = plan_note_rename(vault, found.path, new_name, display_text)
     return workspace_edit(
         encoder, plan.edits, plan.moves, documents, plan.label, plan.description(), annotate
