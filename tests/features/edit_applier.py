@@ -1,7 +1,7 @@
 """An editor's way of applying a ``WorkspaceEdit``, written for the tests, sharing no code with the
-server: UTF-16 (or UTF-8) columns, LSP line breaks (``\\n``, ``\\r\\n``, ``\\r``), edits of one
-document applied together (they must not overlap), ``RenameFile`` refused over an existing file, and a
-closed file's byte order mark kept aside as editors keep it."""
+server: UTF-16 (or UTF-8) columns, LSP line breaks (``\\n``, ``\\r\\n``, ``\\r``), edits of
+one document applied together (they must not overlap), ``RenameFile`` refused over an existing
+file, and a closed file's byte order mark kept aside as editors keep it."""
 
 from __future__ import annotations
 

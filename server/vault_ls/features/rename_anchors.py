@@ -329,11 +329,10 @@ def _anchor_written(written: str, link: Link, old: str, new: str, angle: bool) -
     markdown = link.kind == "markdown"
     read = unquote(written) if markdown else written
     new_link = heading_link_text(new)
-    # ``:`` is no trouble inside a link (Obsidian only leaves it out): a link that wrote it keeps it
-    if read == old and not HEADING_LINK_UNSAFE.search(new.replace(":", "")):
-        text = new
-    elif read == heading_link_text(old):
+    if read == heading_link_text(old):  # as Obsidian writes it (and the text, when the same)
         text = new_link
+    elif read == old and not HEADING_LINK_UNSAFE.search(new.replace(":", "")):
+        text = new  # ``:`` is no trouble inside a link (Obsidian leaves it out): kept if written
     else:
         text = link_forms.in_case_of(read, heading_link_text(old), new_link)
     return link_forms.encode_markdown(text, angle) if markdown else text
