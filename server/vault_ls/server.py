@@ -521,8 +521,6 @@ def on_rename(ls: VaultServer, params: types.RenameParams) -> types.WorkspaceEdi
     at = _at(ls, params.text_document.uri, params.position)
     if at is None:
         return None
-    if not _client_renames_files(ls):
-        raise _refused("the editor does not accept file renames in workspace edits")
     snapshot = at[0]
     return _rename_request(rename.rename)(
         *at,
@@ -530,6 +528,7 @@ def on_rename(ls: VaultServer, params: types.RenameParams) -> types.WorkspaceEdi
         _open_documents(ls, snapshot),
         ls.session.settings.rename_display_text,
         _supports(ls, "workspace.workspace_edit.change_annotation_support"),
+        _client_renames_files(ls),
     )
 
 

@@ -94,3 +94,42 @@ async def test_prepare_on_plain_text_says_why_not(client, vault_root):
         )
     assert refused.value.code == -32803
     assert "nothing to rename here" in refused.value.message
+
+
+async def test_rename_a_heading_from_its_line(client, vault_root):
+    """No file moves: every client gets the edit, also one that takes no file renames."""
+    address = open_note(client, vault_root, "Alpha — notes.md")
+    document = types.TextDocumentIdentifier(address)
+    position = types.Position(8, units(client, "## Sec"))
+    prepared = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(document, position)
+    )
+    assert prepared.placeholder == "Section 😀"
+    start = units(client, "## ")
+    assert (prepared.range.start.character, prepared.range.end.character) == (
+        start,
+        start + units(client, "Section 😀"),
+    )
+    edit = await client.text_document_rename_async(
+        types.RenameParams(document, position, "Teil — 二 ✓")
+    )
+    encoding = "utf-8" if units(client, "é") == 2 else "utf-16"
+    after = apply(disk(vault_root), edit, vault_root, {"Alpha — notes.md": 1}, encoding)
+    assert after["Beta.md"] == (
+        "# Beta\n\n😀 — [[Alpha — notes#Teil — 二 ✓]] and [[Missing note]].\n"
+        "See [[Alpha — notes#^para-1]] and [[First letter]] #greek\n"
+        "中文 [[ruikurenaii|Louie Kurenai]]\n"
+    )
+    assert after["Alpha — notes.md"] == disk(vault_root)["Alpha — notes.md"].replace(
+        "## Section 😀", "## Teil — 二 ✓"
+    )
+    assert not [c for c in edit.document_changes if isinstance(c, types.RenameFile)]
+    # refused with the reason: the note has that heading already
+    with pytest.raises(JsonRpcException) as refused:
+        await client.text_document_rename_async(
+            types.RenameParams(document, position, "Alpha — notes")
+        )
+    assert refused.value.code == -32803
+    assert refused.value.message == (
+        "vault-ls cannot rename: Alpha — notes.md has a heading 'Alpha — notes' already"
+    )

@@ -1,7 +1,7 @@
 """An editor's way of applying a ``WorkspaceEdit``, written for the tests, sharing no code with the
-server: UTF-16 columns, LSP line breaks (``\\n``, ``\\r\\n``, ``\\r``), edits of one document
-applied together (they must not overlap), ``RenameFile`` refused over an existing file, and a
-closed file's byte order mark kept aside as editors keep it."""
+server: UTF-16 (or UTF-8) columns, LSP line breaks (``\\n``, ``\\r\\n``, ``\\r``), edits of
+one document applied together (they must not overlap), ``RenameFile`` refused over an existing
+file, and a closed file's byte order mark kept aside as editors keep it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,13 @@ def vault_path(uri: str, root: Path) -> str:
     return Path(unquote(urlparse(uri).path)).relative_to(root).as_posix()
 
 
-def offset(text: str, position: types.Position) -> int:
+def width(ch: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(ch.encode("utf-8"))
+    return 2 if ord(ch) > 0xFFFF else 1
+
+
+def offset(text: str, position: types.Position, encoding: str = "utf-16") -> int:
     starts = [0] + [m.end() for m in BREAK.finditer(text)]
     if position.line >= len(starts):
         raise Refused(f"line {position.line} is past the end")
@@ -35,7 +41,7 @@ def offset(text: str, position: types.Position) -> int:
     for index, ch in enumerate(line):
         if units == position.character:
             return start + index
-        units += 2 if ord(ch) > 0xFFFF else 1
+        units += width(ch, encoding)
     if units == position.character:
         return start + len(line)
     raise Refused(f"column {position.character} is not on a character boundary of {line!r}")
@@ -46,8 +52,10 @@ def apply(
     edit: types.WorkspaceEdit,
     root: Path,
     versions: Mapping[str, int] | None = None,
+    encoding: str = "utf-16",
 ) -> dict[str, str]:
-    """``files`` after ``edit``; ``versions``: the open documents' versions."""
+    """``files`` after ``edit``; ``versions``: the open documents' versions; ``encoding``: the
+    position encoding the columns count in (``utf-16``, LSP's default, or ``utf-8``)."""
     out = dict(files)
     versions = versions or {}
     assert edit.changes is None  # every change goes through documentChanges
@@ -68,7 +76,7 @@ def apply(
         bom = "\ufeff" if path not in versions and text.startswith("\ufeff") else ""
         text = text[len(bom) :]
         spans = sorted(
-            (offset(text, e.range.start), offset(text, e.range.end), e.new_text)
+            (offset(text, e.range.start, encoding), offset(text, e.range.end, encoding), e.new_text)
             for e in change.edits
         )
         for (_, end, _), (start, _, _) in itertools.pairwise(spans):

@@ -253,8 +253,7 @@ def test_bad_names_are_refused_with_the_reason(new_name: str, reason: str) -> No
         ("![[pic$0.png]]", "pic.png is an attachment: vault-ls renames notes only"),
         (
             "plain $0text",
-            "nothing to rename here: put the cursor on a link to a note, "
-            "or on a first heading that is the note's file name",
+            "nothing to rename here: put the cursor on a link, a heading, a block id or a tag",
         ),
     ],
 )

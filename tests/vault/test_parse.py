@@ -433,6 +433,19 @@ def test_frontmatter_tags_list_and_string() -> None:
     assert [t.name for t in deprecated.tags] == ["old"]
 
 
+def test_frontmatter_tags_are_each_placed_at_their_own_word() -> None:
+    # each name used to be found at its first occurrence anywhere: ``a`` inside ``ab``, and a
+    # repeated ``- x`` on the first one's line (a rename would edit the wrong span)
+    note = parse("---\ntags: [ab—c, a, a]\ntag:\n  - x\n  - '#x'\n---\n")
+    assert [(t.name, cols(t.range)) for t in note.tags] == [
+        ("ab—c", (1, 7, 1, 11)),
+        ("a", (1, 13, 1, 14)),
+        ("a", (1, 16, 1, 17)),
+        ("x", (3, 4, 3, 5)),
+        ("x", (4, 6, 4, 7)),
+    ]
+
+
 # --- frontmatter ----------------------------------------------------------------------------
 
 FRONTMATTER = (

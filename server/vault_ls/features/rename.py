@@ -10,46 +10,37 @@ target span of a link changes, and its display text when that was the old name.
 from __future__ import annotations
 
 import dataclasses
-import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from lsprotocol import types
 
-from vault_ls.features import link_forms
+from vault_ls.features import link_forms, rename_anchors
 from vault_ls.features.convert import Encoder
 from vault_ls.features.edits import OpenDocument, Replacement, workspace_edit
 from vault_ls.features.lookup import heading_at, link_at
 from vault_ls.features.references import links_to
+from vault_ls.features.rename_common import (
+    Plan,
+    RenameRefused,
+    Texts,
+    display_edit,
+    heading_text_range,
+    is_title_heading,
+)
 from vault_ls.vault.index import VaultIndex, last_name
-from vault_ls.vault.model import NOTE_SUFFIX, Heading, Link, Note
+from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
 from vault_ls.vault.names import FILENAME_FORBIDDEN, name_key, path_suffixes, without_note_suffix
-from vault_ls.vault.positions import Position, Range, normalize_newlines
+from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.resolve import Resolution, resolve_link
 from vault_ls.vault.snapshot import Snapshot
 
+__all__ = ["Plan", "RenameRefused", "plan_note_rename", "prepare_rename", "rename"]
+
 # Characters a file name may hold but a link cannot name (Obsidian refuses them too).
 LINK_BREAKING = "#^[]|"
-_HEADING_MARK = re.compile(r"[ \t]{0,3}#{1,6}[ \t]+")
-
-
-class RenameRefused(Exception):
-    """The rename cannot be done as asked; the message says why, for the user."""
-
-
-@dataclass
-class Plan:
-    label: str  # what the user asked: ``Rename "Old" to "New"``
-    edits: list[Replacement] = field(default_factory=list)
-    moves: list[tuple[str, str]] = field(default_factory=list)  # (old path, new path)
-    links: int = 0  # links whose target changes
-    sources: set[str] = field(default_factory=set)  # the notes holding them
-
-    @property
-    def notes(self) -> int:
-        return len(self.sources)
 
 
 @dataclass(frozen=True)
@@ -76,35 +67,23 @@ def note_under_cursor(vault: Snapshot, path: str, pos: Position) -> NoteUnderCur
             raise RenameRefused(f"{target} is an attachment: vault-ls renames notes only")
         return NoteUnderCursor(target, link.target_range)
     heading = heading_at(note, pos)
-    if heading is not None and _is_title_heading(note, heading):
-        where = _heading_text_range(vault.text(path), heading)
+    if heading is not None and is_title_heading(note, heading):
+        where = heading_text_range(vault.text(path), heading)
         if where is not None:
             return NoteUnderCursor(path, where)
     raise RenameRefused(
-        "nothing to rename here: put the cursor on a link to a note, "
-        "or on a first heading that is the note's file name"
+        "nothing to rename here: put the cursor on a link, a heading, a block id or a tag"
     )
-
-
-def _is_title_heading(note: Note, heading: Heading) -> bool:
-    first = next((h for h in note.headings if h.level == 1), None)
-    return first is heading and heading.text == note.name
-
-
-def _heading_text_range(text: str, heading: Heading) -> Range | None:
-    line_number = heading.range.start.line
-    line = _lines(text)[line_number]
-    mark = _HEADING_MARK.match(line)
-    start = mark.end() if mark else len(line) - len(line.lstrip())
-    if line[start : start + len(heading.text)] != heading.text:
-        return None
-    return Range.of(line_number, start, line_number, start + len(heading.text))
 
 
 def prepare_rename(
     vault: Snapshot, path: str, pos: Position, encoder: Encoder
 ) -> types.PrepareRenamePlaceholder:
     """What F2 would rename: the range to highlight and the current name to edit."""
+    anchor = rename_anchors.anchor_at(vault, path, pos)
+    if anchor is not None:
+        where = encoder.range(path, anchor.where)
+        return types.PrepareRenamePlaceholder(range=where, placeholder=anchor.current)
     found = note_under_cursor(vault, path, pos)
     name = vault.index.notes[found.path].name
     return types.PrepareRenamePlaceholder(range=encoder.range(path, found.where), placeholder=name)
@@ -119,17 +98,21 @@ def rename(
     documents: Mapping[str, OpenDocument],
     display_text: bool = True,
     annotate: bool = False,
+    renames_files: bool = True,
 ) -> types.WorkspaceEdit:
-    found = note_under_cursor(vault, path, pos)
-    plan = plan_note_rename(vault, found.path, new_name, display_text)
-    description = f"{_count(plan.links, 'link')} in {_count(plan.notes, 'note')}"
+    """``renames_files``: the client takes file renames in a workspace edit (a note rename
+    needs one; a heading, block or tag rename does not)."""
+    anchor = rename_anchors.anchor_at(vault, path, pos)
+    if anchor is not None:
+        plan = anchor.plan(vault, new_name, display_text)
+    else:
+        found = note_under_cursor(vault, path, pos)
+        if not renames_files:
+            raise RenameRefused("the editor does not accept file renames in workspace edits")
+        plan = plan_note_rename(vault, found.path, new_name, display_text)
     return workspace_edit(
-        encoder, plan.edits, plan.moves, documents, plan.label, description, annotate
+        encoder, plan.edits, plan.moves, documents, plan.label, plan.description(), annotate
     )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 # --- the new name ------------------------------------------------------------------------------
@@ -175,7 +158,7 @@ def plan_note_rename(vault: Snapshot, old: str, new_name: str, display_text: boo
     old_name, name = note.name, without_note_suffix(new.rsplit("/", 1)[-1])
     plan = Plan(f"Rename {old_name!r} to {name!r}", moves=[(old, new)])
     after = AfterMove(vault.index, {old: new})
-    texts = _Texts(vault)
+    texts = Texts(vault)
     for source, link in links_to(vault, old):
         if not link.target:
             continue  # ``[[#H]]``: the same note wherever it is
@@ -186,7 +169,7 @@ def plan_note_rename(vault: Snapshot, old: str, new_name: str, display_text: boo
         plan.links += 1
         plan.sources.add(source)
         if display_text:
-            display = _display_edit(texts, source, link, old_name, name)
+            display = display_edit(texts, source, link, old_name, name)
             if display is not None:
                 plan.edits.append(display)
     plan.edits += _kept_in_place(vault, after, texts, old, name)
@@ -197,7 +180,7 @@ def plan_note_rename(vault: Snapshot, old: str, new_name: str, display_text: boo
 
 
 def _rewrite(
-    after: AfterMove, texts: _Texts, source: str, link: Link, old_name: str, new: str
+    after: AfterMove, texts: Texts, source: str, link: Link, old_name: str, new: str
 ) -> str:
     """The target text for ``link`` in its own form, reaching ``new`` in the vault after."""
     written = texts.span(source, link.target_range)
@@ -239,7 +222,7 @@ def _reaches(after: AfterMove, link: Link, source: str, written: str) -> Resolut
 
 
 def _kept_in_place(
-    vault: Snapshot, after: AfterMove, texts: _Texts, old: str, name: str
+    vault: Snapshot, after: AfterMove, texts: Texts, old: str, name: str
 ) -> list[Replacement]:
     """Links to other notes that the new name would capture: each gets a path that keeps it
     where it was (a note ``other/New`` linked as ``[[New]]`` stays reached)."""
@@ -269,32 +252,11 @@ def _reaches_link(after: AfterMove, link: Link, source: str) -> str | None:
     return resolve_link(after, link, source).path
 
 
-def _display_edit(
-    texts: _Texts, source: str, link: Link, old_name: str, name: str
-) -> Replacement | None:
-    """Display text that was the old name becomes the new one (as Obsidian does)."""
-    if link.display is None or link.display.strip() != old_name:
-        return None
-    lead = len(link.display) - len(link.display.lstrip())
-    line, start, end_line, end = link.range[0], link.range[1], link.range[2], link.range[3]
-    if link.kind == "wiki":
-        if end_line != line and not link.in_frontmatter:
-            return None
-        first = end - 2 - len(link.display) + lead  # the display ends just before ``]]``
-        line = end_line
-    else:
-        first = start + (2 if link.embed else 1) + lead  # after ``[`` or ``![``
-    where = Range.of(line, first, line, first + len(old_name))
-    if texts.span(source, where) != old_name:
-        return None
-    return Replacement(source, where, texts.quoted(source, link, name))
-
-
 def _title_edit(vault: Snapshot, note: Note, name: str) -> Replacement | None:
     first = next((h for h in note.headings if h.level == 1), None)
-    if first is None or not _is_title_heading(note, first):
+    if first is None or not is_title_heading(note, first):
         return None
-    where = _heading_text_range(vault.text(note.path), first)
+    where = heading_text_range(vault.text(note.path), first)
     return None if where is None else Replacement(note.path, where, name)
 
 
@@ -332,46 +294,3 @@ class AfterMove:
     def __init__(self, index: VaultIndex, moves: Mapping[str, str]) -> None:
         self.note_keys: Mapping[str, Set[str]] = _Keys(index.note_keys, moves)
         self.attachment_keys: Mapping[str, Set[str]] = index.attachment_keys
-
-
-# --- texts -------------------------------------------------------------------------------------
-
-
-class _Texts:
-    """The snapshot's texts split in lines, each read once."""
-
-    def __init__(self, vault: Snapshot) -> None:
-        self._vault = vault
-        self._lines: dict[str, list[str]] = {}
-
-    def lines(self, path: str) -> list[str]:
-        if path not in self._lines:
-            self._lines[path] = _lines(self._vault.text(path))
-        return self._lines[path]
-
-    def span(self, path: str, where: Range) -> str:
-        line, start, end_line, end = where[0], where[1], where[2], where[3]
-        if end_line != line:
-            raise RenameRefused(f"{path}:{line + 1}: a link written over several lines")
-        return self.lines(path)[line][start:end]
-
-    def before(self, path: str, where: Range) -> str:
-        """The character just before ``where`` on its line ('' at the line's start)."""
-        line, start = where[0], where[1]
-        return self.lines(path)[line][start - 1 : start] if start else ""
-
-    def quoted(self, path: str, link: Link, text: str) -> str:
-        """``text`` as a frontmatter link's YAML string needs it (quotes doubled or escaped)."""
-        if not link.in_frontmatter:
-            return text
-        line = link.range[0]
-        if link.range == link.target_range:
-            raise RenameRefused(
-                f"{path}:{line + 1}: a property link written with YAML escapes; "
-                "write it plainly first"
-            )
-        return link_forms.yaml_quoted(text, self.before(path, link.range))
-
-
-def _lines(text: str) -> list[str]:
-    return normalize_newlines(text).split("\n")

@@ -26,6 +26,7 @@ MAX_DEPTH = 100  # lists and mappings inside one another
 MAX_EXPANDED_NODES = 100_000  # values, lists and mappings, counted with aliases expanded
 LIST_KEYS = {"aliases", "alias", "tags", "tag", "cssclasses", "cssclass"}
 STRING_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,3 +249,52 @@ def key_line(yaml_lines: list[str], key: str) -> int | None:
         if pattern.match(line):
             return index
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class TagValue:
+    """A tag name a ``tags``/``tag`` property writes, and where (for a rename)."""
+
+    name: str  # without the ``#`` a quoted value may write before it
+    start: tuple[int, int]  # (line, column) of the name, 0-based in the YAML text
+    end: tuple[int, int]
+
+
+def placed_tags(text: str, key: str) -> list[TagValue] | None:
+    """The tags top-level property ``key`` holds, as ``tag_values`` reads them, each placed
+    where the YAML text writes it; None when one is not written as loaded (escapes, folded
+    lines, a nested list) or the text does not load."""
+    try:
+        root = _BoundedLoader(text).get_single_node()
+    except (FrontmatterProblem, yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    found: list[TagValue] = []
+    for key_node, value in root.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value != key:
+            continue
+        if isinstance(value, yaml.SequenceNode):
+            items, words = value.value, re.compile(r"\S+")
+        else:
+            items, words = [value], re.compile(r"[^,\s]+")  # one string: split on commas too
+        for item in items:
+            if not isinstance(item, yaml.ScalarNode):
+                return None
+            if item.tag == NULL_TAG:
+                continue
+            start, end = item.start_mark.index, item.end_mark.index
+            if item.style in ("'", '"'):
+                start, end = start + 1, end - 1
+            if text[start:end] != item.value:
+                return None
+            for word in words.finditer(item.value):
+                name = word[0].lstrip("#")
+                if name:
+                    first = start + word.end() - len(name)
+                    found.append(
+                        TagValue(
+                            name, _line_column(text, first), _line_column(text, first + len(name))
+                        )
+                    )
+    return found

@@ -26,7 +26,7 @@ from vault_ls.vault.model import (
 from vault_ls.vault.names import title_key
 from vault_ls.vault.offsets import PositionMap, block_map, heading_map, table_cell_map
 from vault_ls.vault.positions import Position, Range, normalize_newlines
-from vault_ls.vault.syntax import build_parser
+from vault_ls.vault.syntax import build_parser, is_tag_char
 from vault_ls.vault.wikilink import WikiParts, split_wikilink
 
 _MD = build_parser()
@@ -377,13 +377,18 @@ class _Walker:
     def frontmatter_tags(
         self, names: list[str], yaml_lines: list[str], key: str, first: int
     ) -> None:
+        """Each name placed at its own word, in order after the one before (``tags: [a, ab]``
+        and ``- a`` twice are not found at the first ``a``); a name not found spans its key's
+        line."""
         start = frontmatter.key_line(yaml_lines, key) or 0
+        line, column = start, len(key) + 1
         for name in names:
             where = Range.of(first + start, 0, first + start, len(yaml_lines[start]))
-            for index in range(start, len(yaml_lines)):
-                column = yaml_lines[index].find(name, 0 if index > start else len(key) + 1)
-                if column >= 0:
-                    where = Range.of(first + index, column, first + index, column + len(name))
+            for index in range(line, len(yaml_lines)):
+                found = _word_at(yaml_lines[index], name, column if index == line else 0)
+                if found >= 0:
+                    where = Range.of(first + index, found, first + index, found + len(name))
+                    line, column = index, found + len(name)
                     break
             self.note.tags.append(Tag(name, where))
 
@@ -392,6 +397,19 @@ class _Walker:
             self.note.titles.append(TitleClaim(source, text, where))
             order = ("frontmatter title", "first heading", "Full Title", "title line")
             self.note.titles.sort(key=lambda claim: order.index(claim.source))
+
+
+def _word_at(line: str, name: str, start: int) -> int:
+    """Where ``name`` stands on ``line`` from ``start`` as a whole word (no tag character on
+    either side), or -1."""
+    at = line.find(name, start)
+    while at >= 0:
+        before = line[at - 1] if at else " "
+        after = line[at + len(name) : at + len(name) + 1] or " "
+        if not is_tag_char(before) and not is_tag_char(after):
+            return at
+        at = line.find(name, at + 1)
+    return -1
 
 
 def _resembles(text: str, other: str) -> bool:

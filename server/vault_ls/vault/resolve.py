@@ -187,19 +187,34 @@ def link_heading(note: Note, link: Link) -> Heading | None:
 
 
 def link_heading_position(note: Note, link: Link) -> int | None:
-    """Where the heading ``link`` names stands in ``note.headings``. Any link names it
-    Obsidian's way (``heading_position``); a markdown link may also give its GitHub slug, as
-    READMEs and Foam workspaces do: ``[x](#key-features)`` for ``## Key Features``. A slug is
-    the whole fragment, so ``#h1#h2`` stays Obsidian's nested path. Both answer from the
-    note's head when it is cached, without decoding the note."""
-    position = heading_position(note.outline(), link.headings)
-    if position is None and link.kind == "markdown" and len(link.headings) == 1:
+    """Where the heading ``link`` names stands in ``note.headings`` (the last of
+    ``link_heading_path``)."""
+    path = link_heading_path(note, link)
+    return None if path is None else path[-1]
+
+
+def link_heading_path(note: Note, link: Link) -> tuple[int, ...] | None:
+    """The heading each part of ``link``'s ``#H1#H2`` names, by position in ``note.headings``.
+    Any link names them Obsidian's way (``heading_path``); a markdown link may also give its
+    GitHub slug, as READMEs and Foam workspaces do: ``[x](#key-features)`` for ``## Key
+    Features``. A slug is the whole fragment, so ``#h1#h2`` stays Obsidian's nested path. Both
+    answer from the note's head when it is cached, without decoding the note."""
+    path = heading_path(note.outline(), link.headings)
+    if path is None and link.kind == "markdown" and len(link.headings) == 1:
         position = slug_position(note.slugs(), link.headings[0])
-    return position
+        path = None if position is None else (position,)
+    return path
 
 
 def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
     """Where ``find_heading``'s heading stands in the note's headings, from its outline."""
+    found = heading_path(outline, path)
+    return None if found is None else found[-1]
+
+
+def heading_path(outline: Outline, path: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The headings ``path`` names, one per part: the first heading whose key is the last
+    part and whose enclosing headings include the others in order."""
     if not path:
         return None
     keys, parents, _ = outline
@@ -208,13 +223,15 @@ def heading_position(outline: Outline, path: tuple[str, ...]) -> int | None:
         if key != wanted[-1]:
             continue
         remaining = wanted[:-1]
+        matched = [position]
         parent = parents[position]
         while remaining and parent is not None:
             if keys[parent] == remaining[-1]:
                 remaining.pop()
+                matched.append(parent)
             parent = parents[parent]
         if not remaining:
-            return position
+            return tuple(reversed(matched))
     return None
 
 
