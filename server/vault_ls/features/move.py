@@ -24,7 +24,7 @@ from vault_ls.features import link_forms
 from vault_ls.features.convert import Encoder
 from vault_ls.features.edits import OpenDocument, Replacement, workspace_edit
 from vault_ls.features.references import links_to
-from vault_ls.features.rename import Plan, RenameRefused, _display_edit, _Texts
+from vault_ls.features.rename_common import Plan, RenameRefused, Texts, display_edit
 from vault_ls.vault.index import VaultIndex, last_name
 from vault_ls.vault.model import NOTE_SUFFIX, Link
 from vault_ls.vault.names import name_key, path_suffixes, without_note_suffix
@@ -62,7 +62,7 @@ def plan_moves(vault: Snapshot, moves: Mapping[str, str], display_text: bool = T
     if not moves:
         return plan
     after = FilesAfter(vault.index, moves)
-    texts = _Texts(vault)
+    texts = Texts(vault)
     for source, link in _links_to_check(vault, moves):
         edits = _edits_for(vault, after, texts, moves, source, link, display_text)
         if edits:
@@ -135,7 +135,7 @@ def _links_to_check(vault: Snapshot, moves: Mapping[str, str]) -> Iterator[tuple
 def _edits_for(
     vault: Snapshot,
     after: FilesAfter,
-    texts: _Texts,
+    texts: Texts,
     moves: Mapping[str, str],
     source: str,
     link: Link,
@@ -154,13 +154,13 @@ def _edits_for(
     edits = [Replacement(source, link.target_range, texts.quoted(source, link, rewritten))]
     old_name, name = _name_of(before.path), _name_of(target)
     if display_text and old_name != name:
-        display = _display_edit(texts, source, link, old_name, name)
+        display = display_edit(texts, source, link, old_name, name)
         if display is not None:
             edits.append(display)
     return edits
 
 
-def _written(texts: _Texts, source: str, link: Link) -> str:
+def _written(texts: Texts, source: str, link: Link) -> str:
     written = texts.span(source, link.target_range)
     if _as_read(link, written).replace("\\", "/") != link.target.replace("\\", "/"):
         # the parser placed the link elsewhere than it stands: editing there would lose text
@@ -175,7 +175,7 @@ def _rewrite(
     after: FilesAfter,
     link: Link,
     written: str,
-    texts: _Texts,
+    texts: Texts,
     source: str,
     moved_source: str,
     old_target: str,
@@ -197,7 +197,7 @@ def _rewrite(
 def _candidates(
     link: Link,
     written: str,
-    texts: _Texts,
+    texts: Texts,
     source: str,
     moved_source: str,
     old_target: str,
@@ -266,7 +266,7 @@ def _wiki_paths(written: str, target: str) -> Iterator[str]:
 
 
 def _broken_relative(
-    texts: _Texts, moves: Mapping[str, str], source: str, link: Link
+    texts: Texts, moves: Mapping[str, str], source: str, link: Link
 ) -> list[Replacement]:
     """A broken ``./`` or ``../`` link in a moved note keeps naming the same vault path (the
     note it names may be written later); other broken links name no place to keep."""
