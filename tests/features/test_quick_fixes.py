@@ -431,3 +431,29 @@ def test_after_every_preferred_fix_only_what_has_no_single_fix_is_left(tmp_path:
 def test_the_obvious_fixes_are_preferred(code: str) -> None:
     actions, _ = actions_for(code)
     assert [bool(a.is_preferred) for a in actions] == [True]
+
+
+def test_only_a_typo_that_leaves_the_link_working_is_preferred() -> None:
+    fixture = Fixture("""
+        //- Calendar/2022-W51.md
+        << [[2022-W50]] | [[2022-W52]] >> by [[Hamna Aslam Kahn]] and [[Another yest#Another]]
+        [intro](#getting-startd) and [[Shadow-Dragon]]
+        ## Getting started
+        //- Hamna Aslam Kahn’s Post.md
+        //- 2022-W50.md
+        //- Another Test.md
+        //- Shadow-Dance.md
+        """)
+    vault, encoder = fixture.snapshot, fixture.encoder
+    actions = quick_fixes.code_actions(
+        vault, "Calendar/2022-W51.md", EVERYWHERE, [], encoder, {}, OPTIONS, only=["quickfix"]
+    )
+    preferred = [a.title for a in actions if a.is_preferred]
+    assert preferred == [
+        'Create note "2022-W52" in Calendar/',  # next week's note, not a typo of another week
+        'Create note "Hamna Aslam Kahn" in Calendar/',  # an author, not their post
+        # [[Another Test#Another]] would still be broken: no single right fix
+        'Change to "#getting-started"',  # a GitHub slug answered with a slug
+        'Create note "Shadow-Dragon" in Calendar/',
+    ]
+    assert 'Change to "Another Test"' in [a.title for a in actions]

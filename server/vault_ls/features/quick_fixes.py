@@ -38,7 +38,7 @@ from vault_ls.vault.names import (
     without_note_suffix,
 )
 from vault_ls.vault.positions import Position, Range
-from vault_ls.vault.resolve import Resolution, resolve_link
+from vault_ls.vault.resolve import Resolution, has_block, link_heading_position, resolve_link
 from vault_ls.vault.snapshot import Snapshot
 
 QUICKFIX = types.CodeActionKind.QuickFix.value
@@ -51,6 +51,10 @@ _FRONTMATTER_TITLE = re.compile(r"(\s*title\s*:[ \t]*)(.*?)[ \t]*$", re.IGNORECA
 _NOT_IN_A_NAME = "[]|#^"  # what a wikilink's name or display cannot hold as written
 _WIKI_ANCHOR_END = re.compile(r"\\?\||\]\]")
 _MARKDOWN_ANCHOR_END = re.compile(r"[)>\s]")
+_ANGLE_ANCHOR_END = re.compile(r">")
+_DIGITS = re.compile(r"\d+")
+_SLUG = re.compile(r"[^\sA-Z%]*-[^\sA-Z%]*")
+_TEMPLATE = ("<%", "{{")  # Templater, Mustache: a link a template fills in is not wrong yet
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,8 @@ def fixes(vault: Snapshot, problem: Problem, encoder: Encoder, options: Options)
         link = _link_of(note, problem)
         if link is None or not texts.single_line(link.range):
             return []
+        if any(mark in link.target for mark in _TEMPLATE):
+            return []
         return list(_LINK_FIXES[problem.code](vault, texts, note, link, problem, options))
     if problem.code == "title-conflict":
         return list(_title_conflict(texts, note, problem))
@@ -257,7 +263,18 @@ def _unresolved_link(
         if written is None:
             continue
         edit = texts.replacement(note.path, link, link.target_range, written)
-        yield Fix(f'Change to "{written}"', problem, [edit], preferred=number == obvious)
+        # the typo fixed, the link must work: a heading the note lacks says another was meant
+        preferred = number == obvious and _anchor_reached(vault, path, link)
+        yield Fix(f'Change to "{written}"', problem, [edit], preferred=preferred)
+
+
+def _anchor_reached(vault: Snapshot, path: str, link: Link) -> bool:
+    target = vault.index.notes.get(path)
+    if target is None:
+        return not link.has_anchor
+    if link.headings and link_heading_position(target, link) is None:
+        return False
+    return link.block is None or has_block(target.outline(), link.block)
 
 
 def _create_note(
@@ -310,13 +327,29 @@ def _nearest_named(vault: Snapshot, source: str, name: str) -> str | None:
 
 
 def _obvious(wanted: str, choices: Sequence[str]) -> int | None:
-    """The one choice that is plainly what was meant (a typo), if there is exactly one."""
-    close = [
-        number
-        for number, choice in enumerate(choices)
-        if SequenceMatcher(None, wanted.casefold(), choice.casefold()).ratio() >= OBVIOUS
-    ]
+    """The one choice that is plainly what was meant, if there is exactly one: ``wanted`` with
+    one typo (a letter wrong, missing, extra, or two swapped), the same numbers. A link to the
+    next week's note (``2022-W53``) or to an author (``Hamna Aslam Kahn`` beside ``Hamna Aslam
+    Kahn's Post``) is no typo of a note that exists, however alike the names look."""
+    close = [number for number, choice in enumerate(choices) if _one_typo(wanted, choice)]
     return close[0] if len(close) == 1 else None
+
+
+def _one_typo(wanted: str, choice: str) -> bool:
+    a, b = wanted.casefold(), choice.casefold()
+    if a == b or _DIGITS.findall(a) != _DIGITS.findall(b) or min(len(a), len(b)) < 4:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    start = 0
+    while start < len(a) and a[start] == b[start]:
+        start += 1
+    if len(a) == len(b):
+        swapped = (
+            a[start + 2 :] == b[start + 2 :] and a[start : start + 2] == b[start : start + 2][::-1]
+        )
+        return a[start + 1 :] == b[start + 1 :] or swapped
+    return len(b) - len(a) == 1 and a[start:] == b[start + 1 :]
 
 
 def _unresolved_heading(
@@ -327,12 +360,18 @@ def _unresolved_heading(
         return
     anchor = texts.anchor_range(note.path, link)
     wanted = link.headings[-1]
-    headings = list(dict.fromkeys(h.text for h in target.headings))
-    close = get_close_matches(wanted, headings, CLOSE_NAMES, CLOSE)
+    written_anchor = texts.span(note.path, anchor)[1:] if anchor is not None else ""
+    # ``[x](#key-features)``: a GitHub slug is answered with a slug, as it was written
+    slugged = link.kind == "markdown" and _SLUG.fullmatch(written_anchor) is not None
+    if slugged:
+        choices = list(dict.fromkeys(target.slugs()))
+    else:
+        choices = list(dict.fromkeys(heading_link_text(h.text) for h in target.headings))
+    close = get_close_matches(wanted, choices, CLOSE_NAMES, CLOSE)
     obvious = _obvious(wanted, close)
     if anchor is not None:
         for number, heading in enumerate(close):
-            written = heading_link_text(heading)
+            written = heading
             if link.kind == "markdown":
                 written = link_forms.encode_markdown(written, texts.before(note.path, link) == "<")
             elif any(ch in written for ch in "|]"):
@@ -568,7 +607,9 @@ class _Texts:
         if start.line != link.range.start.line:
             return None
         line = self.line(path, start.line)[: link.range.end.character]
-        ends = _WIKI_ANCHOR_END if link.kind == "wiki" else _MARKDOWN_ANCHOR_END
+        ends = _WIKI_ANCHOR_END
+        if link.kind == "markdown":
+            ends = _ANGLE_ANCHOR_END if self.before(path, link) == "<" else _MARKDOWN_ANCHOR_END
         found = ends.search(line, start.character)
         end = found.start() if found else len(line)
         if not line.startswith("#", start.character) or end <= start.character + 1:
