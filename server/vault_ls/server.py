@@ -46,6 +46,7 @@ from vault_ls.features import (
     move,
     note_info,
     note_search,
+    quick_fixes,
     quick_switch,
     references,
     rename,
@@ -56,7 +57,7 @@ from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import RequestError
 from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
 from vault_ls.session import Session
-from vault_ls.vault.positions import Position
+from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.snapshot import Snapshot
 from vault_ls.vault.workspace import Vault
 
@@ -661,6 +662,65 @@ async def _update_links(
         )
         if not result.applied:
             ls.log(f"vault-ls: the editor did not update the links: {result.failure_reason}", True)
+
+
+# --- code actions: quick fixes ---------------------------------------------------------------
+
+
+def _fix_options(ls: VaultServer, snapshot: Snapshot) -> quick_fixes.Options:
+    settings = ls.session.settings_for(snapshot.root)
+    operations = _capability(ls, "workspace.workspace_edit.resource_operations") or []
+    return quick_fixes.Options(
+        severity=settings.severity,
+        title_sources=settings.title_sources,
+        new_file_location=settings.new_file_location,
+        new_file_folder=settings.new_file_folder,
+        display_text=settings.rename_display_text,
+        creates_files=types.ResourceOperationKind.Create in operations,
+        renames_files=types.ResourceOperationKind.Rename in operations,
+        shows_disabled=_supports(ls, "text_document.code_action.disabled_support"),
+    )
+
+
+def _quick_fixes(
+    ls: VaultServer, params: types.CodeActionParams, snapshot: Snapshot, path: str, encoder: Encoder
+) -> list[types.CodeAction]:
+    where = Range(
+        encoder.from_client(path, params.range.start), encoder.from_client(path, params.range.end)
+    )
+    context = params.context
+    invoked = context.trigger_kind != types.CodeActionTriggerKind.Automatic
+    return _guard(quick_fixes.code_actions, [])(
+        snapshot,
+        path,
+        where,
+        context.diagnostics,
+        encoder,
+        _open_documents(ls, snapshot),
+        _fix_options(ls, snapshot),
+        context.only,
+        invoked,
+    )
+
+
+def code_action_providers(
+    ls: VaultServer, params: types.CodeActionParams, snapshot: Snapshot, path: str, encoder: Encoder
+) -> list[types.CodeAction]:
+    """Every provider's actions for the request, one list after the other."""
+    return [*_quick_fixes(ls, params, snapshot, path, encoder)]
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, quick_fixes.FIX_ALL]),
+)
+def on_code_action(
+    ls: VaultServer, params: types.CodeActionParams
+) -> list[types.CodeAction] | None:
+    found = ls.snapshot_at(params.text_document.uri)
+    if found is None or not found[0].loaded:
+        return None
+    return code_action_providers(ls, params, *found)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

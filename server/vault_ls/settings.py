@@ -59,7 +59,9 @@ class Settings:
     title_sources: frozenset[str] | None = None  # TitleClaim sources the title checks compare
     max_files: int = 200_000
     # Where new notes go, how links are written and kept: Obsidian's own settings of the vault
-    new_file_location: str = "root"  # "root", "current" (the open note's folder), "folder"
+    # "current" (the linking note's folder: where a quick fix creates a linked note), "root",
+    # "folder"
+    new_file_location: str = "current"
     new_file_folder: str = ""  # for "folder"
     link_format: str = "wikilink"  # "markdown": [text](path.md)
     update_links_on_rename: bool = True

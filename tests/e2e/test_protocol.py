@@ -98,7 +98,10 @@ async def test_capabilities_are_exactly_what_is_implemented(utf16_session):
     assert caps.document_link_provider is not None
     assert caps.diagnostic_provider.workspace_diagnostics
     assert caps.rename_provider == types.RenameOptions(prepare_provider=True)
-    assert caps.code_action_provider is None
+    assert list(caps.code_action_provider.code_action_kinds) == [
+        "quickfix",
+        "source.fixAll.vault-ls",
+    ]
     watched = [
         r for r in utf16_session.registrations if r.method == "workspace/didChangeWatchedFiles"
     ]

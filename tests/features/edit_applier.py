@@ -1,7 +1,8 @@
 """An editor's way of applying a ``WorkspaceEdit``, written for the tests, sharing no code with the
 server: UTF-16 (or UTF-8) columns, LSP line breaks (``\\n``, ``\\r\\n``, ``\\r``), edits of
 one document applied together (they must not overlap), ``RenameFile`` refused over an existing
-file, and a closed file's byte order mark kept aside as editors keep it."""
+file, ``CreateFile`` (never overwriting) leaving an existing file as it is, and a closed file's
+byte order mark kept aside as editors keep it."""
 
 from __future__ import annotations
 
@@ -60,6 +61,15 @@ def apply(
     versions = versions or {}
     assert edit.changes is None  # every change goes through documentChanges
     for change in edit.document_changes or []:
+        if isinstance(change, types.CreateFile):
+            path = vault_path(change.uri, root)
+            assert change.options is not None and change.options.overwrite is False
+            if any(existing.lower() == path.lower() for existing in out):
+                if not change.options.ignore_if_exists:
+                    raise Refused(f"{path} exists")
+                continue
+            out[path] = ""
+            continue
         if isinstance(change, types.RenameFile):
             old, new = vault_path(change.old_uri, root), vault_path(change.new_uri, root)
             assert change.options is not None and change.options.overwrite is False

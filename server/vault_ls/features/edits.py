@@ -3,7 +3,8 @@
 Text edits come first, under the URIs the files have before any move (a client applies
 ``documentChanges`` in order); each open document's edit carries the version of the text the
 plan was computed from, so a client that has moved on refuses it instead of misplacing it.
-A move is a ``RenameFile`` that never overwrites.
+A move is a ``RenameFile`` that never overwrites; a new file is a ``CreateFile`` that never
+overwrites either (``ignoreIfExists``), then an insert of its first text.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ class Replacement:
     text: str
 
 
+@dataclass(frozen=True)
+class NewFile:
+    path: str  # a vault path where no file is
+    text: str  # what it starts with
+
+
 def workspace_edit(
     encoder: Encoder,
     replacements: Sequence[Replacement],
@@ -42,10 +49,25 @@ def workspace_edit(
     label: str,
     description: str,
     annotate: bool,
+    creates: Sequence[NewFile] = (),
 ) -> types.WorkspaceEdit:
-    """``annotate``: the client supports change annotations (a preview with ``label``)."""
+    """``annotate``: the client supports change annotations (a preview with ``label``).
+    ``creates`` come first: a file that exists by then is left as it is."""
     annotation = ANNOTATION if annotate else None
-    changes: list[types.TextDocumentEdit | types.RenameFile] = []
+    changes: list[types.TextDocumentEdit | types.RenameFile | types.CreateFile] = []
+    for new_file in creates:
+        address = encoder.uri(new_file.path)
+        changes.append(
+            types.CreateFile(
+                uri=address,
+                options=types.CreateFileOptions(overwrite=False, ignore_if_exists=True),
+                annotation_id=annotation,
+            )
+        )
+        start = types.Position(0, 0)
+        insert = types.TextEdit(range=types.Range(start, start), new_text=new_file.text)
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=address, version=None)
+        changes.append(types.TextDocumentEdit(text_document=identifier, edits=[insert]))
     ordered = sorted(replacements, key=lambda edit: (edit.path, edit.range))
     for path, group in groupby(ordered, key=lambda edit: edit.path):
         document = documents.get(path)
