@@ -15,6 +15,9 @@ from vault_ls.vault.config import NEW_FILE_LOCATIONS, Layer
 SEVERITY_CHOICES = {"error", "warning", "information", "hint", "off"}
 COMPLETION_STYLES = {"shortest", "path", "name"}
 LINK_FORMATS = {"wikilink", "markdown"}
+# who watches the vault's files: "auto" the client when it can register watchers, else the
+# server; "server" or "client" always; "off" nobody (changes on disk are seen after a restart)
+WATCH_MODES = {"auto", "server", "client", "off"}
 KEYS = {
     "exclude",
     "severity",
@@ -27,6 +30,7 @@ KEYS = {
     "updateLinksOnRename",
     "dailyNotes",
     "rename",
+    "watch",
 }
 # What an editor sends for a setting its user never changed (VS Code sends every key of the
 # section, with the defaults of its package.json): it must not override a vault's own file.
@@ -37,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "titleSources": None,
     "maxFiles": 200_000,
     "rename": {"updateDisplayText": True},
+    "watch": "auto",
 }
 
 
@@ -65,6 +70,7 @@ class Settings:
     daily_notes: DailyNotes = field(default_factory=DailyNotes)
     # rename: display text that is the old name follows the new one, as in Obsidian
     rename_display_text: bool = True
+    watch: str = "auto"  # WATCH_MODES
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -122,6 +128,11 @@ class Settings:
             settings.rename_display_text = display_text
         else:
             problems.append("rename.updateDisplayText must be true or false")
+        watch = raw.get("watch", settings.watch)
+        if watch in WATCH_MODES:
+            settings.watch = watch
+        else:
+            problems.append(f"watch must be one of {sorted(WATCH_MODES)}")
         return settings, problems
 
     @classmethod

@@ -204,6 +204,12 @@ class Vault:
             self._pending_save = None
             yield from NoteCache(self.root, self.cache_folder).save_steps(entries, (files, graph))
 
+    def forget_all(self) -> None:
+        """The root is gone: an empty index, but for the notes open in the editor."""
+        self.index = VaultIndex()
+        self._pending_save = None
+        self.reapply_open_texts()
+
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
         for relative, text in list(self.open_texts.items()):
