@@ -53,7 +53,7 @@ from vault_ls.features import (
 )
 from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import RequestError
-from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
+from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code, refreshes_diagnostics
 from vault_ls.session import Session
 from vault_ls.vault.positions import Position
 from vault_ls.vault.snapshot import Snapshot
@@ -122,10 +122,9 @@ class VaultServer(StrictLanguageServer):
 
     def pulls_diagnostics(self) -> bool:
         """A client that pulls and can be told to pull again gets no pushed copies (VS Code
-        would list every problem twice)."""
-        return _supports(self, "text_document.diagnostic") and _supports(
-            self, "workspace.diagnostics.refresh_support"
-        )
+        would list every problem twice); only such a client is told the server can be pulled
+        (``protocol.refreshes_diagnostics``)."""
+        return refreshes_diagnostics(self.client_capabilities)
 
     def diagnostics_of(
         self, snapshot: Snapshot, path: str, encoder: Encoder | None = None

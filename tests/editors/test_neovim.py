@@ -122,6 +122,12 @@ def test_broken_link_diagnostic(nvim_results: dict) -> None:
     }  # ERROR: the plugin's settings reached the server
 
 
+def test_each_problem_shows_once(nvim_results: dict) -> None:
+    _ok(nvim_results, "diagnostics")
+    shown = [(d["lnum"], d["col"], d["code"]) for d in nvim_results["diagnostics"]]
+    assert sorted(shown) == sorted(set(shown)), nvim_results["diagnostics"]
+
+
 def test_resolved_links_are_not_flagged(nvim_results: dict) -> None:
     _ok(nvim_results, "diagnostics")
     flagged = [d for d in nvim_results["diagnostics"] if d["lnum"] != 3]
@@ -227,10 +233,10 @@ def nvim(request: pytest.FixtureRequest) -> str:
 
 
 def diagnostics_of(results: dict) -> list[tuple[int, str, str]]:
-    """Each diagnostic once: Neovim 0.12 pulls diagnostics but cannot be asked to pull again,
-    so the server also pushes them, and a note whose pull already finds problems (a note served
-    alone needs no index) shows each twice — a separate defect of the push/pull choice."""
-    return sorted({(d["lnum"], d["code"], d["message"]) for d in results["diagnostics"]})
+    """Every diagnostic the buffer shows, repeats kept: Neovim 0.12 pulls diagnostics but takes
+    no refresh; told the server could be pulled, it showed each problem twice (once pulled,
+    once pushed) until the server stopped announcing pulls to such a client."""
+    return sorted((d["lnum"], d["code"], d["message"]) for d in results["diagnostics"])
 
 
 def test_a_vault_without_obsidian_folder_from_another_folder(nvim: str, tmp_path: Path) -> None:
