@@ -147,3 +147,24 @@ async def test_watch_off_leaves_the_disk_unwatched(watching_off: LanguageClient,
     await eventually(symbols(watching_off, vault_root, "Medlar"), ["Control.md"])
     await asyncio.sleep(0.5)  # the watch would have reported Fresh.md by now
     assert await symbols(watching_off, vault_root, "Medlar")() == ["Control.md"]
+
+
+async def test_a_vault_root_deleted_serves_nothing_and_restored_is_indexed_again(
+    blind: LanguageClient, vault_root: Path, tmp_path: Path
+):
+    """On b36b671 a deleted root's 40 notes were still served, and 30 after a restore."""
+    alpha = ["Alpha — notes.md"]
+    await eventually(symbols(blind, vault_root, "Alpha — notes"), alpha)
+    shutil.copytree(vault_root, tmp_path / "backup")
+    shutil.rmtree(vault_root)
+    await eventually(symbols(blind, vault_root, "Alpha — notes"), [])
+    await eventually(symbols(blind, vault_root, "Beta"), [])
+
+    shutil.copytree(tmp_path / "backup", vault_root)
+    (vault_root / "Alpha — notes.md").unlink()  # the restore is not quite what was there
+    (vault_root / "Omega — ω.md").write_text("# Omega — ω\n", encoding="utf-8")
+    await eventually(symbols(blind, vault_root, "Omega"), ["Omega — ω.md"])
+    await eventually(symbols(blind, vault_root, "Alpha — notes"), [])
+    await eventually(symbols(blind, vault_root, "Beta"), ["Beta.md"])
+    (vault_root / "Later.md").write_text("# Later\n", encoding="utf-8")  # watched again
+    await eventually(symbols(blind, vault_root, "Later"), ["Later.md"])
