@@ -16,7 +16,7 @@ from collections.abc import Mapping, Set
 from typing import NamedTuple, Protocol
 
 from vault_ls.vault.model import Block, Heading, Link, Note, Outline
-from vault_ls.vault.names import heading_key, name_key, without_note_suffix
+from vault_ls.vault.names import fold, heading_key, name_key, without_note_suffix
 
 
 class FileNames(Protocol):
@@ -134,8 +134,8 @@ def _vault_path(target: str, folder: str) -> str | None:
 
 def _exact_file(index: FileNames, path: str) -> str | None:
     """The file at vault path ``path`` (any case; ``.md`` optional for notes)."""
-    key = path.lower()
-    found = [c for c in index.attachment_keys.get(key, ()) if c.lower() == key]
+    key = fold(path)
+    found = [c for c in index.attachment_keys.get(key, ()) if fold(c) == key]
     note_key = name_key(key)
     found = found or [c for c in index.note_keys.get(note_key, ()) if name_key(c) == note_key]
     return _as_written(found, path) if found else None
@@ -157,12 +157,12 @@ def _by_name(index: FileNames, target: str, folder: str) -> Resolution:
     key = name_key(target)
     if key == ".." or key.startswith("../") or "/../" in key:
         return OUTSIDE
-    candidates = index.note_keys.get(key) or index.attachment_keys.get(target.strip().lower())
+    candidates = index.note_keys.get(key) or index.attachment_keys.get(fold(target.strip()))
     if not candidates:
         return UNRESOLVED
     if len(candidates) == 1:
         return Resolution(next(iter(candidates)))
-    exact = [c for c in candidates if name_key(c) == key or c.lower() == key]
+    exact = [c for c in candidates if name_key(c) == key or fold(c) == key]
     if exact:  # the path itself (in any case) beats a longer path that ends with it
         return Resolution(_as_written(exact, target))
     ordered = sorted(candidates, key=lambda path: _distance(folder, path))
