@@ -44,6 +44,14 @@ def _prefer_utf8(
 # pygls picks the client's first choice; the protocol lets the server choose among those offered.
 ServerCapabilitiesBuilder.choose_position_encoding = classmethod(_prefer_utf8)  # type: ignore[method-assign,assignment]
 
+
+def refreshes_diagnostics(capabilities: types.ClientCapabilities) -> bool:
+    """Whether the client pulls diagnostics and can be told to pull again."""
+    document = capabilities.text_document and capabilities.text_document.diagnostic
+    workspace = capabilities.workspace and capabilities.workspace.diagnostics
+    return bool(document and workspace and workspace.refresh_support)
+
+
 MAX_CONTENT_LENGTH = 256 * 1024 * 1024  # bytes; a larger header is junk, not an allocation
 _HEADER = re.compile(rb"Content-Length: (\d+)\r\n")
 
@@ -118,6 +126,19 @@ class VaultProtocol(LanguageServerProtocol):
         from the editor's, and raised ``KeyError`` for a document never opened."""
         if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
             yield handler, (params,), None
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(
+        self, params: types.InitializeParams
+    ) -> Generator[Any, Any, types.InitializeResult]:
+        """Pull diagnostics are announced only to a client that can be asked to pull again
+        (``workspace.diagnostics.refreshSupport``); the others get them pushed. Neovim 0.12
+        pulls on every edit but takes no refresh: announced, it showed each problem twice
+        (its pulls and the pushes it still needed are kept apart)."""
+        result = yield from super().lsp_initialize(params)
+        if not refreshes_diagnostics(params.capabilities):
+            result.capabilities.diagnostic_provider = None
+        return result
 
     def send_error(self, msg_id: int | str | None, error: JsonRpcException) -> None:
         # A plain dict: the lsprotocol converter would drop ``"id": null``.

@@ -55,7 +55,7 @@ from vault_ls.features import (
 )
 from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import RequestError
-from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code
+from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code, refreshes_diagnostics
 from vault_ls.session import Session
 from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.snapshot import Snapshot
@@ -124,10 +124,9 @@ class VaultServer(StrictLanguageServer):
 
     def pulls_diagnostics(self) -> bool:
         """A client that pulls and can be told to pull again gets no pushed copies (VS Code
-        would list every problem twice)."""
-        return _supports(self, "text_document.diagnostic") and _supports(
-            self, "workspace.diagnostics.refresh_support"
-        )
+        would list every problem twice); only such a client is told the server can be pulled
+        (``protocol.refreshes_diagnostics``)."""
+        return refreshes_diagnostics(self.client_capabilities)
 
     def diagnostics_of(
         self, snapshot: Snapshot, path: str, encoder: Encoder | None = None
@@ -230,7 +229,7 @@ def _quiet_at_the_end(
 async def on_initialized(ls: VaultServer, params: types.InitializedParams) -> None:
     if _supports(ls, "workspace.configuration"):
         await pull_configuration(ls)
-    await register_watchers(ls)  # first: files that change while indexing are reported too
+    await watch_files(ls)  # first: files that change while indexing are reported too
     await index_all(ls)
     await ls.session.save_caches()
 
@@ -293,9 +292,18 @@ async def index_all(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
     ls.session.schedule_diagnostics()
 
 
+async def watch_files(ls: VaultServer) -> None:
+    """The client watches the vault's files when it can register watchers (setting ``watch``:
+    "auto", "client"); else the server does ("auto", "server")."""
+    mode = ls.session.settings.watch
+    client_can = _supports(ls, "workspace.did_change_watched_files.dynamic_registration")
+    if mode == "server" or (mode == "auto" and not client_can):
+        ls.session.start_watching()
+    elif mode in ("auto", "client") and client_can:
+        await register_watchers(ls)
+
+
 async def register_watchers(ls: VaultServer) -> None:
-    if not _supports(ls, "workspace.did_change_watched_files.dynamic_registration"):
-        return
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=NOTE_GLOB)]
     )
@@ -914,5 +922,6 @@ def run(tcp: str | None = None) -> int:
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
         server.start_io(stdin=cast(BinaryIO, FramedStdin(sys.stdin.buffer)))
+    server.session.stop_watching()
     server.session.finish_saves()
     return exit_code(server)

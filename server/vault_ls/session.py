@@ -18,10 +18,12 @@ from typing import Any, Protocol
 
 from vault_ls.settings import Settings
 from vault_ls.vault import config, fs
+from vault_ls.vault.cache import cache_folder
 from vault_ls.vault.parse import text_digest
 from vault_ls.vault.positions import offset_at
 from vault_ls.vault.snapshot import Snapshot
 from vault_ls.vault.workspace import LoneNote, Progress, Vault, parse_text, vault_root_above
+from vault_ls.watch import Watcher
 
 log = logging.getLogger("vault_ls")
 DEBOUNCE_SECONDS = 0.2
@@ -85,6 +87,8 @@ class Session:
         self.lone: dict[str, LoneNote] = {}  # real path -> an open note outside every vault
         self.told_alone: set[str] = set()  # the notes whose being served alone was logged
         self.first_index_done = False  # vaults added later are indexed on their own
+        self.watcher: Watcher | None = None  # the session's own watch (``start_watching``)
+        self.gone: set[Path] = set()  # roots deleted while served (served empty until back)
 
     # --- settings --------------------------------------------------------------------------
 
@@ -218,6 +222,8 @@ class Session:
         ]
         for vault in gone:
             self.vaults.remove(vault)
+            if self.watcher is not None:
+                self.watcher.unwatch(vault.root)
             self._loading.pop(id(vault), None)
             for key in [key for key in self._unparsed if key[0] == vault.root]:
                 self._forget_parse(key)
@@ -379,6 +385,52 @@ class Session:
         if pending is not None:
             pending.append(event)
 
+    # --- the session's own watch ------------------------------------------------------------
+
+    def start_watching(self) -> bool:
+        """Watch every vault from now on (each when it is indexed), for a client that watches
+        no files for the server. False (logged) when the watch cannot run."""
+        if self.watcher is not None:
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+            skip = (str(cache_folder()),)
+            self.watcher = Watcher(loop, self.files_seen, self.root_seen, skip)
+        except Exception as error:  # watchdog missing, or no inotify on this system
+            self.client.log(f"vault-ls cannot watch the vault's files: {error}", warning=True)
+            return False
+        return True
+
+    def stop_watching(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+
+    def files_seen(self, paths: list[str]) -> None:
+        """The watch's paths, each once after a burst: as an editor's watched-files events
+        (the disk says what happened: gone is deleted, a folder is rescanned)."""
+        for path in paths:
+            self.file_changed(path)
+        self.schedule_diagnostics()
+
+    def root_seen(self, root: Path) -> None:
+        """A watched root deleted or moved away: nothing is served from it (the editor's open
+        texts stay); made again: indexed again, and watched again."""
+        vault = next((vault for vault in self.vaults if vault.root == root), None)
+        if vault is None:
+            return
+        if not root.is_dir() and root not in self.gone:
+            self.gone.add(root)
+            vault.forget_all()
+            self.client.log(f"vault-ls: {root} was deleted; its notes are no longer served", True)
+            self.schedule_diagnostics()
+        elif root.is_dir() and root in self.gone:
+            self.gone.discard(root)
+            if self.watcher is not None:
+                self.watcher.unwatch(root)  # its watch ended with the folder; ``index`` renews it
+            self.client.log(f"vault-ls: {root} is back; indexing it again")
+            self.client.vault_added(vault)
+
     # --- indexing ----------------------------------------------------------------------------
 
     @property
@@ -392,6 +444,8 @@ class Session:
         vault.exclude = settings.exclude
         events = self._loading.setdefault(id(vault), [])
         try:
+            if self.watcher is not None:  # first: what changes while indexing is recorded too
+                await asyncio.to_thread(self.watcher.watch, vault.root)
             loaded = await asyncio.to_thread(vault.build, progress, settings.max_files)
         except asyncio.CancelledError:
             # the session ends (``exit``, end of input): asyncio.run waits for the thread

@@ -16,6 +16,9 @@ SEVERITY_CHOICES = {"error", "warning", "information", "hint", "off"}
 COMPLETION_STYLES = {"shortest", "path", "name"}
 LINK_FORMATS = {"wikilink", "markdown"}
 MOVE_UPDATES = {"always", "prompt", "never"}  # links after a move the editor made on its own
+# who watches the vault's files: "auto" the client when it can register watchers, else the
+# server; "server" or "client" always; "off" nobody (changes on disk are seen after a restart)
+WATCH_MODES = {"auto", "server", "client", "off"}
 KEYS = {
     "exclude",
     "severity",
@@ -28,6 +31,7 @@ KEYS = {
     "updateLinksOnRename",
     "dailyNotes",
     "rename",
+    "watch",
 }
 # What an editor sends for a setting its user never changed (VS Code sends every key of the
 # section, with the defaults of its package.json): it must not override a vault's own file.
@@ -38,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "titleSources": None,
     "maxFiles": 200_000,
     "rename": {"updateDisplayText": True},
+    "watch": "auto",
 }
 
 
@@ -71,6 +76,7 @@ class Settings:
     # a file moved without asking first (``didRenameFiles``): update its links always, after
     # asking, or never; a vault whose owner set Obsidian's "always update links" gets "always"
     update_links_on_move: str = "prompt"
+    watch: str = "auto"  # WATCH_MODES
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -133,6 +139,11 @@ class Settings:
             settings.update_links_on_move = on_move
         else:
             problems.append(f"rename.updateLinksOnMove must be one of {sorted(MOVE_UPDATES)}")
+        watch = raw.get("watch", settings.watch)
+        if watch in WATCH_MODES:
+            settings.watch = watch
+        else:
+            problems.append(f"watch must be one of {sorted(WATCH_MODES)}")
         return settings, problems
 
     @classmethod

@@ -10,7 +10,14 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.e2e.conftest import VAULT, accept_registrations, open_note, wait_indexed, write_vault
+from tests.e2e.conftest import (
+    VAULT,
+    accept_registrations,
+    diagnostics_for,
+    open_note,
+    wait_indexed,
+    write_vault,
+)
 
 EMOJI_LINE = "😀 [[Beta]] and [[Nowhere]]"
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
@@ -96,7 +103,7 @@ async def test_capabilities_are_exactly_what_is_implemented(utf16_session):
     assert caps.definition_provider and caps.hover_provider and caps.references_provider
     assert caps.document_symbol_provider and caps.workspace_symbol_provider
     assert caps.document_link_provider is not None
-    assert caps.diagnostic_provider.workspace_diagnostics
+    assert caps.diagnostic_provider is None  # pushed: this client cannot be told to pull again
     assert caps.rename_provider == types.RenameOptions(prepare_provider=True)
     assert list(caps.code_action_provider.code_action_kinds) == [
         "quickfix",
@@ -289,7 +296,7 @@ async def pulling_client(lsp_client: LanguageClient, tmp_path: Path):
     capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
         refresh_support=True
     )
-    await lsp_client.initialize_session(
+    lsp_client.init_result = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities,
             root_uri=root.as_uri(),
@@ -317,6 +324,40 @@ async def test_a_pulling_client_gets_refreshes_not_pushed_copies(pulling_client)
         types.DocumentDiagnosticParams(types.TextDocumentIdentifier(beta))
     )
     assert [d.code for d in report.items] == ["alias-link"]  # Missing note now exists
+    assert client.init_result.capabilities.diagnostic_provider == types.DiagnosticOptions(
+        identifier="vault-ls", inter_file_dependencies=True, workspace_diagnostics=True
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+async def pulling_without_refresh(lsp_client: LanguageClient, tmp_path: Path):
+    """Neovim 0.12's capabilities: it pulls on every open and edit, but takes no refresh."""
+    root = write_vault(tmp_path / "vault", VAULT)
+    capabilities = client_capabilities("neovim@v0.7.0")
+    capabilities.text_document.diagnostic = types.DiagnosticClientCapabilities(
+        related_document_support=True
+    )
+    capabilities.workspace.diagnostics = types.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=False
+    )
+    lsp_client.init_result = await lsp_client.initialize_session(
+        types.InitializeParams(capabilities=capabilities, root_uri=root.as_uri())
+    )
+    await wait_indexed(lsp_client)
+    lsp_client.vault_root = root
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_a_client_that_cannot_be_refreshed_is_not_told_to_pull(pulling_without_refresh):
+    """Told the server could be pulled, Neovim 0.12 pulled on open and also needed the pushes
+    (a pull before the index ends, or a change elsewhere, is never pulled again), and kept the
+    two apart: each problem showed twice. Now the server only pushes to it."""
+    client, root = pulling_without_refresh, pulling_without_refresh.vault_root
+    assert client.init_result.capabilities.diagnostic_provider is None
+    beta = open_note(client, root, "Beta.md")
+    pushed = await diagnostics_for(client, beta)
+    assert sorted(d.code for d in pushed) == ["alias-link", "unresolved-link"]
 
 
 async def test_the_server_saves_its_cache_after_indexing(utf16_session):

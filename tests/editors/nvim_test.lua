@@ -192,6 +192,32 @@ end
 complete('completion', "v:lua.require'vault_ls'.omnifunc", cfg.typed)
 complete('completion_builtin', 'v:lua.vim.lsp.omnifunc', cfg.typed)
 
+-- A note written to disk by another program (this editor has no buffer for it and registers no
+-- file watcher): asked for by completion until it is offered, then completed with the popup.
+step('outside_note', function()
+  local file = assert(io.open(cfg.vault .. '/' .. cfg.outside_note .. '.md', 'w'))
+  file:write('# ' .. cfg.outside_note .. '\n')
+  file:close()
+  local client = require('vault_ls').clients(0)[1]
+  vim.api.nvim_buf_set_lines(0, -1, -1, false, { cfg.outside_typed })
+  local last = vim.api.nvim_buf_line_count(0)
+  vim.api.nvim_win_set_cursor(0, { last, #cfg.outside_typed })
+  local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+  local started = vim.loop.now()
+  out.outside_note = { offered = vim.wait(cfg.timeout_ms, function()
+    local answer = client.request_sync('textDocument/completion', params, 1000, 0) or {}
+    local result = answer.result or {}
+    for _, item in ipairs(result.items or result) do
+      if item.label:find(cfg.outside_note, 1, true) then
+        return true
+      end
+    end
+    return false
+  end, 100), ms = vim.loop.now() - started }
+  vim.api.nvim_buf_set_lines(0, last - 1, last, false, {})
+end)
+complete('outside_completion', "v:lua.require'vault_ls'.omnifunc", cfg.outside_typed)
+
 -- The keys the plugin maps on attach, typed as a user would (Normal mode, cursor on a link).
 local function keymap_info(lhs)
   local m = vim.fn.maparg(lhs, 'n', false, true)

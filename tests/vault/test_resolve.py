@@ -224,3 +224,30 @@ def test_a_link_reaches_its_heading(source: str, link: str, expected: str | None
     assert resolution.path is not None
     found = find_heading(INDEX.notes[resolution.path], parsed.headings)
     assert (found.text if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("link", "expected"),
+    [
+        ("[[case]]", "case.md"),
+        ("[[Case]]", "Case.md"),
+        ("[[case.md]]", "case.md"),
+        ("[[Case|shown — 😀]]", "Case.md"),
+        ("[[CASE]]", "Case.md"),  # neither as written: the first in code point order
+        ("[[sub/ÉTÉ]]", "sub/ÉTÉ.md"),
+        ("[[sub/été]]", "sub/été.md"),
+        ("[case](case.md)", "case.md"),
+        ("[Case](Case.md)", "Case.md"),
+    ],
+)
+def test_a_name_written_exactly_reaches_that_file_of_case_twins(link: str, expected: str) -> None:
+    """A case-sensitive disk may hold ``Case.md`` and ``case.md``: ``[[case]]`` opened
+    ``Case.md`` on b36b671 (the other in set order), though ``case.md`` matches exactly."""
+    index = VaultIndex()
+    files = ["Case.md", "case.md", "sub/ÉTÉ.md", "sub/été.md", "Top.md"]
+    # both insertion orders: the answer must not follow the order the files were seen in
+    for ordered in (files, files[::-1]):
+        index = VaultIndex()
+        index.set_notes([parse_note(path, "# x\n") for path in ordered], [])
+        found = index.resolve(parse_note("Top.md", link).links[0], "Top.md")
+        assert (found.path, found.ambiguous) == (expected, False), ordered

@@ -64,7 +64,8 @@ def workspace_symbols(vault: Snapshot, query: str, encoder: Encoder) -> list[typ
             if points is not None:
                 found.append((points, name, kind, note.path, line, container))
     found += _tag_symbols(vault, query.lstrip("#"))
-    found.sort(key=lambda item: (-item[0], item[1]))
+    # every field: ties never come in the index's order, which follows past file events
+    found.sort(key=lambda item: (-item[0], item[1], item[3], item[4], item[2], item[5]))
     return [
         types.WorkspaceSymbol(
             name=name,

@@ -68,6 +68,19 @@ SAVE_BATCH = 250  # notes written per step of a save
 ABANDONED_AFTER_SECONDS = 600  # a save's temporary file this old was left by a killed process
 
 
+def _alive(pid: str) -> bool:
+    """Whether the process ``pid`` (as written in a temporary file's name) still runs."""
+    if not pid.isdigit() or int(pid) <= 0:
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it runs, as another user
+        return True
+    return True
+
+
 class FileSet(NamedTuple):
     """The exact files a link graph was resolved against: ``key`` names the set, and the graph
     is stored naming each file by its position in ``paths`` (a small int instead of a path:
@@ -157,7 +170,9 @@ class NoteCache:
         return (outgoing, linkers) if rows else None
 
     def load(self) -> Entries:
-        """Every cached entry (path -> (stamp, ``blob``)); empty when unusable."""
+        """Every cached entry (path -> (stamp, ``blob``)); empty when unusable. Saves killed
+        half way are cleaned up first: this is the next start."""
+        self._remove_abandoned_saves()
         if not self.path.is_file():  # a FIFO there would block the open
             return {}
         try:
@@ -268,10 +283,15 @@ class NoteCache:
                 temporary.unlink(missing_ok=True)
 
     def _remove_abandoned_saves(self) -> None:
-        """Temporary files of saves whose server was killed half way (a save takes seconds)."""
+        """Temporary files of saves whose server was killed half way (``kill -9``, the OOM
+        killer: a save takes seconds): at once when the process named in the file's name is
+        gone, else when older than any save takes (the number may be another process's now)."""
         for temporary in self.path.parent.glob(f"{self.path.stem}.*.tmp"):
             with contextlib.suppress(OSError):
-                if time.time() - temporary.stat().st_mtime > ABANDONED_AFTER_SECONDS:
+                pid = temporary.name.split(".")[-3]
+                if not _alive(pid) or (
+                    time.time() - temporary.stat().st_mtime > ABANDONED_AFTER_SECONDS
+                ):
                     temporary.unlink()
 
     def discard(self) -> None:

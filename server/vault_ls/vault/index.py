@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from vault_ls.vault.model import Link, Note
-from vault_ls.vault.names import name_key, path_suffixes, without_note_suffix
+from vault_ls.vault.names import fold, name_key, path_suffixes, without_note_suffix
 from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
 from vault_ls.vault.tags import TagTable
 
@@ -157,9 +157,9 @@ class VaultIndex:
         self._name_changed(path)
         self.attachments.add(path)
         self._add_to_folders(path)
-        for key in path_suffixes(path.lower()):
+        for key in path_suffixes(fold(path)):
             self.attachment_keys[key].add(path)
-        self._relink(path.rsplit("/", 1)[-1].lower())
+        self._relink(fold(path.rsplit("/", 1)[-1]))
 
     def remove_attachment(self, path: str) -> None:
         self.version += 1
@@ -168,9 +168,9 @@ class VaultIndex:
         self._name_changed(path)
         self.attachments.discard(path)
         self._remove_from_folders(path)
-        for key in path_suffixes(path.lower()):
+        for key in path_suffixes(fold(path)):
             _discard(self.attachment_keys, key, path)
-        self._relink(path.rsplit("/", 1)[-1].lower())
+        self._relink(fold(path.rsplit("/", 1)[-1]))
 
     @classmethod
     def of_files(cls, notes: Iterable[str], attachments: Iterable[str]) -> VaultIndex:
@@ -270,7 +270,7 @@ class VaultIndex:
         for path in attachments:
             self.attachments.add(path)
             self._add_to_folders(path)
-            for key in path_suffixes(path.lower()):
+            for key in path_suffixes(fold(path)):
                 self.attachment_keys[key].add(path)
         for path in notes:
             self._add_to_folders(path)
@@ -329,7 +329,7 @@ def link_facts(resolver: BulkResolver, note: Note) -> LinkFacts:
 
 def last_name(target: str) -> str:
     """The file name a link target ends with, lower-cased, ``.md`` dropped."""
-    key = target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].lower()
+    key = fold(target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
     return without_note_suffix(key)
 
 

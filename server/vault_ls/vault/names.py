@@ -20,9 +20,17 @@ HEADING_LINK_UNSAFE = re.compile(r"%%|[\[\]|#^:\\\r\n]")
 FILENAME_FORBIDDEN = ':/\\?*"<>|'
 
 
+def fold(name: str) -> str:
+    """A file name as links match it: lower case, and composed (NFC): macOS writes names
+    decomposed (NFD), editors and Obsidian type them composed, and ``[[Café]]`` reaches
+    ``Café.md`` either way."""
+    folded = name.lower()
+    return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
+
+
 def name_key(target: str) -> str:
-    """Lookup key of a link target or a path: lower case, ``/``, no ``.md``, no ``./``."""
-    key = target.strip().replace("\\", "/").lower()
+    """Lookup key of a link target or a path: ``fold``-ed, ``/``, no ``.md``, no ``./``."""
+    key = fold(target.strip().replace("\\", "/"))
     while key.startswith("./"):
         key = key[2:]
     key = key.lstrip("/")

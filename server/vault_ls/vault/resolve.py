@@ -16,7 +16,7 @@ from collections.abc import Mapping, Set
 from typing import NamedTuple, Protocol
 
 from vault_ls.vault.model import Block, Heading, Link, Note, Outline
-from vault_ls.vault.names import heading_key, name_key
+from vault_ls.vault.names import fold, heading_key, name_key, without_note_suffix
 
 
 class FileNames(Protocol):
@@ -134,15 +134,22 @@ def _vault_path(target: str, folder: str) -> str | None:
 
 def _exact_file(index: FileNames, path: str) -> str | None:
     """The file at vault path ``path`` (any case; ``.md`` optional for notes)."""
-    key = path.lower()
-    for candidate in index.attachment_keys.get(key, ()):
-        if candidate.lower() == key:
-            return candidate
+    key = fold(path)
+    found = [c for c in index.attachment_keys.get(key, ()) if fold(c) == key]
     note_key = name_key(key)
-    for candidate in index.note_keys.get(note_key, ()):
-        if name_key(candidate) == note_key:
-            return candidate
-    return None
+    found = found or [c for c in index.note_keys.get(note_key, ()) if name_key(c) == note_key]
+    return _as_written(found, path) if found else None
+
+
+def _as_written(same: list[str], target: str) -> str:
+    """Of files whose paths differ only in case (``Case.md`` and ``case.md``, a case-sensitive
+    disk), the one written exactly as ``target``, as Obsidian takes it; else the first in code
+    point order (never the order of a set)."""
+    written = without_note_suffix(target.strip().replace("\\", "/").lstrip("/"))
+    while written.startswith("./"):
+        written = written[2:]
+    exact = [c for c in same if c == written or without_note_suffix(c) == written]
+    return exact[0] if len(exact) == 1 else min(same)
 
 
 def _by_name(index: FileNames, target: str, folder: str) -> Resolution:
@@ -150,14 +157,14 @@ def _by_name(index: FileNames, target: str, folder: str) -> Resolution:
     key = name_key(target)
     if key == ".." or key.startswith("../") or "/../" in key:
         return OUTSIDE
-    candidates = index.note_keys.get(key) or index.attachment_keys.get(target.strip().lower())
+    candidates = index.note_keys.get(key) or index.attachment_keys.get(fold(target.strip()))
     if not candidates:
         return UNRESOLVED
     if len(candidates) == 1:
         return Resolution(next(iter(candidates)))
-    exact = [c for c in candidates if name_key(c) == key or c.lower() == key]
-    if len(exact) == 1:
-        return Resolution(exact[0])
+    exact = [c for c in candidates if name_key(c) == key or fold(c) == key]
+    if exact:  # the path itself (in any case) beats a longer path that ends with it
+        return Resolution(_as_written(exact, target))
     ordered = sorted(candidates, key=lambda path: _distance(folder, path))
     return Resolution(ordered[0], tuple(ordered))
 

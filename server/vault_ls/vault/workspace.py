@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,7 @@ class Vault:
         self.open_texts: dict[str, str] = {}  # vault path -> the editor's text
         self.loaded = False  # until the first load: answers would see a partial vault
         self.truncated = False
+        self.told_twins: set[tuple[str, str]] = set()  # names warned of (NFC/NFD twins)
         self.stop_loading = Stop()  # from any thread: ``load`` raises ``loader.Stopped`` soon
 
     # --- paths ---------------------------------------------------------------------------
@@ -119,6 +121,7 @@ class Vault:
                 named,
                 f" and {more} more" if more > 0 else "",
             )
+        self._tell_normalization_twins(found.notes + found.attachments)
         total = len(found.notes)
         cache = NoteCache(self.root, self.cache_folder) if self.use_cache else None
         cached = cache.load() if cache else {}
@@ -183,6 +186,25 @@ class Vault:
             progress(total, total)
         return Loaded(index, found.truncated, pending_save)
 
+    def _tell_normalization_twins(self, paths: list[str]) -> None:
+        """Names that differ only in Unicode normalization (``Café.md`` typed, and decomposed as
+        macOS writes it) are one name to a link: warned once per vault and pair."""
+        seen: dict[str, str] = {}
+        for path in paths:
+            if path.isascii():
+                continue
+            composed = unicodedata.normalize("NFC", path)
+            other = seen.setdefault(composed, path)
+            if other != path and (other, path) not in self.told_twins:
+                self.told_twins.add((other, path))
+                log.warning(
+                    "%s: %r and %r differ only in Unicode normalization (NFC/NFD): a link "
+                    "reaches the one written exactly as it, else the first in code point order",
+                    self.root,
+                    other,
+                    path,
+                )
+
     def install(self, loaded: Loaded) -> None:
         """Put a built index in place, whole: readers never see a half-built one. Events that
         arrived while it was built are not in it: the caller replays them."""
@@ -203,6 +225,12 @@ class Vault:
             entries, files, graph = self._pending_save
             self._pending_save = None
             yield from NoteCache(self.root, self.cache_folder).save_steps(entries, (files, graph))
+
+    def forget_all(self) -> None:
+        """The root is gone: an empty index, but for the notes open in the editor."""
+        self.index = VaultIndex()
+        self._pending_save = None
+        self.reapply_open_texts()
 
     def reapply_open_texts(self) -> None:
         """After a (re)load from disk, notes open in the editor use the editor's text again."""
