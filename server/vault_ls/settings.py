@@ -27,6 +27,7 @@ KEYS = {
     "updateLinksOnRename",
     "dailyNotes",
     "rename",
+    "codeLens",
 }
 # What an editor sends for a setting its user never changed (VS Code sends every key of the
 # section, with the defaults of its package.json): it must not override a vault's own file.
@@ -37,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "titleSources": None,
     "maxFiles": 200_000,
     "rename": {"updateDisplayText": True},
+    "codeLens": {"backlinks": True},
 }
 
 
@@ -65,6 +67,7 @@ class Settings:
     daily_notes: DailyNotes = field(default_factory=DailyNotes)
     # rename: display text that is the old name follows the new one, as in Obsidian
     rename_display_text: bool = True
+    code_lens_backlinks: bool = True  # "N backlinks" above a note and its linked headings
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -122,6 +125,12 @@ class Settings:
             settings.rename_display_text = display_text
         else:
             problems.append("rename.updateDisplayText must be true or false")
+        lens = raw.get("codeLens", {})
+        backlinks = lens.get("backlinks", True) if isinstance(lens, dict) else None
+        if isinstance(backlinks, bool):
+            settings.code_lens_backlinks = backlinks
+        else:
+            problems.append("codeLens.backlinks must be true or false")
         return settings, problems
 
     @classmethod
