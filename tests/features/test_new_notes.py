@@ -42,7 +42,7 @@ def test_daily_template_fields() -> None:
     vault = in_memory({"Templates/Day.md": "# {{title}}\n{{DATE:YYYY}} {{time}} {{ date }} 😀\n"})
     found = daily_content(vault, "Templates/Day", "2026-12-01", TUESDAY)
     assert found == "# 2026-12-01\n2026 09:05 2026-12-01 😀\n"
-    with pytest.raises(RequestError, match="the daily notes template Nope.md is not a note"):
+    with pytest.raises(RequestError, match=r"the daily notes template Nope\.md is not a note"):
         daily_content(vault, "Nope", "x", TUESDAY)
 
 
@@ -50,7 +50,7 @@ def test_note_paths_and_folders() -> None:
     vault = in_memory({"Beta.md": "", "img/a.png": ""})
     assert note_path(vault, " Idea — 日本.md ", "/ideas/") == "ideas/Idea — 日本.md"
     assert note_path(vault, "sub/Name", "") == "sub/Name.md"
-    with pytest.raises(RequestError, match="Beta.md already exists"):
+    with pytest.raises(RequestError, match=r"Beta\.md already exists"):
         note_path(vault, "Beta", "")
     with pytest.raises(RequestError, match=r"cannot hold \[ \]"):
         note_path(vault, "a [b]", "")

@@ -376,6 +376,8 @@ class IndexStatus implements vscode.Disposable {
 
   done(message?: string): void {
     this.busy = false;
+    // The Vault views asked before the index was in: every link looked broken.
+    void vscode.commands.executeCommand("vault-ls.refreshViews");
     const n = message?.match(/(\d[\d,]*)\s+notes?\b/i);
     if (n) {
       this.notes = Number(n[1].replace(/,/g, ""));
