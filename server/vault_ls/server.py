@@ -19,6 +19,7 @@ gc.disable()
 
 import asyncio
 import contextlib
+import datetime
 import functools
 import logging
 import sys
@@ -34,6 +35,7 @@ from pygls.uris import to_fs_path
 
 from vault_ls import __version__
 from vault_ls.features import (
+    code_lens,
     completion,
     definition,
     diagnostics,
@@ -44,6 +46,7 @@ from vault_ls.features import (
     link_panels,
     mentions,
     move,
+    new_notes,
     note_info,
     note_search,
     quick_fixes,
@@ -911,6 +914,108 @@ def on_search(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
         found += quick_switch.search(snapshot, query, ls.encoder(snapshot), limit)
     found.sort(key=lambda item: -item["score"])
     return found[:limit]
+
+
+# --- commands and code lenses: new notes, daily notes, re-index, backlink counts -------------
+
+
+def _command_params(args: tuple[Any, ...]) -> Any:
+    """A command's one argument, an object (``{}`` when none is given)."""
+    return args[0] if args and args[0] is not None else {}
+
+
+def _command_vault(ls: VaultServer, params: Any) -> tuple[Snapshot, str | None, Encoder]:
+    """The vault a command acts on: the one holding ``uri`` (the note being edited), else the
+    one at ``root``, else the first; with the note's path when ``uri`` is given."""
+    if _optional(params, "uri", str) is not None:
+        return _vault_note(ls, params)
+    root = _optional(params, "root", str)
+    vault = ls.session.vault_at(root) if root else next(iter(ls.session.vaults), None)
+    if vault is None:
+        raise _failed(f"no vault at {root}" if root else "no vault is open")
+    snapshot = ls.session.snapshot(vault)
+    return snapshot, None, ls.encoder(snapshot)
+
+
+async def _create_note(
+    ls: VaultServer, snapshot: Snapshot, encoder: Encoder, note: new_notes.NewNote
+) -> None:
+    """Ask the editor to create the note; RequestFailed when something is there already or the
+    editor refuses (its reason in the message)."""
+    if ls.session.occupied(snapshot.root, note.path):
+        raise _failed(f"{note.path} already exists in the vault at {snapshot.root}")
+    edit = new_notes.create_edit(encoder, note)
+    label = f"Create {note.path}"
+    answer = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit, label))
+    if not answer.applied:
+        reason = answer.failure_reason or "the edit was refused"
+        raise _failed(f"the editor did not create {note.path}: {reason}")
+
+
+@server.command("vault-ls.createNote")
+async def on_create_note(ls: VaultServer, *args: Any) -> dict[str, Any]:
+    params = _command_params(args)
+    name = _param(params, "name", str)
+    snapshot, current, encoder = _command_vault(ls, params)
+    folder = _optional(params, "folder", str)
+    if folder is None:
+        settings = ls.session.settings_for(snapshot.root)
+        location, default = settings.new_file_location, settings.new_file_folder
+        folder = new_notes.new_folder(location, default, current)
+    path = _backend(new_notes.note_path)(snapshot, name, folder)
+    content = _optional(params, "content", str) or ""
+    uri = encoder.uri(path)
+    await _create_note(ls, snapshot, encoder, new_notes.NewNote(path, content))
+    return {"uri": uri, "path": path}
+
+
+def _day(params: Any) -> datetime.datetime:
+    """``date`` (``YYYY-MM-DD``) at the time it is now, or now."""
+    now = datetime.datetime.now()
+    asked = _optional(params, "date", str)
+    if asked is None:
+        return now
+    try:
+        day = datetime.date.fromisoformat(asked)
+    except ValueError:
+        raise JsonRpcException(f'"date" must be YYYY-MM-DD, not {asked!r}', code=-32602) from None
+    return datetime.datetime.combine(day, now.time())
+
+
+@server.command("vault-ls.openDailyNote")
+async def on_daily_note(ls: VaultServer, *args: Any) -> dict[str, Any]:
+    params = _command_params(args)
+    when = _day(params)
+    snapshot, _, encoder = _command_vault(ls, params)
+    daily = ls.session.settings_for(snapshot.root).daily_notes
+    path = new_notes.daily_path(daily.folder, daily.format, when)
+    uri = encoder.uri(path)
+    created = path not in snapshot.index.notes and not ls.session.occupied(snapshot.root, path)
+    if created:
+        title = path.rsplit("/", 1)[-1][: -len(".md")]
+        content = _backend(new_notes.daily_content)(snapshot, daily.template, title, when)
+        await _create_note(ls, snapshot, encoder, new_notes.NewNote(path, content))
+    if _supports(ls, "window.show_document.support"):
+        await ls.window_show_document_async(types.ShowDocumentParams(uri, take_focus=True))
+    return {"uri": uri, "path": path, "created": created}
+
+
+@server.command("vault-ls.reindex")
+async def on_reindex(ls: VaultServer, *args: Any) -> dict[str, Any]:
+    if ls.session.indexing:
+        raise _failed("the vaults are being indexed already")
+    await index_and_save(ls, list(ls.session.vaults))
+    return {"notes": sum(len(vault.index) for vault in ls.session.vaults)}
+
+
+@server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+def on_code_lens(ls: VaultServer, params: types.CodeLensParams) -> list[types.CodeLens]:
+    found = ls.snapshot_at(params.text_document.uri)
+    if found is None or found[0].alone or not found[0].loaded:
+        return []
+    if not ls.session.settings_for(found[0].root).code_lens_backlinks:
+        return []
+    return _guard(code_lens.code_lenses, [])(*found)
 
 
 def run(tcp: str | None = None) -> int:

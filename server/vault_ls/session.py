@@ -431,6 +431,13 @@ class Session:
             self.client.log(f"vault-ls: {root} is back; indexing it again")
             self.client.vault_added(vault)
 
+    # --- new notes ---------------------------------------------------------------------------
+
+    def occupied(self, root: Path, path: str) -> bool:
+        """Whether a file or folder is at the vault path on disk, indexed or not (a file just
+        written may not be reported yet): a new note's edit is sent only where nothing is."""
+        return os.path.lexists(root / path)
+
     # --- indexing ----------------------------------------------------------------------------
 
     @property

@@ -32,6 +32,7 @@ KEYS = {
     "dailyNotes",
     "rename",
     "watch",
+    "codeLens",
 }
 # What an editor sends for a setting its user never changed (VS Code sends every key of the
 # section, with the defaults of its package.json): it must not override a vault's own file.
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, Any] = {
     "maxFiles": 200_000,
     "rename": {"updateDisplayText": True},
     "watch": "auto",
+    "codeLens": {"backlinks": True},
 }
 
 
@@ -77,6 +79,7 @@ class Settings:
     # asking, or never; a vault whose owner set Obsidian's "always update links" gets "always"
     update_links_on_move: str = "prompt"
     watch: str = "auto"  # WATCH_MODES
+    code_lens_backlinks: bool = True  # "N backlinks" above a note and its linked headings
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -144,6 +147,12 @@ class Settings:
             settings.watch = watch
         else:
             problems.append(f"watch must be one of {sorted(WATCH_MODES)}")
+        lens = raw.get("codeLens", {})
+        backlinks = lens.get("backlinks", True) if isinstance(lens, dict) else None
+        if isinstance(backlinks, bool):
+            settings.code_lens_backlinks = backlinks
+        else:
+            problems.append("codeLens.backlinks must be true or false")
         return settings, problems
 
     @classmethod

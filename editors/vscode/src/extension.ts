@@ -23,6 +23,7 @@ import {
   WorkDoneProgressEnd,
   WorkDoneProgressReport,
 } from "vscode-languageclient/node";
+import { registerPanels, ViewText } from "./panels";
 
 const SECTION = "vault-ls";
 
@@ -41,6 +42,8 @@ export interface VaultLsApi {
   indexing(): boolean;
   /** Why the server is not running (as the status bar and the notification say), or undefined. */
   failure(): string | undefined;
+  /** The Vault views' rows for the active note, refreshed first (for the end-to-end tests). */
+  views(): Promise<ViewText>;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<VaultLsApi> {
@@ -68,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VaultL
   );
 
   let started: Promise<void> = Promise.resolve();
+  const views = registerPanels(context, () => client, () => started);
   if (vscode.workspace.workspaceFolders?.length) {
     started = startClient().catch(() => undefined);
   } else {
@@ -78,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VaultL
     noteCount: () => status?.notes,
     indexing: () => status?.busy ?? false,
     failure: () => status?.failure,
+    views,
   };
 }
 
@@ -310,6 +315,7 @@ function serverSettings(config: vscode.WorkspaceConfiguration): Record<string, u
       style: config.get<string>("completion.style", "shortest"),
     },
     maxFiles: config.get<number>("maxFiles", 200000),
+    codeLens: { backlinks: config.get<boolean>("codeLens.backlinks", true) },
   };
   const titleSources = config.get<string[] | null>("titleSources", null);
   if (Array.isArray(titleSources)) {
@@ -370,6 +376,8 @@ class IndexStatus implements vscode.Disposable {
 
   done(message?: string): void {
     this.busy = false;
+    // The Vault views asked before the index was in: every link looked broken.
+    void vscode.commands.executeCommand("vault-ls.refreshViews");
     const n = message?.match(/(\d[\d,]*)\s+notes?\b/i);
     if (n) {
       this.notes = Number(n[1].replace(/,/g, ""));

@@ -37,8 +37,11 @@ M.defaults = {
     rename = '<leader>rn',
     code_action = '<leader>ca',
   },
-  -- Create :VaultBacklinks, :VaultRestart, :VaultLog, :VaultInfo, :VaultRename, :VaultMove.
+  -- Create :VaultBacklinks, :VaultUnlinked, :VaultOutgoing, :VaultTags, :VaultSearch,
+  -- :VaultToday, :VaultNew, :VaultRestart, :VaultLog, :VaultInfo, :VaultRename, :VaultMove.
   commands = true,
+  -- Show the server's "N backlinks" code lenses (refreshed on BufEnter, InsertLeave, save).
+  codelens = true,
   -- Use vim.lsp.config/enable on Neovim 0.11+ (set false to force the start_client path).
   native_config = true,
   -- Client name.
@@ -213,11 +216,44 @@ local function map_keys(client, bufnr)
   end
 end
 
+-- A new note arrives as a CreateFile: Neovim 0.7 truncates a file that exists (it ignores
+-- overwrite = false) and creates no folders. Refuse the edit over an existing file, make the
+-- folders, then let Neovim apply it.
+local function on_apply_edit(err, result, ctx, config)
+  for _, change in ipairs((result and result.edit and result.edit.documentChanges) or {}) do
+    if change.kind == 'create' then
+      local fname = vim.uri_to_fname(change.uri)
+      local options = change.options or {}
+      if uv.fs_stat(fname) and not options.overwrite and not options.ignoreIfExists then
+        return { applied = false, failureReason = fname .. ' already exists' }
+      end
+      vim.fn.mkdir(vim.fn.fnamemodify(fname, ':h'), 'p')
+    end
+  end
+  return vim.lsp.handlers['workspace/applyEdit'](err, result, ctx, config)
+end
+
+local function refresh_lenses(bufnr)
+  if M.config.codelens then
+    pcall(vim.lsp.codelens.refresh, has_011 and { bufnr = bufnr } or nil)
+  end
+end
+
 local function on_attach(client, bufnr)
   if M.config.omnifunc then
     vim.bo[bufnr].omnifunc = "v:lua.require'vault_ls'.omnifunc"
   end
   map_keys(client, bufnr)
+  if M.config.codelens then
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+      group = vim.api.nvim_create_augroup('vault_ls_lenses_' .. bufnr, { clear = true }),
+      buffer = bufnr,
+      callback = function()
+        refresh_lenses(bufnr)
+      end,
+    })
+    refresh_lenses(bufnr)
+  end
   if M.config.on_attach then
     M.config.on_attach(client, bufnr)
   end
@@ -244,7 +280,7 @@ local function client_config(root)
     workspace_folders = { { uri = vim.uri_from_fname(root), name = vim.fn.fnamemodify(root, ':t') } },
     init_options = as_object(M.config.settings),
     settings = settings_table(),
-    handlers = { ['$/progress'] = on_progress },
+    handlers = { ['$/progress'] = on_progress, ['workspace/applyEdit'] = on_apply_edit },
     capabilities = client_capabilities(),
     on_attach = on_attach,
   }
@@ -568,6 +604,278 @@ function M.backlinks(opts)
   return items
 end
 
+-- The vault panes (docs/protocol.md) ------------------------------------------------------------
+
+local function request(method, params, opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = first_client(bufnr)
+  if not client then
+    vim.notify('vault-ls: no server attached to this buffer', vim.log.levels.WARN)
+    return nil
+  end
+  local resp = call(client, 'request_sync', method, params, opts.timeout or 5000, bufnr)
+  if not resp or resp.err then
+    local message = resp and resp.err and resp.err.message or 'no answer'
+    vim.notify('vault-ls: ' .. method .. ': ' .. message, vim.log.levels.ERROR)
+    return nil
+  end
+  return resp.result, client
+end
+
+local function current_uri()
+  return vim.uri_from_bufnr(vim.api.nvim_get_current_buf())
+end
+
+local file_lines = {}
+
+local function line_of(fname, lnum)
+  local bufnr = vim.fn.bufnr(fname)
+  if bufnr ~= -1 and vim.api.nvim_buf_is_loaded(bufnr) then
+    return vim.api.nvim_buf_get_lines(bufnr, lnum, lnum + 1, false)[1] or ''
+  end
+  if not file_lines[fname] then
+    file_lines[fname] = vim.fn.filereadable(fname) == 1 and vim.fn.readfile(fname) or {}
+  end
+  return file_lines[fname][lnum + 1] or ''
+end
+
+--- Quickfix items, in the server's order, from { uri, range, text } entries.
+local function to_items(entries, encoding)
+  file_lines = {}
+  local items = {}
+  for _, entry in ipairs(entries) do
+    local fname = vim.uri_to_fname(entry.uri)
+    local start = entry.range.start
+    local col = start.character
+    if encoding ~= 'utf-8' then
+      col = utf16_to_byte(line_of(fname, start.line), col)
+    end
+    table.insert(items, { filename = fname, lnum = start.line + 1, col = col + 1, text = entry.text })
+  end
+  return items
+end
+
+local function show_list(title, items, opts)
+  vim.fn.setqflist({}, ' ', { title = title, items = items })
+  if not (opts and opts.silent) then
+    if #items == 0 then
+      vim.notify('vault-ls: ' .. title .. ': none')
+    else
+      vim.cmd('copen')
+    end
+  end
+  return items
+end
+
+--- Unlinked mentions of the current note into the quickfix list (each with its line).
+function M.unlinked(opts)
+  local result, client = request('vault/unlinkedMentions', { uri = current_uri() }, opts)
+  if not result then
+    return nil
+  end
+  local entries = {}
+  for _, group in ipairs(result) do
+    for _, mention in ipairs(group.mentions) do
+      table.insert(entries, { uri = group.uri, range = mention.range, text = mention.context.text })
+    end
+  end
+  return show_list('Unlinked mentions', to_items(entries, client.offset_encoding), opts)
+end
+
+--- The current note's links into the quickfix list: the link, where it leads, its problem.
+function M.outgoing(opts)
+  local uri = current_uri()
+  local result, client = request('vault/outgoing', { uri = uri }, opts)
+  if not result then
+    return nil
+  end
+  local root = client.config.root_dir or ''
+  local entries = {}
+  for _, link in ipairs(result) do
+    local text = link.text
+    if link.target ~= nil and link.target ~= vim.NIL then
+      local target = vim.uri_to_fname(link.target)
+      if vim.startswith(target, root .. '/') then
+        target = target:sub(#root + 2)
+      end
+      text = text .. ' -> ' .. target
+    end
+    if link.problem ~= nil and link.problem ~= vim.NIL then
+      text = text .. ' [' .. link.problem .. ']'
+    end
+    table.insert(entries, { uri = uri, range = link.range, text = text })
+  end
+  return show_list('Outgoing links', to_items(entries, client.offset_encoding), opts)
+end
+
+--- Every tag as { tag, count, notes } (nested tags after their parent), notes = every note
+--- carrying the tag or one below it.
+function M.tag_list(opts)
+  local result = request('vault/tags', vim.empty_dict(), opts)
+  if not result then
+    return nil
+  end
+  local flat = {}
+  local function walk(node)
+    local entry = { tag = node.tag, count = node.count, notes = {} }
+    table.insert(flat, entry)
+    vim.list_extend(entry.notes, node.notes)
+    for _, child in ipairs(node.children) do
+      for _, note in ipairs(walk(child).notes) do
+        if not vim.tbl_contains(entry.notes, note) then
+          table.insert(entry.notes, note)
+        end
+      end
+    end
+    return entry
+  end
+  for _, node in ipairs(result) do
+    walk(node)
+  end
+  return flat
+end
+
+--- Pick a tag (vim.ui.select); its notes go into the quickfix list.
+function M.tags(opts)
+  local flat = M.tag_list(opts)
+  if not flat then
+    return nil
+  end
+  vim.ui.select(flat, {
+    prompt = 'Tag',
+    format_item = function(entry)
+      return string.format('#%s (%d)', entry.tag, entry.count)
+    end,
+  }, function(entry)
+    if not entry then
+      return
+    end
+    local items = {}
+    for _, uri in ipairs(entry.notes) do
+      table.insert(items, { filename = vim.uri_to_fname(uri), lnum = 1, col = 1, text = '#' .. entry.tag })
+    end
+    show_list('#' .. entry.tag, items, opts)
+  end)
+end
+
+local function open_uri(uri)
+  local fname = vim.uri_to_fname(uri)
+  if vim.fn.bufnr(fname) ~= vim.api.nvim_get_current_buf() then -- :edit would reload it
+    vim.cmd('edit ' .. vim.fn.fnameescape(fname))
+  end
+end
+
+--- Notes matching query as the quick switcher ranks them: [{ uri, name, title, path, matched }].
+function M.search_notes(query, opts)
+  return request('vault/search', { query = query, limit = (opts and opts.limit) or 50 }, opts) or {}
+end
+
+local function search_with_telescope(query)
+  local ok, pickers = pcall(require, 'telescope.pickers')
+  if not ok then
+    return false
+  end
+  local finders = require('telescope.finders')
+  local actions = require('telescope.actions')
+  local state = require('telescope.actions.state')
+  local conf = require('telescope.config').values
+  pickers
+    .new({}, {
+      prompt_title = 'Vault notes',
+      default_text = query,
+      finder = finders.new_dynamic({
+        fn = function(prompt)
+          return M.search_notes(prompt or '')
+        end,
+        entry_maker = function(item)
+          return { value = item, display = item.path, ordinal = item.path, filename = vim.uri_to_fname(item.uri) }
+        end,
+      }),
+      sorter = conf.generic_sorter({}),
+      attach_mappings = function(bufnr)
+        actions.select_default:replace(function()
+          actions.close(bufnr)
+          local entry = state.get_selected_entry()
+          if entry then
+            open_uri(entry.value.uri)
+          end
+        end)
+        return true
+      end,
+    })
+    :find()
+  return true
+end
+
+--- The quick switcher: Telescope when installed, else a query and vim.ui.select.
+function M.search(query, opts)
+  opts = opts or {}
+  if not opts.no_telescope and search_with_telescope(query or '') then
+    return
+  end
+  if query == nil or query == '' then
+    query = vim.fn.input('Note: ')
+  end
+  local found = M.search_notes(query, opts)
+  vim.ui.select(found, {
+    prompt = 'Open note',
+    format_item = function(item)
+      return item.path
+    end,
+  }, function(item)
+    if item then
+      open_uri(item.uri)
+    end
+  end)
+end
+
+--- Run a server command on the current buffer's client; open the note it names, saving it
+--- when the command just created it (its content arrives as an unsaved edit).
+local function note_command(command, arguments, opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = first_client(bufnr)
+  if not client then
+    vim.notify('vault-ls: no server attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  if vim.api.nvim_buf_get_name(bufnr) ~= '' then
+    arguments.uri = current_uri()
+  end
+  call(client, 'request', 'workspace/executeCommand', { command = command, arguments = { arguments } }, function(err, result)
+    if err then
+      vim.notify('vault-ls: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    elseif result then
+      open_uri(result.uri)
+      if result.created ~= false and vim.bo.modified then
+        vim.cmd('silent write')
+      end
+    end
+    if opts.on_done then
+      opts.on_done(err, result)
+    end
+  end, bufnr)
+end
+
+--- Open (creating it when missing) the daily note of date (YYYY-MM-DD), today by default.
+function M.today(date, opts)
+  note_command('vault-ls.openDailyNote', { date = (date ~= '' and date) or nil }, opts)
+end
+
+--- Create the note `name` (may hold folders) where new notes go, and open it.
+function M.new_note(name, opts)
+  note_command('vault-ls.createNote', { name = name }, opts)
+end
+
+-- The server's code lenses run this client-side command: [uri, position, locations].
+vim.lsp.commands['vault-ls.showReferences'] = function(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local locations = (command.arguments or {})[3] or {}
+  local items = vim.lsp.util.locations_to_items(locations, (client and client.offset_encoding) or 'utf-16')
+  show_list('Backlinks', items)
+end
+
 function M.restart()
   for _, client in ipairs(M.clients()) do
     call(client, 'stop')
@@ -626,6 +934,24 @@ local function create_commands()
   cmd('VaultBacklinks', function()
     M.backlinks()
   end, { desc = 'vault-ls: notes linking here, into the quickfix list' })
+  cmd('VaultUnlinked', function()
+    M.unlinked()
+  end, { desc = 'vault-ls: unlinked mentions of this note, into the quickfix list' })
+  cmd('VaultOutgoing', function()
+    M.outgoing()
+  end, { desc = "vault-ls: this note's links, into the quickfix list" })
+  cmd('VaultTags', function()
+    M.tags()
+  end, { desc = 'vault-ls: pick a tag; its notes into the quickfix list' })
+  cmd('VaultSearch', function(args)
+    M.search(args.args)
+  end, { nargs = '?', desc = 'vault-ls: open a note (quick switcher)' })
+  cmd('VaultToday', function(args)
+    M.today(args.args)
+  end, { nargs = '?', desc = "vault-ls: open today's daily note (or of YYYY-MM-DD)" })
+  cmd('VaultNew', function(args)
+    M.new_note(args.args)
+  end, { nargs = 1, desc = 'vault-ls: create a note and open it' })
   cmd('VaultRestart', M.restart, { desc = 'vault-ls: restart the server' })
   cmd('VaultLog', function()
     vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))

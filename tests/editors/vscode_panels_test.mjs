@@ -1,0 +1,63 @@
+// Driven by tests/editors/test_vscode_panels.py: node vscode_panels_test.mjs PARAMS.json
+// Opens code-server's workbench on a vault, quick-opens params.note, opens the Vault view container
+// from the activity bar and reads the Backlinks view's rows; screenshot in params.artifacts.
+import fs from "node:fs";
+import path from "node:path";
+import { createRequire } from "node:module";
+
+const params = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const require = createRequire(path.join(params.node_modules, "noop.js"));
+const { chromium } = require("playwright-core");
+const out = { steps: {}, errors: [] };
+const save = () => fs.writeFileSync(params.out, JSON.stringify(out, null, 1));
+const clean = (s) => (s || "").replace(/\u00a0/g, " ");
+
+const browser = await chromium.launch({
+  executablePath: params.chromium,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
+});
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+page.setDefaultTimeout(params.timeout_ms);
+
+async function step(name, fn) {
+  try {
+    await fn();
+    out.steps[name] = { ok: true };
+  } catch (e) {
+    out.steps[name] = { ok: false };
+    out.errors.push(`${name}: ${e && e.stack ? e.stack.split("\n").slice(0, 4).join(" | ") : e}`);
+    await page.screenshot({ path: path.join(params.artifacts, `vscode-panels-failed-${name}.png`) }).catch(() => {});
+  }
+  save();
+}
+
+try {
+  await step("workbench", async () => {
+    await page.goto(`${params.url}/?folder=${encodeURIComponent(params.vault)}`);
+    await page.locator(".monaco-workbench").waitFor();
+    await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
+  });
+  await step("open", async () => {
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
+    await page.keyboard.type(params.note_name);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: params.note_name }).first().waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".tab.active", { hasText: params.note_name }).waitFor();
+    await page.locator(".statusbar-item", { hasText: /\d+ notes?/ }).first().waitFor();
+  });
+  await step("backlinks", async () => {
+    await page.locator(".activitybar .action-item a[aria-label^='Vault']").first().click();
+    const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: "Backlinks" }) });
+    const rows = view.locator(".monaco-list-row");
+    await rows.filter({ hasText: params.expect_row }).first().waitFor();
+    await page.waitForTimeout(500);
+    out.backlinks = (await rows.allInnerTexts()).map(clean);
+    out.headers = (await page.locator(".pane-header").allInnerTexts()).map(clean);
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-vault-backlinks.png") });
+  });
+} finally {
+  save();
+  await browser.close();
+}
