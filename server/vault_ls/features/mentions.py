@@ -256,9 +256,22 @@ def names_of(note: Note) -> list[str]:
 
 def _pattern(names: list[str], cjk: bool = True) -> re.Pattern[str]:
     """One expression for every name, longest first, each a named group: ``n0``, ``n1``…
-    Without ``cjk``, for a text holding no Chinese or Japanese: its boundaries are then plain
-    ``\\w`` ones (the same there), which compile in a fraction of the time."""
+    Without ``cjk``, for a text holding no Chinese or Japanese character (or one where
+    ``_without_cjk`` put a stand-in for each): its boundaries are then plain ``\\w`` ones (the
+    same there), which compile in a fraction of the time."""
     return _compiled(tuple(names), cjk)
+
+
+CJK_STAND_IN = "\x02"  # neither a word character nor a space, as a CJK character is no space
+
+
+def _without_cjk(names: list[str], lines: list[str]) -> list[str] | None:
+    """``lines`` with each Chinese or Japanese character replaced by ``CJK_STAND_IN``, in which
+    the names match as the full pattern finds them in ``lines``: a CJK character only ever
+    stands beside a name (a boundary), unless a name holds one. None when one does."""
+    if any(HAS_CJK.search(name) or CJK_STAND_IN in name for name in names):
+        return None
+    return [HAS_CJK.sub(CJK_STAND_IN, line) for line in lines]
 
 
 @functools.lru_cache(maxsize=256)
@@ -304,8 +317,9 @@ def unlinked_mentions(
     for source in sorted(candidates, key=lambda p: (index.notes[p].name.casefold(), p)):
         mentions = []
         lines = encoder.lines(source)
-        pattern = _pattern(names, any(HAS_CJK.search(line) for line in lines))
-        for where, matched in _mentions(index, source, lines, pattern, names):
+        searched = _without_cjk(names, lines)
+        pattern = _pattern(names, searched is None)
+        for where, matched in _mentions(index, source, lines, pattern, names, searched):
             mentions.append(
                 {
                     "range": json_range(encoder, source, where),
@@ -332,10 +346,18 @@ def unlinked_mentions(
 
 
 def _mentions(
-    index: VaultIndex, path: str, lines: list[str], pattern: re.Pattern[str], names: list[str]
+    index: VaultIndex,
+    path: str,
+    lines: list[str],
+    pattern: re.Pattern[str],
+    names: list[str],
+    searched: list[str] | None = None,
 ) -> Iterator[tuple[Range, str]]:
-    for number, line, hidden in _prose_lines(index.notes[path], lines, pattern):
-        for match in pattern.finditer(line):
+    """The names ``pattern`` finds in the note's prose; in ``searched`` when given (``lines``
+    as ``_without_cjk`` gives them: what is not prose is still found in ``lines``)."""
+    searched = lines if searched is None else searched
+    for number, _, hidden in _prose_lines(index.notes[path], lines, pattern, searched):
+        for match in pattern.finditer(searched[number]):
             start, end = match.span()
             if any(start < stop and begin < end for begin, stop in hidden):
                 continue
@@ -344,11 +366,15 @@ def _mentions(
 
 
 def _prose_lines(
-    note: Note, lines: list[str], wanted: re.Pattern[str] | None = None
+    note: Note,
+    lines: list[str],
+    wanted: re.Pattern[str] | None = None,
+    searched: list[str] | None = None,
 ) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     """The lines a mention may stand in (after the frontmatter, outside fences; only those
-    ``wanted`` finds something in), each with the spans in it no mention stands in."""
-    touched = None if wanted is None else _lines_touched(lines, wanted)
+    ``wanted`` finds something in, in ``searched`` when given), each with the spans in it no
+    mention stands in."""
+    touched = None if wanted is None else _lines_touched(searched or lines, wanted)
     if touched is not None and not touched:
         return  # before reading the note's tags: a cached note's body stays undecoded
     after_frontmatter = note.frontmatter_range[2] + 1 if note.frontmatter_range else 0
