@@ -4,11 +4,11 @@ text — case-insensitive, word-bounded, never in code, links, URLs, tags or fro
 A word index (``MentionIndex``: word -> the notes whose prose holds it, and each note's words
 in order) shortlists the notes holding the words of a name side by side, so a request reads
 only those, never every body; it reads a note's text only (never its parsed body) and may hold
-more words than mentions stand in, never fewer. It is built when first asked for (in a thread for a large vault)
-and kept on the index (``VaultIndex.derived``); afterwards only the notes whose ``Note`` object
-changed (an edit, a file event) are read again. Chinese and Japanese have no spaces between
-words: each of their characters is a word of its own, and a name in them matches inside a run
-of them.
+more words than mentions stand in, never fewer. It is built when first asked for (in a thread
+for a large vault) and kept on the index (``VaultIndex.derived``); afterwards only the notes
+whose ``Note`` object changed (an edit, a file event) are read again. Chinese and Japanese
+have no spaces between words: each of their characters is a word of its own, and a name in
+them matches inside a run of them.
 """
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ class _Read(NamedTuple):
 
 
 NOTHING_READ = (" ",)
+
+
 @functools.cache
 def _not_prose(branches: tuple[bool, ...]) -> re.Pattern[str] | None:
     """``NOT_PROSE_TEXT`` with only the branches a text can meet (by their triggers): it finds
