@@ -26,6 +26,11 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def p99(values: list[float]) -> float:
+    """The 99th percentile of sorted ``values`` (their maximum below 100 values)."""
+    return values[min(len(values) - 1, round(len(values) * 0.99))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("vault", type=Path)
@@ -56,16 +61,18 @@ def main() -> int:
         )
 
     def timed(label: str, work: Callable[[], Any], times: int = 1) -> list[float]:
-        spent = []
+        spent, cpu = [], []
         for _ in range(times):
-            begun = time.perf_counter()
+            begun, begun_cpu = time.perf_counter(), time.process_time()
             work()
             spent.append((time.perf_counter() - begun) * 1000)
+            cpu.append((time.process_time() - begun_cpu) * 1000)
         spent.sort()
-        p99 = spent[min(len(spent) - 1, round(len(spent) * 0.99))]
+        cpu.sort()
         print(
-            f"{label:44} n={len(spent):3} p50 {statistics.median(spent):9.1f} ms"
-            f"  p99 {p99:9.1f} ms  max {spent[-1]:9.1f} ms  ({load()})"
+            f"{label:44} n={len(spent):3} p50 {statistics.median(spent):8.1f} ms"
+            f"  p99 {p99(spent):8.1f} ms  max {spent[-1]:8.1f} ms"
+            f"  cpu p50 {statistics.median(cpu):8.1f} p99 {p99(cpu):8.1f} ms  ({load()})"
         )
         return spent
 
@@ -90,7 +97,7 @@ def measure_mentions(args: Any, sample: list[str], common: str, snapshot: Any, t
         current = snapshot()
         return mentions.unlinked_mentions(current, path, Encoder(current))
 
-    begun = time.perf_counter()
+    begun, begun_cpu = time.perf_counter(), time.process_time()
     timed(
         "unlinkedMentions: word index, on the loop", lambda: mentions.mention_index_for(snapshot())
     )
@@ -99,7 +106,8 @@ def measure_mentions(args: Any, sample: list[str], common: str, snapshot: Any, t
         thread.join()
         print(
             f"{'unlinkedMentions: word index, in its thread':44} "
-            f"{time.perf_counter() - begun:.1f} s ({load()})"
+            f"{time.perf_counter() - begun:.1f} s, cpu {time.process_time() - begun_cpu:.1f} s"
+            f" ({load()})"
         )
         timed(
             "unlinkedMentions: taking it in, on the loop",

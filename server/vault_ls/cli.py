@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from vault_ls import __version__
 from vault_ls.settings import SEVERITY_CHOICES, Settings
+from vault_ls.shown import shown
 from vault_ls.vault import config
 from vault_ls.vault.checks import DEFAULT_SEVERITY, Problem
 from vault_ls.vault.positions import Range
@@ -61,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         chosen.update((code, "off") for code in args.ignore)
         options = {"exclude": args.exclude, "severity": chosen}
         return check(args.paths or ["."], args.format, options, not args.no_cache)
+    if args.command in PANEL_COMMANDS:
+        return _panel(args)
     from vault_ls.server import run  # pygls costs ~0.3 s to import: only when serving
 
     return run(tcp=args.tcp)
@@ -106,7 +109,73 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument(
         "--no-cache", action="store_true", help="parse every note; do not read or write the cache"
     )
+    _add_panel_commands(commands)
     return parser
+
+
+PANEL_COMMANDS = ("graph", "backlinks", "unresolved", "orphans")
+
+
+def _add_panel_commands(commands: Any) -> None:
+    graph = commands.add_parser(
+        "graph",
+        help="write the vault's graph as one HTML page",
+        description="Write the vault's graph (notes, links, missing notes) as one self-contained "
+        "HTML page that needs no network: notes sized by backlinks, missing notes grey, a note's "
+        "first tag as its colour; drag to pan, scroll to zoom, click a note to open it.",
+    )
+    graph.add_argument("path", nargs="?", default=".", metavar="PATH", help="the vault (default .)")
+    graph.add_argument("-o", "--output", default="graph.html", help="the page (default graph.html)")
+    backlinks = commands.add_parser(
+        "backlinks",
+        help="list the links to a note",
+        description="List the links to NOTE from other notes, as path:line:column: the line "
+        "holding the link. NOTE is a note's file, or its name or path as a link gives it.",
+    )
+    backlinks.add_argument("note", metavar="NOTE")
+    backlinks.add_argument(
+        "--vault", metavar="PATH", help="the vault (default: NOTE's, or the current folder)"
+    )
+    unresolved = commands.add_parser(
+        "unresolved",
+        help="list the links that reach no file",
+        description="List the links that reach no note or file, as path:line:column: link.",
+    )
+    orphans = commands.add_parser(
+        "orphans",
+        help="list the notes no other note links to",
+        description="List the notes no other note links to (links to itself do not count).",
+    )
+    for command in (unresolved, orphans):
+        command.add_argument(
+            "path", nargs="?", default=".", metavar="PATH", help="the vault (default .)"
+        )
+    for command in (graph, backlinks, unresolved, orphans):
+        if command is not graph:
+            command.add_argument("--format", choices=["text", "json"], default="text")
+        command.add_argument(
+            "--no-cache", action="store_true", help="parse every note; do not use the cache"
+        )
+
+
+def _panel(args: argparse.Namespace) -> int:
+    from vault_ls import cli_panels  # the features (and lsprotocol) only when asked for
+
+    use_cache = not args.no_cache
+    try:
+        if args.command == "graph":
+            return cli_panels.graph(args.path, args.output, use_cache)
+        if args.command == "backlinks":
+            return cli_panels.backlinks(args.note, args.vault, args.format, use_cache)
+        if args.command == "unresolved":
+            return cli_panels.unresolved(args.path, args.format, use_cache)
+        return cli_panels.orphans(args.path, args.format, use_cache)
+    except cli_panels.CommandError as error:
+        print(f"vault-ls: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
 
 
 def _code_option(code: str) -> str:
@@ -177,16 +246,6 @@ def check(
         sys.stderr.close()
         return 0
     return 1 if any(report.count("error") for _, report in checked) else 0
-
-
-def shown(root: Path, path: str) -> str:
-    """A file as compilers print it: relative to the current folder when inside it, else
-    absolute, so a terminal or a quickfix list opens it from where the check ran."""
-    absolute = root / path
-    try:
-        return absolute.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(absolute)
 
 
 def _write(checked: list[tuple[Path, Report]], output_format: str) -> None:

@@ -388,3 +388,33 @@ def test_graph_kept_between_requests_follows_files_that_come_go_and_change() -> 
             files[path] = text + "\n"
         snapshot = type(f.snapshot)(**{**f.snapshot.__dict__, "version": index.version})
         assert drawn(snapshot) == fresh(files), path
+
+
+def test_unlinked_mentions_beside_cjk_keep_what_is_not_prose_as_written() -> None:
+    # the name is searched in the lines with each CJK character replaced by a stand-in, but
+    # code, links and URLs are found in the lines as written: after 说 "http" starts no URL (no
+    # word boundary), so the Beta in it is prose; a name holding CJK is searched as written
+    f = Fixture(
+        "//- Beta.md\n# Beta\n//- A.md\n说http://Beta.com 好 `中Beta` 中文Beta\n"
+        "//- 中文 Beta.md\n# 中文 Beta\n//- B.md\n说中文  beta好\n"
+    )
+    found = mentions.unlinked_mentions(f.snapshot, "Beta.md", f.encoder)
+    assert mentioned(found) == [
+        ("A", (0, 8, 0, 12), "Beta", 8, 12),
+        ("A", (0, 29, 0, 33), "Beta", 29, 33),
+        ("B", (0, 5, 0, 9), "Beta", 5, 9),
+        ("中文 Beta", (0, 5, 0, 9), "Beta", 5, 9),
+    ]
+    assert mentioned(mentions.unlinked_mentions(f.snapshot, "中文 Beta.md", f.encoder)) == [
+        ("B", (0, 1, 0, 9), "中文 Beta", 1, 9)
+    ]
+
+
+def test_mention_index_reads_text_only_and_cuts_only_a_certain_front_matter() -> None:
+    # the word index never decodes a note's body, and keeps the words of a front matter whose
+    # shape the fast parser would not read (it may hold more words, never fewer)
+    plain = mentions.read_note(None, "---\naliases: [Beta]\n---\nword [[Beta]] `Beta`\n")  # type: ignore[arg-type]
+    assert plain.phrase == " word "
+    odd = mentions.read_note(None, "---\naliases: [Beta]\n--- \nword\n")  # type: ignore[arg-type]
+    assert odd.phrase == " aliases beta word "
+    assert mentions.read_note(None, "a\r\n---\r\nb http://x.y/c %%d%% e").phrase == " a b e "  # type: ignore[arg-type]

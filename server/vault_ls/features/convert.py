@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from lsprotocol import types
 
@@ -18,6 +19,7 @@ class Encoder:
         # lsprotocol's PositionEncodingKind is a str enum: take its value, not its name
         self.encoding = str(getattr(encoding, "value", encoding))
         self._lines: dict[str, list[str]] = {}
+        self._root_uri: str | None = None
 
     def lines(self, path: str) -> list[str]:
         if path not in self._lines:
@@ -48,6 +50,16 @@ class Encoder:
         return Position(pos.line, from_units(text, pos.character, self.encoding))
 
     def uri(self, path: str) -> str:
+        """``uri_of`` the note's absolute path, made without pathlib (a graph sends 10,000):
+        the root's URI and the path quoted as ``Path.as_uri`` quotes it (UTF-8, ``/`` kept)."""
+        if self._root_uri is None:
+            self._root_uri = uri_of(self.vault.root).removesuffix("/")
+        parts = path.split("/")
+        if "" not in parts and "." not in parts:  # else pathlib drops them: let it
+            try:
+                return f"{self._root_uri}/{quote(path)}"
+            except UnicodeEncodeError:  # a name that is not UTF-8 on disk (surrogate escapes)
+                pass
         return uri_of(self.vault.absolute(path))
 
     def units(self, text: str, column: int) -> int:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import Json
 from vault_ls.vault.index import VaultIndex, last_name
-from vault_ls.vault.model import Note
+from vault_ls.vault.model import NOTE_SUFFIX, Note
 from vault_ls.vault.names import name_key
 from vault_ls.vault.resolve import BulkResolver
 from vault_ls.vault.snapshot import Snapshot
@@ -28,6 +28,7 @@ class _LinkEnds(NamedTuple):
     note: Note  # the object resolved: the index holding another means the note changed
     names: frozenset[str]  # the last names its links name (``index.last_name``)
     found: dict[str, int]  # file reached (itself included) -> links reaching it
+    to_notes: dict[str, int]  # ``found`` without itself and attachments, sorted: never changed
     missing: dict[str, tuple[str, int]]  # missing id -> (the name as first written, links)
     tags: tuple[str, ...]  # as written: reading ``note.tags`` of a cached note decodes its body
 
@@ -41,6 +42,8 @@ class LinkEnds:
         self.version = -1  # of the index last brought up to date with
         self.files: set[str] = set()  # the notes and attachments resolved against
         self.ends: dict[str, _LinkEnds] = {}
+        self._uris: dict[str, str] = {}  # file -> its URI under ``_root``: a graph sends each
+        self._root: object = None
         self._naming: dict[str, set[str]] = {}  # last name -> the notes whose links name it
 
     def update(self, index: VaultIndex) -> None:
@@ -51,6 +54,7 @@ class LinkEnds:
         if files != self.files:
             for path in files ^ self.files:
                 stale |= self._naming.get(last_name(path), set())
+                self._uris.pop(path, None)
             self.files = files
         resolver = BulkResolver(index)
         for path in [path for path in self.ends if path not in index.notes]:
@@ -63,6 +67,14 @@ class LinkEnds:
                 self._forget(path)
             self._add(path, _resolve(resolver, note))
         self.version = index.version
+
+    def uri(self, encoder: Encoder, path: str) -> str:
+        if encoder.vault.root != self._root:
+            self._uris, self._root = {}, encoder.vault.root
+        uri = self._uris.get(path)
+        if uri is None:
+            uri = self._uris[path] = encoder.uri(path)
+        return uri
 
     def _add(self, path: str, ends: _LinkEnds) -> None:
         self.ends[path] = ends
@@ -89,7 +101,12 @@ def _resolve(resolver: BulkResolver, note: Note) -> _LinkEnds:
             first, count = missing.get(node, (link.target, 0))
             missing[node] = (first, count + 1)
     names = frozenset(last_name(link.target) for link in note.links if link.target)
-    return _LinkEnds(note, names, found, missing, tuple(tag.name for tag in note.tags))
+    to_notes = {
+        path: found[path]
+        for path in sorted(found)
+        if path != note.path and path.lower().endswith(NOTE_SUFFIX)  # else an attachment
+    }
+    return _LinkEnds(note, names, found, to_notes, missing, tuple(tag.name for tag in note.tags))
 
 
 def link_ends_for(index: VaultIndex) -> LinkEnds:
@@ -114,18 +131,21 @@ class _Ends:
         self.missing_names: dict[str, str] = {}  # missing id -> the name as first written
 
     def edges_of(self, note: Note) -> dict[str, int]:
+        """The note's edges by target, sorted: read, never changed (the plain ones are the
+        table's own)."""
         kept = self.table.ends[note.path]
-        here, notes = note.path, self.notes
+        if not self.attachments and not (self.missing and kept.missing):
+            return kept.to_notes
+        here = note.path
         if self.attachments:
             ends = {path: count for path, count in kept.found.items() if path != here}
         else:
-            ends = {path: count for path, count in kept.found.items() if path in notes}
-            ends.pop(here, None)
+            ends = dict(kept.to_notes)
         if self.missing:
             for node, (first, count) in kept.missing.items():
                 self.missing_names.setdefault(node, first)
                 ends[node] = count
-        return ends
+        return dict(sorted(ends.items()))
 
 
 def graph(
@@ -160,9 +180,14 @@ def graph(
         for here in shown:
             if here in index.notes and here not in edges:
                 edges[here] = ends.edges_of(index.notes[here])
-    drawn = sorted(shown | _ends_in(edges, shown, path))
+    if path is None and (attachments or missing):
+        shown |= _ends_in(edges, shown)
+    drawn = sorted(shown)
     linked: Counter[str] = Counter(  # missing id -> the notes linking to it
-        end for targets in edges.values() for end in targets if end.startswith(MISSING)
+        end
+        for targets in (edges.values() if missing else ())
+        for end in targets
+        if end.startswith(MISSING)
     )
     collecting = gc.isenabled()
     gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
@@ -181,7 +206,7 @@ def _drawing(
     linked: Counter[str],
     drawn: list[str],
 ) -> Json:
-    nodes = [_node(vault, encoder, ends, linked, node) for node in drawn]
+    nodes = _nodes(vault, encoder, ends, linked, drawn)
     kept = {node["id"] for node in nodes}
     return {
         "nodes": nodes,
@@ -189,16 +214,14 @@ def _drawing(
             {"source": source, "target": target, "count": count}
             for source in sorted(edges)
             if source in kept
-            for target, count in sorted(edges[source].items())
+            for target, count in edges[source].items()  # sorted (``edges_of``)
             if target in kept
         ],
     }
 
 
-def _ends_in(edges: dict[str, dict[str, int]], shown: set[str], path: str | None) -> set[str]:
+def _ends_in(edges: dict[str, dict[str, int]], shown: set[str]) -> set[str]:
     """Missing notes and attachments the whole graph draws (they are nobody's neighbours)."""
-    if path is not None:
-        return set()
     return {end for targets in edges.values() for end in targets if end not in shown}
 
 
@@ -210,24 +233,34 @@ def _neighbours(
         return ()  # an attachment or a missing note: only what links to it, already seen
     if here not in edges:
         edges[here] = ends.edges_of(note)
-    return [*sorted(edges[here]), *sorted(vault.index.linking_notes(here) - {here})]
+    return [*edges[here], *sorted(vault.index.linking_notes(here) - {here})]  # both sorted
 
 
-def _node(vault: Snapshot, encoder: Encoder, ends: _Ends, linked: Counter[str], node: str) -> Json:
-    if node.startswith(MISSING):
-        name = ends.missing_names.get(node, node[len(MISSING) :])
-        return {"id": node, "name": name, "kind": "missing", "backlinks": linked[node], "tags": []}
+def _nodes(
+    vault: Snapshot, encoder: Encoder, ends: _Ends, linked: Counter[str], drawn: list[str]
+) -> list[Json]:
     index = vault.index
-    note = index.notes.get(node)
-    tags = index.tags()
-    linking = index.linking_notes(node)
-    return {
-        "id": node,
-        "name": note.name if note is not None else node.rsplit("/", 1)[-1],
-        "kind": "note" if note is not None else "attachment",
-        "uri": encoder.uri(node),
-        "backlinks": len(linking) - (node in linking),
-        "tags": list(dict.fromkeys(tags.spelling(name) for name in ends.table.ends[node].tags))
-        if note
-        else [],
-    }
+    notes, backlinks, tags, table = index.notes, index.backlinks, index.tags(), ends.table
+    nodes: list[Json] = []
+    for node in drawn:
+        if node.startswith(MISSING):
+            name = ends.missing_names.get(node, node[len(MISSING) :])
+            nodes.append(
+                {"id": node, "name": name, "kind": "missing", "backlinks": linked[node], "tags": []}
+            )
+            continue
+        note = notes.get(node)
+        linking = backlinks.get(node, ())
+        nodes.append(
+            {
+                "id": node,
+                "name": note.name if note is not None else node.rsplit("/", 1)[-1],
+                "kind": "note" if note is not None else "attachment",
+                "uri": table.uri(encoder, node),
+                "backlinks": len(linking) - (node in linking),
+                "tags": list(dict.fromkeys(tags.spelling(name) for name in table.ends[node].tags))
+                if note is not None
+                else [],
+            }
+        )
+    return nodes

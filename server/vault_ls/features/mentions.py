@@ -1,22 +1,21 @@
 """``vault/unlinkedMentions``: where other notes write a note's name, title or an alias as plain
 text — case-insensitive, word-bounded, never in code, links, URLs, tags or frontmatter.
 
-A word index (``MentionIndex``: word -> the notes whose prose holds it, and each note's adjacent
-word pairs) shortlists the notes holding every word of a name side by side, so a request reads
-only those, never every body. It is built when first asked for (in a thread for a large vault)
-and kept on the index (``VaultIndex.derived``); afterwards only the notes whose ``Note`` object
-changed (an edit, a file event) are read again. Chinese and Japanese have no spaces between
-words: each of their characters is a word of its own, and a name in them matches inside a run
-of them.
+A word index (``MentionIndex``: word -> the notes whose prose holds it, and each note's words
+in order) shortlists the notes holding the words of a name side by side, so a request reads
+only those, never every body; it reads a note's text only (never its parsed body) and may hold
+more words than mentions stand in, never fewer. It is built when first asked for (in a thread
+for a large vault) and kept on the index (``VaultIndex.derived``); afterwards only the notes
+whose ``Note`` object changed (an edit, a file event) are read again. Chinese and Japanese
+have no spaces between words: each of their characters is a word of its own, and a name in
+them matches inside a run of them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-import sys
 import threading
-from array import array
-from bisect import bisect_left
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import NamedTuple
@@ -38,19 +37,27 @@ HAS_CJK = re.compile(f"[{CJK}]")
 TOKEN = re.compile(f"[{CJK}]|[^\\W{CJK}]+")
 BOUNDED_WORD = f"[^\\W{CJK}]"  # a word character that needs a boundary: not CJK
 # what a mention never stands in: code spans, wikilinks and embeds, markdown links and images,
-# autolinks and bare URLs, %% comments %% and HTML comments on one line
-NOT_PROSE = re.compile(
-    r"(`+).+?\1"
-    r"|!?\[\[.*?\]\]"
-    r"|!?\[[^\]]*\]\([^)]*\)"
-    r"|<[a-zA-Z][\w+.-]*:[^>\s]*>"
-    r"|\b[a-zA-Z][\w+.-]*://\S+|\bwww\.\S+"
-    r"|%%.*?%%|<!--.*?-->"
+# autolinks and bare URLs, %% comments %% and HTML comments on one line; each with a text it
+# cannot match without
+NOT_PROSE_BRANCHES = (
+    ("`", r"(`+).+?\1"),
+    ("[[", r"!?\[\[.*?\]\]"),
+    ("](", r"!?\[[^\]]*\]\([^)]*\)"),
+    ("<", r"<[a-zA-Z][\w+.-]*:[^>\s]*>"),
+    ("://", r"\b[a-zA-Z][\w+.-]*://\S+"),
+    ("www.", r"\bwww\.\S+"),
+    ("%%", r"%%.*?%%"),
+    ("<!--", r"<!--.*?-->"),
 )
-# the same on a whole text, never across a line (as ``NOT_PROSE`` on each line)
-NOT_PROSE_TEXT = re.compile(
-    NOT_PROSE.pattern.replace("[^\\]]*", "[^\\]\\n]*").replace("[^)]*", "[^)\\n]*")
-)
+NOT_PROSE = re.compile("|".join(part for _, part in NOT_PROSE_BRANCHES))
+
+
+def _on_a_whole_text(part: str) -> str:
+    """A branch of ``NOT_PROSE`` that never matches across a line, for a whole text."""
+    return part.replace("[^\\]]*", "[^\\]\\n]*").replace("[^)]*", "[^)\\n]*")
+
+
+NOT_PROSE_TEXT = re.compile(_on_a_whole_text(NOT_PROSE.pattern))
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
@@ -59,6 +66,10 @@ def tokens_of(text: str) -> list[str]:
     of its own, and a run of other word characters is one word — the words a name's pattern
     (``_pattern``) sees boundaries between, so the words of any match are the name's words."""
     return TOKEN.findall(text.casefold())
+
+
+def phrase_of(words: list[str]) -> str:
+    return f" {' '.join(words)} "
 
 
 def words_of(text: str) -> set[str]:
@@ -73,54 +84,64 @@ class _Read(NamedTuple):
     """One note as the mention index read it."""
 
     note: Note  # the object indexed: the index holding another means the note changed
-    words: tuple[str, ...]  # interned: the postings' keys, not copies of them
-    pairs: array[int]  # sorted hashes of the adjacent word pairs of its prose lines
+    phrase: str  # the words of its prose in order, case folded, each between spaces
 
-    def has_pairs(self, pairs: set[int]) -> bool:
-        held = self.pairs
-        for pair in pairs:
-            at = bisect_left(held, pair)
-            if at == len(held) or held[at] != pair:
-                return False
-        return True
+    def words(self) -> set[str]:
+        return set(self.phrase.split())
+
+    def has_phrase(self, phrase: str) -> bool:
+        """Whether the words ``phrase`` (words between spaces, as ``phrase_of``) stand in it."""
+        return phrase in self.phrase
 
 
-NOTHING_READ = (), array("q")
+NOTHING_READ = (" ",)
+
+
+@functools.cache
+def _not_prose(branches: tuple[bool, ...]) -> re.Pattern[str] | None:
+    """``NOT_PROSE_TEXT`` with only the branches a text can meet (by their triggers): it finds
+    the same spans (a branch that can match nowhere changes no match) several times faster."""
+    parts = [
+        _on_a_whole_text(part)
+        for (_, part), wanted in zip(NOT_PROSE_BRANCHES, branches, strict=True)
+        if wanted
+    ]
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _after_frontmatter(text: str) -> str:
+    """``text`` without its front matter when it certainly has one: ``---`` on the first line to
+    the next line starting ``---`` or ``...``, which is exactly ``---`` (what the fast parser
+    reads; any other shape keeps the text whole: the index may hold more words, never fewer)."""
+    if not text.startswith("---\n"):
+        return text
+    closing = _FRONTMATTER_END.search(text, 4)
+    if closing is None or closing.group() != "---":
+        return text
+    return text[closing.end() :]
+
+
+_FRONTMATTER_END = re.compile(r"^[ \t]*(?:---|\.\.\.).*$", re.MULTILINE)
 
 
 def read_note(note: Note, text: str) -> _Read:
-    """What the index keeps of a note: the words and adjacent word pairs of the prose that
-    ``_mentions`` looks in (code, links, URLs, tags, frontmatter and fences left out). Done on
-    the whole text at once, not line by line: it is what reading a vault spends its time on."""
-    lines = normalize_newlines(text).split("\n")
-    after_frontmatter = note.frontmatter_range[2] + 1 if note.frontmatter_range else 0
-    lines[:after_frontmatter] = [""] * min(after_frontmatter, len(lines))
-    if "```" in text or "~~~" in text:
-        kept = {number for number, _, _ in _prose_lines(note, lines)}
-        lines = [line if number in kept else "" for number, line in enumerate(lines)]
-    if note.tags:  # blanked after the rest, as ``_prose_lines`` finds the rest with them in
-        lines = NOT_PROSE_TEXT.sub(_spaces, "\n".join(lines)).split("\n")
-        for tag in note.tags:
-            number, begin, stop = tag.range[0], tag.range[1], tag.range[3]
-            if number < len(lines):
-                line = lines[number]
-                lines[number] = line[:begin] + " " * (stop - begin) + line[stop:]
-        prose = "\n".join(lines)
-    else:
-        prose = NOT_PROSE_TEXT.sub(" ", "\n".join(lines))
-    found = tokens_of(prose)
-    words = tuple(sys.intern(word) for word in set(found))
-    return _Read(note, words, array("q", sorted(set(map(hash, pairwise(found))))))
-
-
-def _spaces(match: re.Match[str]) -> str:
-    return " " * (match.end() - match.start())
+    """What the index keeps of a note: the words of its text in order, with front matter, links,
+    code spans, URLs and comments left out. It may hold words no mention stands in (a tag's, a
+    fence's): it only shortlists the notes a request reads, and ``_mentions`` decides. Read
+    from the text alone, so a cached note's body is never decoded for it."""
+    prose = _after_frontmatter(normalize_newlines(text) if "\r" in text else text)
+    blanking = _not_prose(tuple(trigger in prose for trigger, _ in NOT_PROSE_BRANCHES))
+    if blanking is not None:
+        prose = blanking.sub(" ", prose)
+    folded = prose.casefold()
+    found = (TOKEN if HAS_CJK.search(folded) else WORD).findall(folded)
+    return _Read(note, phrase_of(found))
 
 
 class MentionIndex:
-    """word -> the notes whose prose holds it, and per note its adjacent word pairs: a name of
-    several words shortlists the notes holding all its words, then keeps those holding each of
-    its pairs (a phrase of common words is in few notes though its words are in most).
+    """word -> the notes whose prose holds it, and per note its words in order: a name of
+    several words shortlists the notes holding all its words, then keeps those holding them as
+    a phrase (a phrase of common words is in few notes though its words are in most).
 
     A vault of more than ``BUILD_INLINE`` notes is read the first time in a thread (reading and
     splitting every note takes seconds): until it is in, ``ready`` is False."""
@@ -158,14 +179,16 @@ class MentionIndex:
         self.version = index.version
 
     def holding(self, name: str) -> set[str]:
-        """The notes whose prose may hold ``name``: all its words, each pair side by side."""
+        """The notes whose prose may hold ``name``: all its words, in order, side by side."""
         words = tokens_of(name)
         postings = sorted((self.postings.get(word, set()) for word in set(words)), key=len)
         if not postings:
             return set()
         found = set(postings[0]).intersection(*postings[1:])
-        pairs = {hash(pair) for pair in pairs_of(words)}
-        return {path for path in found if self._read[path].has_pairs(pairs)}
+        if len(words) == 1:
+            return found
+        phrase, read = phrase_of(words), self._read
+        return {path for path in found if phrase in read[path].phrase}
 
     def _start(self, vault: Snapshot) -> None:
         """Read every note in a thread: the open texts and the notes as of now go with it,
@@ -195,12 +218,17 @@ class MentionIndex:
 
     def _add(self, path: str, read: _Read) -> None:
         self._read[path] = read
-        for word in read.words:
-            self.postings.setdefault(word, set()).add(path)
+        postings = self.postings
+        for word in read.words():
+            notes = postings.get(word)
+            if notes is None:
+                postings[word] = {path}
+            else:
+                notes.add(path)
 
     def _forget(self, path: str) -> None:
         read = self._read.pop(path)
-        for word in read.words:
+        for word in read.words():
             notes = self.postings[word]
             notes.discard(path)
             if not notes:
@@ -228,14 +256,43 @@ def names_of(note: Note) -> list[str]:
     return list(found.values())
 
 
-def _pattern(names: list[str]) -> re.Pattern[str]:
-    """One expression for every name, longest first, each a named group: ``n0``, ``n1``…"""
+def _pattern(names: list[str], cjk: bool = True) -> re.Pattern[str]:
+    """One expression for every name, longest first, each a named group: ``n0``, ``n1``…
+    Without ``cjk``, for a text holding no Chinese or Japanese character (or one where
+    ``_without_cjk`` put a stand-in for each): its boundaries are then plain ``\\w`` ones (the
+    same there), which compile in a fraction of the time."""
+    return _compiled(tuple(names), cjk)
+
+
+CJK_STAND_IN = "\x02"  # neither a word character nor a space, as a CJK character is no space
+
+
+def _without_cjk(names: list[str], lines: list[str]) -> list[str] | None:
+    """``lines`` with each Chinese or Japanese character replaced by ``CJK_STAND_IN``, in which
+    the names match as the full pattern finds them in ``lines``: a CJK character only ever
+    stands beside a name (a boundary), unless a name holds one. None when one does."""
+    if any(HAS_CJK.search(name) or CJK_STAND_IN in name for name in names):
+        return None
+    return [HAS_CJK.sub(CJK_STAND_IN, line) for line in lines]
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(names: tuple[str, ...], cjk: bool) -> re.Pattern[str]:
+    # Each name begins with its first character and looks behind it for the boundary, so the
+    # search skips to where a name's first letter stands instead of trying every position. The
+    # boundaries match case-sensitively: the same characters either way, and folding the case
+    # of a class of all CJK characters took ~30 ms a request.
+    after = f"(?-i:(?!{BOUNDED_WORD}))" if cjk else r"(?!\w)"
+    before = f"(?-i:(?<!{BOUNDED_WORD}.))" if cjk else r"(?<!\w.)"
     parts = []
     for number, name in sorted(enumerate(names), key=lambda item: -len(item[1])):
-        body = r"\s+".join(re.escape(word) for word in name.split())
-        before = f"(?<!{BOUNDED_WORD})" if re.match(BOUNDED_WORD, name) else ""
-        after = f"(?!{BOUNDED_WORD})" if re.match(BOUNDED_WORD, name[-1]) else ""
-        parts.append(f"(?P<n{number}>{before}{body}{after})")
+        first, *others = name.split()
+        body = re.escape(first[1:]) + "".join(r"\s+" + re.escape(word) for word in others)
+        bounded = re.match(BOUNDED_WORD, name)
+        ending = after if re.match(BOUNDED_WORD, name[-1]) else ""
+        parts.append(
+            f"(?P<n{number}>{re.escape(first[0])}{before if bounded else ''}{body}{ending})"
+        )
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
@@ -257,12 +314,14 @@ def unlinked_mentions(
     for name in names:
         candidates |= table.holding(name)
     candidates.discard(path)
-    pattern = _pattern(names)
     found = []
     left = limit
     for source in sorted(candidates, key=lambda p: (index.notes[p].name.casefold(), p)):
         mentions = []
-        for where, matched in _mentions(index, source, encoder.lines(source), pattern, names):
+        lines = encoder.lines(source)
+        searched = _without_cjk(names, lines)
+        pattern = _pattern(names, searched is None)
+        for where, matched in _mentions(index, source, lines, pattern, names, searched):
             mentions.append(
                 {
                     "range": json_range(encoder, source, where),
@@ -289,10 +348,18 @@ def unlinked_mentions(
 
 
 def _mentions(
-    index: VaultIndex, path: str, lines: list[str], pattern: re.Pattern[str], names: list[str]
+    index: VaultIndex,
+    path: str,
+    lines: list[str],
+    pattern: re.Pattern[str],
+    names: list[str],
+    searched: list[str] | None = None,
 ) -> Iterator[tuple[Range, str]]:
-    for number, line, hidden in _prose_lines(index.notes[path], lines, pattern):
-        for match in pattern.finditer(line):
+    """The names ``pattern`` finds in the note's prose; in ``searched`` when given (``lines``
+    as ``_without_cjk`` gives them: what is not prose is still found in ``lines``)."""
+    searched = lines if searched is None else searched
+    for number, _, hidden in _prose_lines(index.notes[path], lines, pattern, searched):
+        for match in pattern.finditer(searched[number]):
             start, end = match.span()
             if any(start < stop and begin < end for begin, stop in hidden):
                 continue
@@ -301,10 +368,17 @@ def _mentions(
 
 
 def _prose_lines(
-    note: Note, lines: list[str], wanted: re.Pattern[str] | None = None
+    note: Note,
+    lines: list[str],
+    wanted: re.Pattern[str] | None = None,
+    searched: list[str] | None = None,
 ) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     """The lines a mention may stand in (after the frontmatter, outside fences; only those
-    ``wanted`` finds something in), each with the spans in it no mention stands in."""
+    ``wanted`` finds something in, in ``searched`` when given), each with the spans in it no
+    mention stands in."""
+    touched = None if wanted is None else _lines_touched(searched or lines, wanted)
+    if touched is not None and not touched:
+        return  # before reading the note's tags: a cached note's body stays undecoded
     after_frontmatter = note.frontmatter_range[2] + 1 if note.frontmatter_range else 0
     tags: dict[int, list[tuple[int, int]]] = {}
     for tag in note.tags:
@@ -321,7 +395,24 @@ def _prose_lines(
         if opened:
             fence = opened.group(1)
             continue
-        if wanted is not None and not wanted.search(line):
+        if touched is not None and number not in touched:
             continue
         hidden = [match.span() for match in NOT_PROSE.finditer(line)] + tags.get(number, [])
         yield number, line, hidden
+
+
+def _lines_touched(lines: list[str], wanted: re.Pattern[str]) -> set[int]:
+    """The lines that a match of ``wanted`` in the whole text starts on, ends on or crosses: a
+    match within one line is a match in the whole text (a line's ends are word boundaries
+    either way) unless one found before it takes its place, and that one reaches its line. One
+    search of the text instead of one a line."""
+    text = "\n".join(lines)
+    touched: set[int] = set()
+    line, at = 0, 0
+    for match in wanted.finditer(text):
+        start, end = match.span()
+        line += text.count("\n", at, start)
+        last = line + text.count("\n", start, end)
+        touched.update(range(line, last + 1))
+        line, at = last, end
+    return touched
