@@ -1,7 +1,7 @@
 """An editor's way of applying a ``WorkspaceEdit``, written for the tests, sharing no code with the
 server: UTF-16 columns, LSP line breaks (``\\n``, ``\\r\\n``, ``\\r``), edits of one document
-applied together (they must not overlap), ``RenameFile`` refused over an existing file, and a
-closed file's byte order mark kept aside as editors keep it."""
+applied together (they must not overlap), ``RenameFile`` and ``CreateFile`` refused over an
+existing file, and a closed file's byte order mark kept aside as editors keep it."""
 
 from __future__ import annotations
 
@@ -52,6 +52,15 @@ def apply(
     versions = versions or {}
     assert edit.changes is None  # every change goes through documentChanges
     for change in edit.document_changes or []:
+        if isinstance(change, types.CreateFile):
+            new = vault_path(change.uri, root)
+            assert change.options is not None and change.options.overwrite is False
+            if any(path.lower() == new.lower() for path in out):
+                if change.options.ignore_if_exists:
+                    continue
+                raise Refused(f"{new} exists")
+            out[new] = ""
+            continue
         if isinstance(change, types.RenameFile):
             old, new = vault_path(change.old_uri, root), vault_path(change.new_uri, root)
             assert change.options is not None and change.options.overwrite is False
