@@ -98,7 +98,9 @@ async def test_capabilities_are_exactly_what_is_implemented(utf16_session):
     assert caps.document_link_provider is not None
     assert caps.diagnostic_provider.workspace_diagnostics
     assert caps.rename_provider == types.RenameOptions(prepare_provider=True)
-    assert caps.code_action_provider is None
+    kinds = caps.code_action_provider.code_action_kinds
+    assert list(kinds) == ["refactor.extract", "refactor.rewrite"]
+    assert list(caps.execute_command_provider.commands) == ["vault-ls.extractNote"]
     watched = [
         r for r in utf16_session.registrations if r.method == "workspace/didChangeWatchedFiles"
     ]
