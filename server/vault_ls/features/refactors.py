@@ -326,15 +326,27 @@ def _follow_names(table: NameTable, index: VaultIndex, changed: Sequence[str]) -
         table.set(index, path)
 
 
+BOUNDED = re.compile(mentions.BOUNDED_WORD)  # a character a name may not run on into
+
+
 @functools.lru_cache(maxsize=4096)
 def _name_pattern(name: str) -> re.Pattern[str]:
     """``name`` as the mentions panel matches it: its words with any spaces between, case
-    ignored, not inside a longer word."""
-    body = r"\s+".join(re.escape(word) for word in name.split())
-    bounded = mentions.BOUNDED_WORD
-    before = f"(?<!{bounded})" if re.match(bounded, name) else ""
-    after = f"(?!{bounded})" if re.match(bounded, name[-1]) else ""
-    return re.compile(f"{before}{body}{after}", re.IGNORECASE)
+    ignored (the boundaries are ``_bounded``'s: compiled into each name, with case ignored,
+    the character class costs ~25 ms a name)."""
+    return re.compile(r"\s+".join(re.escape(word) for word in name.split()), re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _words_of(name: str) -> list[str]:
+    return [token.casefold() for token in mentions.TOKEN.findall(name)]
+
+
+def _bounded(name: str, line: str, start: int, end: int) -> bool:
+    """Whether ``line[start:end]``, a match of ``name``, is not inside a longer word."""
+    if start > 0 and BOUNDED.match(name) and BOUNDED.match(line, start - 1):
+        return False
+    return not (end < len(line) and BOUNDED.match(name[-1]) and BOUNDED.match(line, end))
 
 
 def _mention_links(
@@ -382,17 +394,22 @@ def _mentions_at(
             hidden.append((begin, link.range[3] if link.range[2] == number else len(line)))
     table = derived(index, _name_table, _follow_names)
     found: list[tuple[int, int, str, str]] = []
-    for token in mentions.TOKEN.finditer(line):
+    tokens = list(mentions.TOKEN.finditer(line))
+    words = [token.group().casefold() for token in tokens]
+    for number, token in enumerate(tokens):
         if token.start() > end:
             break
-        for name, target in table.by_word.get(token.group().casefold(), ()):
+        for name, target in table.by_word.get(words[number], ()):
+            wanted = _words_of(name)
+            if target == path or words[number : number + len(wanted)] != wanted:
+                continue  # the words differ: no need to compile the name's pattern
             lead = mentions.TOKEN.search(name)
             at = token.start() - (lead.start() if lead else 0)
-            matched = _name_pattern(name).match(line, at) if target != path and at >= 0 else None
+            matched = _name_pattern(name).match(line, at) if at >= 0 else None
             if matched is None:
                 continue
             begin, stop = matched.span()
-            if not begin <= start <= end <= stop:
+            if not begin <= start <= end <= stop or not _bounded(name, line, begin, stop):
                 continue
             written = matched.group()
             if "|" in written or "[[" in written or "]]" in written:
@@ -455,9 +472,7 @@ def _extractions(
         )
         reason = "the editor does not accept new files in workspace edits"
         return [
-            types.CodeAction(
-                title=title, kind=EXTRACT, disabled=types.CodeActionDisabled(reason)
-            )
+            types.CodeAction(title=title, kind=EXTRACT, disabled=types.CodeActionDisabled(reason))
         ]
     found = []
     if name:
