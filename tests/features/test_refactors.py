@@ -200,6 +200,16 @@ def test_extract_refuses_a_bad_name_with_the_reason(name: str, reason: str) -> N
     assert str(refused.value) == reason
 
 
+def test_no_extract_of_a_selection_that_cuts_a_link_in_two() -> None:
+    vault = Vault({"Source.md": "# A\n\n$<text [[Be$>ta 😀]]\n"})
+    assert vault.titles() == []
+    with pytest.raises(refactors.RefactorRefused) as refused:
+        refactors.extract_edit(
+            vault.snapshot, vault.path, vault.where, vault.encoder, vault.documents, "X"
+        )
+    assert str(refused.value) == "the selection cuts the link on line 3 in two"
+
+
 def test_no_extract_for_an_empty_selection_or_a_client_that_cannot_create_files() -> None:
     assert Vault({"Source.md": "# A\n$0text\n"}).titles() == []
     assert Vault({"Source.md": "# A\n$<  \n  $>text\n"}).titles() == []

@@ -462,7 +462,7 @@ def _extractions(
     lines = encoder.lines(path)
     selection = _trimmed(lines, where)
     text = _selected_text(vault.text(path), selection)
-    if not text.strip():
+    if not text.strip() or _cut_link(note, selection) is not None:
         return []
     headings = _selected_headings(note, lines, selection)
     name = _clean_name(headings[0][0].text) if headings else ""
@@ -518,6 +518,9 @@ def extract_edit(
     text = _selected_text(raw, selection)
     if not text.strip():
         raise RefactorRefused("the selection holds no text")
+    cut = _cut_link(note, selection)
+    if cut is not None:
+        raise RefactorRefused(f"the selection cuts the link on line {cut.range[0] + 1} in two")
     body = _relevelled(text, selection, _selected_headings(note, lines, selection))
     if not body.endswith(("\n", "\r")):
         body += _line_break(raw)
@@ -528,6 +531,15 @@ def extract_edit(
     edit = _edit(encoder, [Replacement(path, selection, f"[[{target}]]")], documents, label)
     changes = [*file_creation(encoder, new_path, body), *(edit.document_changes or [])]
     return types.WorkspaceEdit(document_changes=changes)
+
+
+def _cut_link(note: Note, where: Range) -> Link | None:
+    """A link that only part of the selection holds: moving half of it would break both."""
+    for link in note.links:
+        start, end = link.range.start, link.range.end
+        if start < where.start < end or start < where.end < end:
+            return link
+    return None
 
 
 def _trimmed(lines: list[str], where: Range) -> Range:
