@@ -51,6 +51,7 @@ from vault_ls.features import (
     note_search,
     quick_fixes,
     quick_switch,
+    refactors,
     references,
     rename,
     symbols,
@@ -675,6 +676,57 @@ async def _update_links(
             ls.log(f"vault-ls: the editor did not update the links: {result.failure_reason}", True)
 
 
+# --- refactors (code actions) -----------------------------------------------------------------
+
+
+def _client_creates_files(ls: VaultServer) -> bool:
+    operations = _capability(ls, "workspace.workspace_edit.resource_operations") or []
+    return types.ResourceOperationKind.Create in operations
+
+
+def _client_range(encoder: Encoder, path: str, where: types.Range) -> Range:
+    return Range(encoder.from_client(path, where.start), encoder.from_client(path, where.end))
+
+
+def _refactors(
+    ls: VaultServer, params: types.CodeActionParams, snapshot: Snapshot, path: str, encoder: Encoder
+) -> list[types.CodeAction]:
+    where = _client_range(encoder, path, params.range)
+    documents = _open_documents(ls, snapshot)
+    only, creates = params.context.only, _client_creates_files(ls)
+    return _guard(refactors.actions, [])(snapshot, path, where, encoder, documents, only, creates)
+
+
+def _lsp_range(value: dict[str, Any]) -> types.Range:
+    try:
+        start, end = value["start"], value["end"]
+        return types.Range(
+            types.Position(int(start["line"]), int(start["character"])),
+            types.Position(int(end["line"]), int(end["character"])),
+        )
+    except (KeyError, TypeError, ValueError):
+        raise JsonRpcException('"range" must be an LSP range', code=-32602) from None
+
+
+@server.command(refactors.EXTRACT_COMMAND)
+async def on_extract_note(ls: VaultServer, *arguments: Any) -> None:
+    """``{uri, range, name}``: the selection ``range`` of ``uri`` moved to a new note ``name``,
+    applied through ``workspace/applyEdit``."""
+    params = arguments[0] if arguments else {}
+    snapshot, path, encoder = _vault_note(ls, params)
+    selection = _client_range(encoder, path, _lsp_range(_param(params, "range", dict)))
+    documents = _open_documents(ls, snapshot)
+    name = _param(params, "name", str)
+    try:
+        edit = refactors.extract_edit(snapshot, path, selection, encoder, documents, name)
+    except refactors.RefactorRefused as refused:
+        raise _failed(f"vault-ls cannot extract the selection: {refused}") from None
+    label = f'Extract selection to new note "{name}"'
+    answer = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit, label))
+    if not answer.applied:
+        raise _failed(f"the editor did not apply the edit: {answer.failure_reason or 'no reason'}")
+
+
 # --- code actions: quick fixes ---------------------------------------------------------------
 
 
@@ -718,12 +770,17 @@ def code_action_providers(
     ls: VaultServer, params: types.CodeActionParams, snapshot: Snapshot, path: str, encoder: Encoder
 ) -> list[types.CodeAction]:
     """Every provider's actions for the request, one list after the other."""
-    return [*_quick_fixes(ls, params, snapshot, path, encoder)]
+    return [
+        *_quick_fixes(ls, params, snapshot, path, encoder),
+        *_refactors(ls, params, snapshot, path, encoder),
+    ]
 
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, quick_fixes.FIX_ALL]),
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, quick_fixes.FIX_ALL, *refactors.KINDS]
+    ),
 )
 def on_code_action(
     ls: VaultServer, params: types.CodeActionParams

@@ -100,6 +100,7 @@ async def test_the_commands_are_advertised(client):
     provider = client.initialized_with.capabilities.execute_command_provider
     assert sorted(provider.commands) == [
         "vault-ls.createNote",
+        "vault-ls.extractNote",
         "vault-ls.openDailyNote",
         "vault-ls.reindex",
     ]

@@ -108,6 +108,8 @@ async def test_capabilities_are_exactly_what_is_implemented(utf16_session):
     assert list(caps.code_action_provider.code_action_kinds) == [
         "quickfix",
         "source.fixAll.vault-ls",
+        "refactor.extract",
+        "refactor.rewrite",
     ]
     watched = [
         r for r in utf16_session.registrations if r.method == "workspace/didChangeWatchedFiles"

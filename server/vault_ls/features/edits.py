@@ -106,6 +106,24 @@ def workspace_edit(
     return types.WorkspaceEdit(document_changes=changes, change_annotations=annotations)
 
 
+def file_creation(
+    encoder: Encoder, path: str, text: str
+) -> list[types.CreateFile | types.TextDocumentEdit]:
+    """A new file holding ``text``: a ``CreateFile`` that neither overwrites nor passes over a
+    file that exists (the client fails the edit), then ``text`` inserted into it."""
+    uri = encoder.uri(path)
+    start = types.Position(0, 0)
+    return [
+        types.CreateFile(
+            uri=uri, options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False)
+        ),
+        types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+            edits=[types.TextEdit(range=types.Range(start, start), new_text=text)],
+        ),
+    ]
+
+
 def _client_range(encoder: Encoder, path: str, where: Range, from_disk: bool) -> types.Range:
     """A closed note read from disk may begin with a byte order mark; editors open it without
     one (VS Code, Neovim keep it aside), so first-line columns count one less there."""
