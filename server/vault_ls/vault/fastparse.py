@@ -85,6 +85,7 @@ DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,
 # A thematic break (markdown-it's ``hr``); read only where no paragraph is open above it, where
 # ``---`` would underline a setext heading.
 THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*")
+SETEXT_DASHES = re.compile(r"-+[ \t]*")  # a break that is also a setext heading's underline
 # First characters of every line (indentation cut off) that may be more than a paragraph's text.
 BLOCK_MARKS = frozenset("#`~-*+_=|:>|<$%0123456789")
 PARAGRAPH = ("paragraph", None)
@@ -100,8 +101,9 @@ def _block_rule(name: str) -> Any:
     return ruler.__rules__[ruler.__find__(name)].fn
 
 
-TABLE, HTML_BLOCK, MATH_BLOCK, REFERENCE = (
-    _block_rule(name) for name in ("table", "html_block", "math_block", "reference")
+TABLE, HTML_BLOCK, MATH_BLOCK, REFERENCE, LHEADING, CODE = (
+    _block_rule(name)
+    for name in ("table", "html_block", "math_block", "reference", "lheading", "code")
 )
 # ``]:`` that may end a reference definition's label: one not ending a wikilink (``[[N]]:``),
 # whose closing ``]]`` no label can end with (its last ``]`` would need an escape: ``\]]:``).
@@ -135,6 +137,31 @@ def markdown_it_children(content: str, env: dict[str, Any]) -> list[Token]:
 
 def leading_tab(text: str) -> bool:
     return "\t" in text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def columns(whitespace: str) -> int:
+    """How many columns ``whitespace`` (spaces and tabs) spans from the start of a line: a tab
+    runs to the next multiple of 4, as markdown-it counts (``sCount``)."""
+    column = 0
+    for char in whitespace:
+        column += 4 - column % 4 if char == "\t" else 1
+    return column
+
+
+def cut_indent(text: str, indent: int) -> str:
+    """markdown-it's ``getLines`` for one line: up to ``indent`` columns of its indentation cut
+    off, a tab that spans past them left as the spaces it spans there."""
+    column = at = 0
+    while at < len(text) and column < indent:
+        char = text[at]
+        if char == "\t":
+            column += 4 - column % 4
+        elif char == " ":
+            column += 1
+        else:
+            break
+        at += 1
+    return " " * (column - indent) + text[at:] if column > indent else text[at:]
 
 
 def foreign_inline_reason(text: str) -> str:
@@ -206,6 +233,7 @@ class _Blocks:
         # Inside a block quote: its lines without their ``>``, and the lines it holds without
         # one (lazy paragraph lines, markdown-it's ``sCount`` -1).
         self.lazy: frozenset[int] | set[int] = frozenset()
+        self.in_quote = False
 
     def run(self) -> None:
         lines, end = self.lines, self.end
@@ -243,7 +271,7 @@ class _Blocks:
         # markdown-it counts a tab's columns from the start of the line a quote's marker is on;
         # the lines here start after it: where the rule read a tab in indentation, decline
         read = stop if silent else min(stop, line + state.line + 1)
-        if any(leading_tab(text) for text in self.lines[line:read]):
+        if self.in_quote and any(leading_tab(text) for text in self.lines[line:read]):
             raise Unsupported("tab indentation")
         return state
 
@@ -284,16 +312,18 @@ class _Blocks:
         assert after is not None  # ``opens_table`` said so
         return after
 
-    @staticmethod
-    def indentation(text: str) -> int:
-        """The line's indentation in columns; raises where tab stops would decide it."""
+    def indentation(self, text: str) -> int:
+        """The line's indentation in columns (its text after it: ``text.lstrip(" \\t")``);
+        raises for a tab in a quote, whose columns count from before the ``>``."""
         if text[0] != " " and text[0] != "\t":
             return 0
         rest = text.lstrip(" \t")
-        column = len(text) - len(rest)
-        if "\t" in text[:column]:
+        width = len(text) - len(rest)
+        if "\t" not in text[:width]:
+            return width
+        if self.in_quote:
             raise Unsupported("tab indentation")
-        return column
+        return columns(text[:width])
 
     def container(self, line: int, indent: int, level: int, list_indent: int) -> int:
         """markdown-it's block loop over the lines of a container from ``line``; returns the line
@@ -310,8 +340,13 @@ class _Blocks:
             if column < indent:
                 break
             if column - indent >= 4:
-                raise Unsupported("indented code")
-            rest = text[column:] if column else text
+                after = self.borrow_block(
+                    CODE, "indented code", line, self.end, level, indent, list_indent
+                )
+                assert after is not None  # the rule reads any line indented so
+                line = after
+                continue
+            rest = text.lstrip(" \t") if column else text
             if (
                 "|" in rest
                 and not rest.startswith("%%")
@@ -414,7 +449,7 @@ class _Blocks:
         if number in self.lazy:
             return False  # a quote's lazy line: checked by ``quote`` already
         column = self.indentation(text)
-        rest = text[column:] if column else text
+        rest = text.lstrip(" \t") if column else text
         if column - indent >= 4:
             if DELIMITER_LINE.fullmatch(rest):
                 raise Unsupported("delimiter line")  # may be a table's, or an underline
@@ -427,7 +462,9 @@ class _Blocks:
         if kind == "math":
             return False  # a ``$$`` block interrupts no paragraph
         if kind == "hr":
-            raise Unsupported("delimiter line")  # ``---`` under a paragraph: a setext heading
+            if column >= indent and SETEXT_DASHES.fullmatch(rest):
+                raise Unsupported("delimiter line")  # may underline a setext heading
+            return True
         if kind == "ordered" or kind == "bullet":
             if list_indent >= 0 and column - list_indent >= 4 and column < indent:
                 return False  # markdown-it's list rule refuses such a line
@@ -489,11 +526,8 @@ class _Blocks:
         closed = False
         while close < self.end:
             text = self.lines[close]
-            stripped = text.lstrip(" ")
-            tabbed = stripped.startswith("\t")
-            if tabbed and (indent or stripped.lstrip(" \t").startswith(char)):
-                raise Unsupported("tab in a fence")  # tab stops decide where it ends
-            column = len(text) - len(stripped)
+            stripped = text.lstrip(" \t")
+            column = self.indentation(text) if stripped else 0
             if (column < indent and stripped) or close in self.lazy:
                 break  # a line less indented ends the item, and the fence with it
             marks = stripped.startswith(char * size) and column - indent <= 3
@@ -534,7 +568,7 @@ class _Blocks:
                 stop += 1
                 continue
             at = self.indentation(text)
-            rest = text[at:] if at else text
+            rest = text.lstrip(" \t") if at else text
             if rest[0] == ">" and at >= indent:
                 after = rest[1:]
                 if after.startswith(" "):
@@ -566,6 +600,7 @@ class _Blocks:
         opener = FastToken("blockquote_open", level=level, map=[line, stop], markup=">")
         self.tokens.append(opener)
         inner = _Blocks(inside, stop)
+        inner.in_quote = True
         inner.tokens, inner.lazy, inner.env, inner.borrowed = (
             self.tokens,
             lazy,
@@ -582,15 +617,28 @@ class _Blocks:
         ``first``) in a container at ``indent``; returns the line that ends it."""
         lines, end = self.lines, self.end
         stop = line + 1
-        while stop < end and not self.ends_paragraph(stop, indent, list_indent):
-            stop += 1
+        try:
+            while stop < end and not self.ends_paragraph(stop, indent, list_indent):
+                stop += 1
+        except Unsupported as declined:
+            # a ``---`` or ``===`` line under it may underline a setext heading; markdown-it
+            # tries the definitions first
+            if declined.args[0] != "delimiter line" or (self.may_define and first[0] == "["):
+                raise
+            heading = self.setext_heading(line, first, level, indent, list_indent)
+            if heading is None:
+                raise
+            return heading
         if stop == line + 1:
             written = first
         else:
             following = lines[line + 1 : stop]
             if indent:  # markdown-it's getLines: up to ``indent`` columns cut off each line
                 following = [
-                    text[min(indent, len(text) - len(text.lstrip(" "))) :] for text in following
+                    cut_indent(text, indent)
+                    if "\t" in text
+                    else text[min(indent, len(text) - len(text.lstrip(" "))) :]
+                    for text in following
                 ]
             written = "\n".join([first, *following])
         content = mdTrim(written)
@@ -605,6 +653,23 @@ class _Blocks:
             FastToken("inline", content, level=level + 1, map=where, children=children)
         )
         return stop
+
+    def setext_heading(
+        self, line: int, first: str, level: int, indent: int, list_indent: int
+    ) -> int | None:
+        """markdown-it's ``lheading`` rule at ``line``: the line after the setext heading there,
+        or None when none stands there (its lines end at a blank line, if not before)."""
+        stop = line + 1
+        while stop < self.end and self.lines[stop].strip(" \t"):
+            stop += 1
+        written = self.lines[line]
+        self.lines[line] = first
+        try:
+            return self.borrow_block(
+                LHEADING, "setext heading", line, stop, level, indent, list_indent
+            )
+        finally:
+            self.lines[line] = written
 
     def definitions(self, line: int, stop: int, first: str, indent: int, list_indent: int) -> int:
         """markdown-it's ``reference`` rule, tried before a paragraph: the line after the
@@ -625,7 +690,7 @@ class _Blocks:
     ) -> int:
         """A list in a container at ``indent`` whose first item's marker stands at ``column``:
         items of one kind and marker (``-``, ``*``, ``+``; ``.`` or ``)`` after a number), each
-        opening with a paragraph, then any blocks indented to its content (nested lists too);
+        opening with a block on the marker's line, then any blocks indented to its content;
         ``detail`` is what ``classify`` said of the first."""
         lines, end = self.lines, self.end
         first, marker = line, detail[0]
@@ -636,11 +701,13 @@ class _Blocks:
             content_indent = column + offset
             item = FastToken("list_item_open", level=level + 1, map=[line, line], markup=marker)
             self.tokens.append(item)
-            content = lines[line][content_indent:]
-            if self.classify(content)[0] != "paragraph":
-                raise Unsupported("item opening a block")  # a heading, fence or nested list
-            stop = self.paragraph(line, level + 2, content, content_indent, indent)
-            following = self.container(stop, content_indent, level + 2, indent)
+            # markdown-it reads the item's first line as if its marker were indentation
+            written = lines[line]
+            lines[line] = " " * content_indent + written.lstrip(" \t")[offset:]
+            try:
+                following = self.container(line, content_indent, level + 2, indent)
+            finally:
+                lines[line] = written
             self.tokens.append(FastToken("list_item_close", level=level + 1))
             item.map = [line, following]
             if following >= end:
@@ -649,7 +716,7 @@ class _Blocks:
             column = self.indentation(text)
             if column < indent or column - indent >= 4:
                 break
-            next_kind, detail = self.classify(text[column:] if column else text)
+            next_kind, detail = self.classify(text.lstrip(" \t") if column else text)
             if next_kind != kind or detail[0] != marker:
                 break
             line = following
