@@ -5,12 +5,14 @@
 Documents are drawn from a grammar of line-level pieces biased toward what the fast path accepts
 and toward the edges of what it accepts, so that most examples really exercise it (a separate
 test measures that): front matter variants, ATX headings, paragraphs with lazy lines, bullet and
-ordered lists, fenced code, and inline wikilinks, tags, code spans, links, images, emphasis and
+ordered lists (indented with spaces or tabs, items opening with another block), fenced code,
+quotes and callouts, and what the fast path hands to markdown-it's own rules (tables, HTML and
+``$$`` blocks, reference definitions, setext underlines, indented code; inline HTML, escapes,
+entities, math, comments), with inline wikilinks, tags, code spans, links, images, emphasis and
 block ids, mixed with non-ASCII text, control characters, CRLF and missing final newlines. One
 document in three takes the edges (tabs and wide gaps after list markers, empty items, odd link
-labels and destinations, broken wikilinks, front matter variants...), one in six also holds what
-the fast path must decline (quotes, HTML, tables, escapes, entities, math, comments, reference
-definitions, indentation). Two last tests feed random text over alphabets rich in Markdown
+labels and destinations, broken wikilinks, front matter variants...), one in six holds more of
+the inline syntax markdown-it reads and blocks the fast path declines. Two last tests feed random text over alphabets rich in Markdown
 punctuation.
 
 ``VAULT_LS_LONG=1`` runs the long variants (thousands of examples each).
@@ -433,7 +435,9 @@ HTML_OPENERS = pick(
     "<x-y a='b'>", "<b>x</b>", '<a href="[[n]]">', "<not html", "< div>", "<details>", "<br/>",
 )
 HTML_LINES = pick("-->", "</script>", "</pre>", "?>", ">", "]]>", "</div>", "", "a --> [[b]]")
-MATH_OPENERS = pick("$$", "$$", "$$ x", "$$x$$", "$$ a $$ b", "$$[[a]]$$", "$$\t", "$ x", "$x$ [[a]]")
+MATH_OPENERS = pick(
+    "$$", "$$", "$$ x", "$$x$$", "$$ a $$ b", "$$[[a]]$$", "$$\t", "$ x", "$x$ [[a]]",
+)
 MATH_LINES = pick("x^2", "$$", "a $$", "$$ [[a]]", "[[a]] $$", "", "\\$$", "$")
 REFERENCE_LABELS = pick("r", "R", "a b", "Ünï", "^1", "[x]", "", "r\\]", "x\ny", " r ")
 REFERENCE_DESTINATIONS = pick(

@@ -1,22 +1,27 @@
-"""markdown-it's tokens for the Markdown most notes are made of, several times faster.
+"""markdown-it's tokens for the Markdown notes are made of, several times faster.
 
-Most notes are front matter, ATX headings, paragraphs, lists (nested and indented), fenced code,
-block quotes and callouts, thematic breaks and ``%%`` comment lines, with wikilinks, tags, code
-spans and simple ``[text](path)`` links inside. For such a note ``tokenize`` builds the tokens
-``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would, at a fraction of
-the cost: one look at each line, one regular-expression scan of each paragraph. Tokens the walker
-never reads are left out: the closing ones (but ``list_item_close``), ``hr``, comment blocks.
-The moment a note holds anything else — HTML, tables, setext headings, indented code, tab
-indentation, reference definitions (markdown-it's own rule tells one from ``[[Note]]:``),
-escapes, entities, math, inline ``%%`` comments, a link it cannot read at a glance —
-``tokenize`` returns None and markdown-it parses the note (``decline_reason`` says why;
-bench/census.py counts the reasons per vault). tests/vault/test_fastparse.py holds the proof:
-every note of every corpus, of the benchmark vaults and of thousands of generated documents
-gives the same ``Note`` both ways.
+Most of a note is front matter, ATX headings, paragraphs, lists (nested, indented with spaces or
+tabs), fenced code, block quotes and callouts, thematic breaks and ``%%`` comment lines, with
+wikilinks, tags, code spans and simple ``[text](path)`` links inside. ``tokenize`` builds the
+tokens ``parse._Walker`` reads for these exactly as markdown-it (with ``syntax``'s rules) would,
+at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
+Tokens the walker never reads are left out: the closing ones (but ``list_item_close``), ``hr``,
+comment blocks.
+What it only finds, it hands to markdown-it's own rule, on that part alone: a table, an HTML or
+``$$`` block, a setext heading, indented code, reference definitions (``run_rule``: a
+``StateBlock`` of just those lines, with the container's indentation and lazy lines), and the
+inline content of a paragraph holding HTML, escapes, entities, math, comments or a link it
+cannot read at a glance (``markdown_it_children``). A note that defines references gets
+markdown-it's inline tokens for every paragraph with a ``[``, once all blocks are read, as
+markdown-it reads them. The few shapes left (tabs inside quotes, empty items, odd front
+matter...) make ``tokenize`` return None and markdown-it parse the note (``decline_reason``
+says why, ``borrowed_rules`` which parts were handed over; bench/census.py counts both per
+vault). tests/vault/test_fastparse.py holds the proof: every note of every corpus, of the
+benchmark vaults and of thousands of generated documents gives the same ``Note`` both ways.
 
 The rules mirrored here are markdown-it-py's own (``rules_block``/``rules_inline``): which lines
-end a paragraph, how a container's lines are indented (``blkIndent``, ``sCount``, lazy lines),
-how a list item's content is cut, which positions the inline tokenizer visits.
+end a paragraph, how a container's lines are indented (``blkIndent``, ``sCount`` with tab stops,
+lazy lines), how a list item's content is cut, which positions the inline tokenizer visits.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ class FastToken:
         meta: dict[str, Any] = _NOTHING,
         level: int = 0,
         map: list[int] | None = None,
-        children: list[FastToken] | None = None,
+        children: list[Any] | None = None,  # FastTokens, or markdown-it's own Tokens
         markup: str = "",
         tag: str = "",
     ):
@@ -126,9 +131,10 @@ def holds_foreign_inline(text: str) -> bool:
 def markdown_it_children(content: str, env: dict[str, Any]) -> list[Token]:
     """markdown-it's inline tokens of ``content``, as its ``inline`` and ``text_join`` core
     rules make them (``syntax.selective_inline`` runs only where ``NEEDS_INLINE`` finds)."""
-    holder = Token("inline", "", 0, content=content, children=[])
+    children: list[Token] = []
+    holder = Token("inline", "", 0, content=content, children=children)
     if NEEDS_INLINE.search(content):
-        _MD.inline.parse(content, _MD, env, holder.children)
+        _MD.inline.parse(content, _MD, env, children)
         state = StateCore("", _MD, env)
         state.tokens = [holder]
         text_join(state)
@@ -246,9 +252,10 @@ class _Blocks:
                 if token.type == "inline" and "[" in token.content:
                     token.children = markdown_it_children(token.content, self.env)
 
-    def inline(self, content: str) -> list[FastToken] | list[Token]:
+    def inline(self, content: str) -> list[Any]:
         """The inline tokens of a paragraph's or heading's ``content``: the fast path's, or
-        markdown-it's own where the content holds what only markdown-it reads."""
+        markdown-it's own where the content holds what only markdown-it reads (the walker
+        reads both kinds)."""
         try:
             return inline_children(content, self.foreign_inline)
         except Unsupported as declined:
