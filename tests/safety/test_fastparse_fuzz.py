@@ -12,8 +12,8 @@ entities, math, comments), with inline wikilinks, tags, code spans, links, image
 block ids, mixed with non-ASCII text, control characters, CRLF and missing final newlines. One
 document in three takes the edges (tabs and wide gaps after list markers, empty items, odd link
 labels and destinations, broken wikilinks, front matter variants...), one in six holds more of
-the inline syntax markdown-it reads and blocks the fast path declines. Two last tests feed random text over alphabets rich in Markdown
-punctuation.
+the inline syntax markdown-it reads and blocks the fast path declines. Two last tests feed
+random text over alphabets rich in Markdown punctuation.
 
 ``VAULT_LS_LONG=1`` runs the long variants (thousands of examples each).
 """
