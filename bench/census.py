@@ -7,9 +7,10 @@
 For every note it records the constructs markdown-it (the reference parser) finds in it — nested
 lists, block quotes and callouts, tables, math, HTML, ``%%`` comments, ``---`` breaks, reference
 definitions… — and the reason ``fastparse`` declines it (the first thing it met that it does not
-read), or that the fast path reads it. ``--write`` stores the shares in ``bench/census.json``
-(``generate.py --shape real`` draws its mix from it) and the tables in ``bench/README.md``
-between the census markers.
+read), or that the fast path reads it, and which parts of the notes it reads it hands to
+markdown-it's own rules (``fastparse.borrowed_rules``). ``--write`` stores the shares in
+``bench/census.json`` (``generate.py --shape real`` draws its mix from it) and the tables in
+``bench/README.md`` between the census markers.
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ def census(root: Path) -> dict[str, Any]:
     found = fs.scan(root, [], fs.DEFAULT_MAX_FILES)
     constructs: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
+    borrowed: Counter[str] = Counter()
     notes = 0
     for rel in found.notes:
         raw = fs.read_note(root / rel)[0]
@@ -150,8 +152,15 @@ def census(root: Path) -> dict[str, Any]:
         text = normalize_newlines(raw)
         notes += 1
         constructs.update(note_constructs(_MD, text))
-        reasons[fastparse.decline_reason(text, text.split("\n")) or "fast path"] += 1
-    return {"notes": notes, "constructs": dict(constructs), "reasons": dict(reasons)}
+        lines = text.split("\n")
+        reasons[fastparse.decline_reason(text, lines) or "fast path"] += 1
+        borrowed.update(fastparse.borrowed_rules(text, lines) or ())
+    return {
+        "notes": notes,
+        "constructs": dict(constructs),
+        "reasons": dict(reasons),
+        "borrowed": dict(borrowed),
+    }
 
 
 def share(count: int, total: int) -> str:
@@ -180,6 +189,19 @@ def tables(results: dict[str, dict[str, Any]]) -> str:
         cells = [share(results[n]["reasons"].get(reason, 0), results[n]["notes"]) for n in names]
         label = f"**{reason}**" if reason == "fast path" else reason
         out.append(f"| {label} | " + " | ".join(cells) + " |\n")
+    out.append(
+        "\nNotes on the fast path that hand a part to markdown-it's own rule (a block on just its"
+        " lines, a paragraph's inline content alone):\n\n"
+    )
+    out.append(head)
+    every_part = Counter[str]()
+    for result in results.values():
+        every_part.update(result.get("borrowed", {}))
+    for part, _ in every_part.most_common():
+        cells = [
+            share(results[n].get("borrowed", {}).get(part, 0), results[n]["notes"]) for n in names
+        ]
+        out.append(f"| {part} | " + " | ".join(cells) + " |\n")
     return "".join(out)
 
 

@@ -5,13 +5,15 @@
 Documents are drawn from a grammar of line-level pieces biased toward what the fast path accepts
 and toward the edges of what it accepts, so that most examples really exercise it (a separate
 test measures that): front matter variants, ATX headings, paragraphs with lazy lines, bullet and
-ordered lists, fenced code, and inline wikilinks, tags, code spans, links, images, emphasis and
+ordered lists (indented with spaces or tabs, items opening with another block), fenced code,
+quotes and callouts, and what the fast path hands to markdown-it's own rules (tables, HTML and
+``$$`` blocks, reference definitions, setext underlines, indented code; inline HTML, escapes,
+entities, math, comments), with inline wikilinks, tags, code spans, links, images, emphasis and
 block ids, mixed with non-ASCII text, control characters, CRLF and missing final newlines. One
 document in three takes the edges (tabs and wide gaps after list markers, empty items, odd link
-labels and destinations, broken wikilinks, front matter variants...), one in six also holds what
-the fast path must decline (quotes, HTML, tables, escapes, entities, math, comments, reference
-definitions, indentation). Two last tests feed random text over alphabets rich in Markdown
-punctuation.
+labels and destinations, broken wikilinks, front matter variants...), one in six holds more of
+the inline syntax markdown-it reads and blocks the fast path declines. Two last tests feed
+random text over alphabets rich in Markdown punctuation.
 
 ``VAULT_LS_LONG=1`` runs the long variants (thousands of examples each).
 """
@@ -130,11 +132,13 @@ ODD = pick(
     "\t", "\x01", "\x07", "\x1b", "\x7f", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\ufeff",
     "\u200b", "\u200d", "\u202e", "\u2029", "\ufffd", "\0", "٣", "߁", "০",
 )
-# Inline text the fast path never reads: it must decline, and markdown-it decides.
+# Inline text the fast path hands to markdown-it's inline parser (the paragraph's alone).
 FOREIGN_INLINE = pick(
     "\\", "\\[", "\\#", "\\`", "a\\", "<", ">", "<b>", "</b>", "<http://x.y>", "<!-- c -->",
     "$", "$x$", "$$", "%%", "%%c%%", "&amp;", "&#35;", "&#x5B;", "&copy;", "&nope;", "[r]:",
-    "]:", "[x][r]",
+    "]:", "[x][r]", "\\[[a]]", "\\#t", "\\\\", "<span>[[a]]</span>", "<a href='[[x]]'>", "$[[a]]$",
+    "%%[[a]]%%", "%% [[a]]", "[a [b]](c.md)", "[a `]`](c.md)", '[a](b.md "t")', "[a](<b c.md>)",
+    "[a](b\\_c.md)", "&#91;[a]]", "![a [[b]]](i.png)", "[r]", "[r][]", "![r]", "[R] [a b]",
 )
 TARGETS = pick(
     "Note", "note", "a", "My Note", "Ünï", "a/b", "i.png", "日本", " a ", "", "a.b", "😀",
@@ -232,8 +236,7 @@ def atom(hostile: bool, first: bool = False) -> st.SearchStrategy[str]:
         (4, code_span()),
         (6, link()),
     ]
-    if hostile:
-        choices.append((4, FOREIGN_INLINE))
+    choices.append((4 if hostile else 1, FOREIGN_INLINE))
     return weighted(choices)
 
 
@@ -305,6 +308,24 @@ def indent_lines(text: str, by: str) -> str:
 
 
 @st.composite
+def tabbed_indent(draw: st.DrawFn, width: int) -> str:
+    """``width`` columns of indentation; one time in four written with tabs (as Obsidian
+    indents), spanning a column more or less now and then."""
+    if width <= 0 or not one_in(draw, 4):
+        return " " * max(width, 0)
+    return draw(pick("\t" * (width // 4 + 1), "\t" * max(1, width // 4), " \t", "\t ", "  \t"))
+
+
+def item_opening(hostile: bool, depth: int) -> st.SearchStrategy[str]:
+    """A block that opens a list item on its marker's line (``- # H``, ``- 5. x``)."""
+    kinds = [heading(hostile), fence(hostile), table(hostile), html_block(hostile)]
+    kinds += [math_block(hostile), quote_block(hostile, 1), definition(), EDGE_LINES]
+    if depth < 2:
+        kinds.append(nested_list(hostile, depth + 1))
+    return st.one_of(kinds)
+
+
+@st.composite
 def nested_list(draw: st.DrawFn, hostile: bool, depth: int = 0) -> str:
     """Items holding more blocks indented to their content (a nested list, a paragraph, a
     fence, a heading), now and then one column short or over; lazy lines between."""
@@ -313,12 +334,17 @@ def nested_list(draw: st.DrawFn, hostile: bool, depth: int = 0) -> str:
     for _ in range(draw(st.integers(1, 3))):
         spaces = draw(mostly(pick(" ", " ", "  ", "   ", "    "), pick("     ", "\t"), 10))
         head = marker + spaces + draw(inline(hostile))
+        if one_in(draw, 4):  # the item opens with another block: markdown-it reads it there
+            opening = indent_lines(draw(item_opening(hostile, depth)), " " * len(marker + spaces))
+            head = marker + spaces + opening[len(marker + spaces) :]
         width = len(marker) + len(spaces) + draw(mostly(pick(0), pick(-1, 1, 2, 4, -2), 4))
         inner_kinds = [paragraph(hostile), heading(hostile), fence(hostile), EDGE_LINES]
+        inner_kinds += [table(hostile), html_block(hostile), math_block(hostile), definition()]
         if depth < 2:
             inner_kinds += [nested_list(hostile, depth + 1), nested_list(hostile, depth + 1)]
         inner = [
-            draw(pick("\n", "\n", "\n\n")) + indent_lines(draw(st.one_of(inner_kinds)), " " * width)
+            draw(pick("\n", "\n", "\n\n"))
+            + indent_lines(draw(st.one_of(inner_kinds)), draw(tabbed_indent(width)))
             for _ in range(draw(st.integers(0, 2)))
         ]
         items.append(head + "".join(inner))
@@ -342,6 +368,7 @@ def quote_block(draw: st.DrawFn, hostile: bool, depth: int = 0) -> str:
     """A block quote or callout: blocks behind ``>`` markers (with or without the space, now and
     then indented, doubled, or left off a line to make it lazy)."""
     kinds = [paragraph(hostile), heading(hostile), nested_list(hostile, 1), fence(hostile)]
+    kinds += [table(hostile), html_block(hostile), math_block(hostile), definition()]
     if depth < 1:
         kinds.append(quote_block(hostile, depth + 1))
     parts = [draw(st.one_of(kinds)) for _ in range(draw(st.integers(1, 3)))]
@@ -395,6 +422,83 @@ def fence(draw: st.DrawFn, hostile: bool) -> str:
 
 
 # fmt: off
+TABLE_CELLS = pick("---", ":-:", "-:", ":--", "-", " --- ", "- -", "===", "--x", ":", "")
+TABLE_EDGES = pick("| ", "|", "", "  |", " ")
+# Lines that end a table (markdown-it's quote terminators), and lines that do not.
+TABLE_ENDS = pick(
+    "", "", "", "# h [[a]]", "> q [[a]]", "- item [[a]]", "1. one", "2. two", "%% c %%", "```",
+    "<div>", "---", "***", "text [[a]]", "    code", "$$", "[r]: a.md",
+)
+HTML_OPENERS = pick(
+    "<div>", '<div class="x">', "</div>", "<DIV>", "<table>", "<!-- c -->", "<!--", "<script>",
+    "<pre>", "<style>", "<textarea>", "<?php", "<!DOCTYPE html>", "<![CDATA[", "<span>",
+    "<x-y a='b'>", "<b>x</b>", '<a href="[[n]]">', "<not html", "< div>", "<details>", "<br/>",
+)
+HTML_LINES = pick("-->", "</script>", "</pre>", "?>", ">", "]]>", "</div>", "", "a --> [[b]]")
+MATH_OPENERS = pick(
+    "$$", "$$", "$$ x", "$$x$$", "$$ a $$ b", "$$[[a]]$$", "$$\t", "$ x", "$x$ [[a]]",
+)
+MATH_LINES = pick("x^2", "$$", "a $$", "$$ [[a]]", "[[a]] $$", "", "\\$$", "$")
+REFERENCE_LABELS = pick("r", "R", "a b", "Ünï", "^1", "[x]", "", "r\\]", "x\ny", " r ")
+REFERENCE_DESTINATIONS = pick(
+    "a.md", "<a b.md>", "Note%20x.md", "", "https://x.y", "#h", 'a.md "t"', "a.md 't'",
+    "a.md (t)", "\n  a.md", 'a.md\n"t"', 'a.md "t" x', "javascript:x", "a.md\n[[b]]",
+    'a.md "t\n\nu"', "<a\nb>",
+)
+# fmt: on
+
+
+@st.composite
+def table(draw: st.DrawFn, hostile: bool) -> str:
+    """A GFM table (or nearly one): header, delimiter row, body rows, then what follows."""
+    count = draw(st.integers(1, 3))
+
+    def row(cells: int) -> str:
+        inner = draw(pick(" | ", "|", " |  ")).join(
+            draw(inline(hostile, empty=True)) for _ in range(cells)
+        )
+        return draw(TABLE_EDGES) + inner + draw(TABLE_EDGES)
+
+    header = row(count)
+    delimiters = [draw(TABLE_CELLS) for _ in range(count + draw(mostly(pick(0), pick(-1, 1), 4)))]
+    delimiter = draw(TABLE_EDGES) + "|".join(delimiters) + draw(TABLE_EDGES)
+    body = [row(draw(st.integers(0, count + 1))) for _ in range(draw(st.integers(0, 3)))]
+    return "\n".join([header, delimiter, *body, draw(TABLE_ENDS)])
+
+
+@st.composite
+def html_block(draw: st.DrawFn, hostile: bool) -> str:
+    """An HTML block of each of the seven kinds (or a near miss), with lines and blank lines
+    after its first: some kinds end at a blank line, others at their closing sequence."""
+    lines = [draw(HTML_OPENERS) + draw(pick("", "", " [[a]]", " -->", "</pre>", " x"))]
+    lines += draw(st.lists(st.one_of(inline(hostile, empty=True), HTML_LINES), max_size=3))
+    return "\n".join(lines)
+
+
+@st.composite
+def math_block(draw: st.DrawFn, hostile: bool) -> str:
+    """``$$`` display math (closed or not, on one line or several, blank lines inside)."""
+    lines = [draw(MATH_OPENERS)]
+    lines += draw(st.lists(st.one_of(inline(hostile, empty=True), MATH_LINES), max_size=3))
+    return "\n".join(lines)
+
+
+@st.composite
+def definition(draw: st.DrawFn) -> str:
+    """A reference definition (or a near miss), now and then with a title or on several lines."""
+    label, destination = draw(REFERENCE_LABELS), draw(REFERENCE_DESTINATIONS)
+    return f"[{label}]:{draw(pick(' ', '', '  ', chr(9)))}{destination}"
+
+
+@st.composite
+def indented_code(draw: st.DrawFn, hostile: bool) -> str:
+    """A code block indented four columns (or a tab), blank lines inside."""
+    body = draw(st.one_of(paragraph(hostile), fence(hostile), bullet_list(hostile)))
+    body += draw(pick("", "\n\n[[after]]", "\n\n  - x", "\n"))
+    return indent_lines(body, draw(pick("    ", "     ", "\t", "  \t", "        ")))
+
+
+# fmt: off
 # Lines of other kinds (and their near misses) met right after a paragraph, item or heading.
 EDGE_LINES = mostly(
     pick(
@@ -403,6 +507,8 @@ EDGE_LINES = mostly(
         "![[i.png]]", "[a](b.md)", "key:: value", "## Metadata", "- Full Title: T", "1١. x",
         "0١. x ^id", "***", "* * *", "___", "- - -", "%% c — é %%", "%%", "%%x", "%%\n[[h]]\n%%",
         "%d [[a]]", "[[Note]]: x", "- [[N]]: y", "[^1]: a b", "[^1]: a.md", "[x]: a.md",
+        "===", "---", "--", "=", "  ===  ", "- - -", "  * * *", "--- x", "-", "a | b\n--|--",
+        "| x |", "<div>", "<span>", "<!-- c", "$$", "$$ x $$", "\t[[t]]", "\t- tab item",
     ),
     pick("-", "*", "+", "- ", "1.", "```x`"),
     5,
@@ -436,6 +542,11 @@ def block(draw: st.DrawFn, hostile: bool) -> str:
         nested_list(hostile),
         indented_block(hostile),
         quote_block(hostile),
+        table(hostile),
+        html_block(hostile),
+        math_block(hostile),
+        definition(),
+        indented_code(hostile),
     ]
     if hostile:
         kinds.append(FOREIGN_BLOCKS)

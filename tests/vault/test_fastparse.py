@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from vault_ls.vault import fs
-from vault_ls.vault.fastparse import tokenize
+from vault_ls.vault.fastparse import borrowed_rules, tokenize
 from vault_ls.vault.parse import parse_note, parse_note_markdown_it
 from vault_ls.vault.positions import normalize_newlines
 from vault_ls.vault.syntax import match_wikilink
@@ -62,12 +62,13 @@ def test_every_corpus_note_parses_the_same_both_ways(corpus: str) -> None:
 
 @pytest.mark.corpus
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="../shared/corpora is absent")
-def test_the_fast_path_reads_most_of_the_ttrpg_vault() -> None:
-    # The 1,000-note TTRPG vault is plain notes: if the fast path stopped reading them, the
-    # equality above would still hold while the speed was gone.
-    texts = vault_texts(CORPORA / "ttrpg-13th-age-srd")
+@pytest.mark.parametrize("corpus", CORPUS_NAMES)
+def test_the_fast_path_reads_95_percent_of_every_corpus(corpus: str) -> None:
+    # If the fast path stopped reading real notes, the equality above would still hold while
+    # the speed was gone (issue 14's target: 95% of every shared corpus).
+    texts = vault_texts(CORPORA / corpus)
     fast = sum(takes_fast_path(text) for _, text in texts)
-    assert fast >= 0.8 * len(texts)
+    assert fast >= 0.95 * len(texts)
 
 
 def load_generator():  # bench/generate.py is a script, not a package
@@ -93,8 +94,8 @@ def test_real_shaped_vault_parses_the_same_both_ways(tmp_path: Path) -> None:
     texts = vault_texts(tmp_path / "vault")
     for path, text in texts:
         assert_same_note(path, text)
-    # the constructs the fast path reads (nested lists, comments, breaks...) keep most notes on it
-    assert sum(takes_fast_path(text) for _, text in texts) >= 0.5 * len(texts)
+    # tables, HTML, math, definitions... are handed to markdown-it part by part: the notes stay
+    assert sum(takes_fast_path(text) for _, text in texts) >= 0.95 * len(texts)
 
 
 # Each note here is read by the fast path; the test proves it reads it as markdown-it does.
@@ -168,33 +169,70 @@ FAST = {
 # Each note here holds something only markdown-it reads right: the fast path must decline.
 DECLINED = {
     "tab after a quote marker": ">\t[[A]]\n",
-    "indented code": "    [[A]]\n",
-    "tab-indented item": "- a\n\t- [[b]]\n",
-    "indented code in an item": "- a\n\n      [[code]]\n",
-    "dash line under a paragraph": "a [[A]]\n\n- b\n---\n",
-    "inline comment opening a line": "%% c %% [[B]]\n",
-    "footnote-style definition": "x [^1] [[A]]\n\n[^1]: a.md\n",
+    "tab-indented line in a quote": "> a\n>\t- [[b]]\n",
     "empty ordered item": "1.\n[[A]]\n",
-    "html": "<div>\n[[A]]\n</div>\n",
-    "table": "| a | b |\n|---|---|\n| [[A]] | c |\n",
-    "setext": "Title [[A]]\n===\n",
-    "escape": "\\[[A]] [[B]]\n",
-    "entity": "&#91;[A]] &amp;\n",
-    "math": "$x$ [[A]]\n",
-    "display math after text": "text\n$$\n[[no]]\n$$\n### Then [[A]]\n",
-    "display math mid-line": "a $$ [[no]] $$ b $$ [[A]]\n",
-    "display math in a quote": "> q\n> $$\n> [[no]]\n> $$\n",
-    "comment": "%%[[A]]%% [[B]]\n",
-    "reference": "[x]: a.md\n\n[x] [[A]]\n",
-    "nested label": "[a [b]](c.md)\n",
-    "code in label": "[a `]`](c.md)\n",
-    "title in link": '[a](b.md "t")\n',
     "front matter, long marker": "----\na: 1\n----\n",
     "unclosed front matter": "---\na: 1\n",
-    "javascript link": "[a](javascript:alert)\n",
-    "broken wikilink and a link": "[[bad\nx]] [a](b.md)\n",
-    "wikilink in image label": "![nope [[Y]]](i.png)\n",
-    "angle destination": "[y](<z w.md>)\n",
+    "definition with a setext underline": "[x]: a.md\n---\n[x] [[A]]\n",
+    "colon line under a paragraph": "a [[A]]\n:--\n",
+}
+
+# Each note here takes the fast path, which hands one part of it to markdown-it's own rule (a
+# block on just its lines, a paragraph's inline content alone); the value names that part.
+BORROWED = {
+    "inline comment opening a line": ("%% c %% [[B]] — é\n", "comment"),
+    "footnote-style definition": ("x [^1] [[A]]\n\n[^1]: a.md\n", "reference definition"),
+    "html": ("<div>\n[[A]]\n</div>\n\n[[B]] 😀\n", "HTML block"),
+    "html comment over blank lines": ("<!-- a\n\n[[no]]\n-->\n[[A]] — x\n", "HTML block"),
+    "html interrupting a paragraph": ("a [[A]]\n<div>\n[[B]]\n\nc [[C]]\n", "HTML block"),
+    "lone tag does not interrupt": ("a [[A]]\n<span>\n[[B]] ^id\n", "inline HTML"),
+    "html in an item": ("- a\n  <!--\n\n  [[no]] -->\n- [[B]]\n", "HTML block"),
+    "table": ("| a | b |\n|---|---|\n| [[A]] — é | c #t |\n", "table"),
+    "table interrupting a paragraph": ("p [[P]]\na | b\n--|--\n[[A]] | 日本\n# h\n", "table"),
+    "table in an item": ("- x\n\n  | a | b |\n  |:-|-:|\n  | [[A]] |\n- [[B]]\n", "table"),
+    "table opening an item": ("- a | [[A]]\n  --|--\n  c | d\n", "table"),
+    "table in a callout": ("> [!note] T\n> | a | b |\n> |---|---|\n> | [[A]] | 😀 |\n", "table"),
+    "table ends at a lazy line": ("> | a |\n> |---|\n[[A]] b\n", "table"),
+    "escaped pipe in a cell": ("| a | b |\n|---|---|\n| [[A\\|x]] | c |\n", "table"),
+    "setext": ("Title [[A]] — é\n===\n\nbody [[B]]\n", "setext heading"),
+    "setext in an item": ("- Title [[A]]\n  ---\n  after [[B]]\n", "setext heading"),
+    "indented code": ("    [[no]]\n\n\n      [[no]]\n[[A]]\n", "indented code"),
+    "indented code in an item": ("- a\n\n      [[code]]\n  [[A]]\n", "indented code"),
+    "escape": ("\\[[A]] [[B]] \\#t #u\n", "escape"),
+    "entity": ("&#91;[A]] &amp; [[B]]\n", "entity"),
+    "math": ("$x$ [[A]] $[[no]]$\n", "math"),
+    "display math block": ("$$\n[[no]]\n$$\n[[A]] — é\n", "math block"),
+    "unclosed display math": ("$$\n[[A]]\n\n[[B]]\n", "math"),
+    "display math after text": ("text\n$$\n[[no]]\n$$\n### Then [[A]]\n", "math"),
+    "display math mid-line": ("a $$ [[no]] $$ b $$ [[A]]\n", "math"),
+    "display math in a quote": ("> q\n> $$\n> [[no]]\n> $$\n", "math"),
+    "comment": ("%%[[A]]%% [[B]]\n", "comment"),
+    "reference": ("[x]: a.md\n\n[x] [[A]]\n", "reference definition"),
+    "reference used above it": ("[x] #t [[A]]\n\n[x]: <b c.md> 't'\n", "reference definition"),
+    "reference, then a paragraph": ("[x]: a.md\n[[A]] ^id\n", "reference definition"),
+    "reference in an item": ("- [x]: a.md\n- [x][] [[A]]\n", "reference definition"),
+    "nested label": ("[a [b]](c.md)\n", "link label with brackets or code"),
+    "code in label": ("[a `]`](c.md)\n", "link label with brackets or code"),
+    "title in link": ('[a](b.md "t")\n', "link destination"),
+    "javascript link": ("[a](javascript:alert)\n", "unsafe link"),
+    "broken wikilink and a link": ("[[bad\nx]] [a](b.md)\n", "link label with brackets or code"),
+    "wikilink in image label": ("![nope [[Y]]](i.png)\n", "link label with brackets or code"),
+    "angle destination": ("[y](<z w.md>)\n", "inline HTML"),
+}
+
+# Each note here takes the fast path with nothing handed to markdown-it.
+FAST_MORE = {
+    "tab-indented item": "- a\n\t- [[b]] — é\n\t\t- [[c]] ^id\n",
+    "tab-indented ordered items": "1. a\n\t1. [[b]]\n\t2. c\n2. d\n",
+    "tab continuation": "- a [[A]]\n\tlazy [[B]]\n  \tmore ^x\n",
+    "tab past the content column": "1. a\n\t\tb [[A]]\n",
+    "tab-indented fence": "- a\n\t```\n\t[[no]]\n\t```\n\t[[A]]\n",
+    "item opening a heading": "- # H [[A]]\n- ## I\n  body\n",
+    "item opening a list": "- 5. [[A]]\n  6. b\n- - c\n",
+    "item opening a fence": "- ```\n  [[no]]\n  ```\n  [[A]]\n",
+    "break under a paragraph in an item": "- a\n  - - -\n  b [[A]]\n",
+    "dash line less indented than the item": "1. Definitions\n--------------\n[[A]]\n",
+    "dash line under an item": "a [[A]]\n\n- b\n---\n[[B]]\n",
 }
 
 
@@ -209,6 +247,20 @@ def test_fast_path_reads_plain_notes_as_markdown_it_does(name: str) -> None:
 def test_fast_path_declines_what_it_does_not_mirror(name: str) -> None:
     text = DECLINED[name]
     assert not takes_fast_path(text)
+    assert_same_note("note.md", text)
+
+
+@pytest.mark.parametrize("name", list(BORROWED))
+def test_fast_path_hands_a_part_to_markdown_it(name: str) -> None:
+    text, part = BORROWED[name]
+    assert part in (borrowed_rules(text, text.split("\n")) or ())
+    assert_same_note("note.md", text)
+
+
+@pytest.mark.parametrize("name", list(FAST_MORE))
+def test_fast_path_reads_tabs_and_items_opening_blocks(name: str) -> None:
+    text = FAST_MORE[name]
+    assert borrowed_rules(text, text.split("\n")) == set()
     assert_same_note("note.md", text)
 
 

@@ -1,22 +1,27 @@
-"""markdown-it's tokens for the Markdown most notes are made of, several times faster.
+"""markdown-it's tokens for the Markdown notes are made of, several times faster.
 
-Most notes are front matter, ATX headings, paragraphs, lists (nested and indented), fenced code,
-block quotes and callouts, thematic breaks and ``%%`` comment lines, with wikilinks, tags, code
-spans and simple ``[text](path)`` links inside. For such a note ``tokenize`` builds the tokens
-``parse._Walker`` reads, exactly as markdown-it (with ``syntax``'s rules) would, at a fraction of
-the cost: one look at each line, one regular-expression scan of each paragraph. Tokens the walker
-never reads are left out: the closing ones (but ``list_item_close``), ``hr``, comment blocks.
-The moment a note holds anything else — HTML, tables, setext headings, indented code, tab
-indentation, reference definitions (markdown-it's own rule tells one from ``[[Note]]:``),
-escapes, entities, math, inline ``%%`` comments, a link it cannot read at a glance —
-``tokenize`` returns None and markdown-it parses the note (``decline_reason`` says why;
-bench/census.py counts the reasons per vault). tests/vault/test_fastparse.py holds the proof:
-every note of every corpus, of the benchmark vaults and of thousands of generated documents
-gives the same ``Note`` both ways.
+Most of a note is front matter, ATX headings, paragraphs, lists (nested, indented with spaces or
+tabs), fenced code, block quotes and callouts, thematic breaks and ``%%`` comment lines, with
+wikilinks, tags, code spans and simple ``[text](path)`` links inside. ``tokenize`` builds the
+tokens ``parse._Walker`` reads for these exactly as markdown-it (with ``syntax``'s rules) would,
+at a fraction of the cost: one look at each line, one regular-expression scan of each paragraph.
+Tokens the walker never reads are left out: the closing ones (but ``list_item_close``), ``hr``,
+comment blocks.
+What it only finds, it hands to markdown-it's own rule, on that part alone: a table, an HTML or
+``$$`` block, a setext heading, indented code, reference definitions (``run_rule``: a
+``StateBlock`` of just those lines, with the container's indentation and lazy lines), and the
+inline content of a paragraph holding HTML, escapes, entities, math, comments or a link it
+cannot read at a glance (``markdown_it_children``). A note that defines references gets
+markdown-it's inline tokens for every paragraph with a ``[``, once all blocks are read, as
+markdown-it reads them. The few shapes left (tabs inside quotes, empty items, odd front
+matter...) make ``tokenize`` return None and markdown-it parse the note (``decline_reason``
+says why, ``borrowed_rules`` which parts were handed over; bench/census.py counts both per
+vault). tests/vault/test_fastparse.py holds the proof: every note of every corpus, of the
+benchmark vaults and of thousands of generated documents gives the same ``Note`` both ways.
 
 The rules mirrored here are markdown-it-py's own (``rules_block``/``rules_inline``): which lines
-end a paragraph, how a container's lines are indented (``blkIndent``, ``sCount``, lazy lines),
-how a list item's content is cut, which positions the inline tokenizer visits.
+end a paragraph, how a container's lines are indented (``blkIndent``, ``sCount`` with tab stops,
+lazy lines), how a list item's content is cut, which positions the inline tokenizer visits.
 """
 
 from __future__ import annotations
@@ -25,7 +30,10 @@ import re
 from typing import Any
 
 from markdown_it.common.utils import mdTrim
-from markdown_it.rules_block import StateBlock, reference
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.text_join import text_join
+from markdown_it.token import Token
 
 from vault_ls.vault.syntax import NEEDS_INLINE, build_parser, tag_end, wikilink_meta
 from vault_ls.vault.wikilink import WIKILINK
@@ -47,7 +55,7 @@ class FastToken:
         meta: dict[str, Any] = _NOTHING,
         level: int = 0,
         map: list[int] | None = None,
-        children: list[FastToken] | None = None,
+        children: list[Any] | None = None,  # FastTokens, or markdown-it's own Tokens
         markup: str = "",
         tag: str = "",
     ):
@@ -82,14 +90,26 @@ DELIMITER_LINE = re.compile(r"[ \t]*[-=|:][-=|: \t]*|[ \t]*([*_])(?:[ \t]*\1){2,
 # A thematic break (markdown-it's ``hr``); read only where no paragraph is open above it, where
 # ``---`` would underline a setext heading.
 THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}[ \t]*")
+SETEXT_DASHES = re.compile(r"-+[ \t]*")  # a break that is also a setext heading's underline
 # First characters of every line (indentation cut off) that may be more than a paragraph's text.
 BLOCK_MARKS = frozenset("#`~-*+_=|:>|<$%0123456789")
 PARAGRAPH = ("paragraph", None)
-# Line starts the fast path never reads: HTML, tables, math.
-FOREIGN_START = frozenset("|<$")
 ENTITY = re.compile(r"&#?[A-Za-z0-9]+;")
-FOREIGN_START_REASON = {"|": "table", "<": "HTML block", "$": "math"}
-_REFERENCE_PARSER = build_parser()
+# The reference parser (``parse._MD``'s configuration): its own rules read the blocks and inline
+# content the fast path only finds (tables, HTML and math blocks, reference definitions, inline
+# HTML, escapes...), on just their lines.
+_MD = build_parser()
+
+
+def _block_rule(name: str) -> Any:
+    ruler = _MD.block.ruler
+    return ruler.__rules__[ruler.__find__(name)].fn
+
+
+TABLE, HTML_BLOCK, MATH_BLOCK, REFERENCE, LHEADING, CODE = (
+    _block_rule(name)
+    for name in ("table", "html_block", "math_block", "reference", "lheading", "code")
+)
 # ``]:`` that may end a reference definition's label: one not ending a wikilink (``[[N]]:``),
 # whose closing ``]]`` no label can end with (its last ``]`` would need an escape: ``\]]:``).
 REFERENCE_END = re.compile(r"(?<!\])\]:|\\\]\]:")
@@ -108,11 +128,46 @@ def holds_foreign_inline(text: str) -> bool:
     )
 
 
-def defines_reference(content: str) -> bool:
-    """Whether a paragraph's content opens with a reference definition: markdown-it's own rule,
-    which reads the same lines (its terminators are the paragraph's), asked on them alone."""
-    state = StateBlock(content, _REFERENCE_PARSER, {}, [])
-    return bool(reference(state, 0, state.lineMax, True))
+def markdown_it_children(content: str, env: dict[str, Any]) -> list[Token]:
+    """markdown-it's inline tokens of ``content``, as its ``inline`` and ``text_join`` core
+    rules make them (``syntax.selective_inline`` runs only where ``NEEDS_INLINE`` finds)."""
+    children: list[Token] = []
+    holder = Token("inline", "", 0, content=content, children=children)
+    if NEEDS_INLINE.search(content):
+        _MD.inline.parse(content, _MD, env, children)
+        state = StateCore("", _MD, env)
+        state.tokens = [holder]
+        text_join(state)
+    return holder.children or []
+
+
+def leading_tab(text: str) -> bool:
+    return "\t" in text[: len(text) - len(text.lstrip(" \t"))]
+
+
+def columns(whitespace: str) -> int:
+    """How many columns ``whitespace`` (spaces and tabs) spans from the start of a line: a tab
+    runs to the next multiple of 4, as markdown-it counts (``sCount``)."""
+    column = 0
+    for char in whitespace:
+        column += 4 - column % 4 if char == "\t" else 1
+    return column
+
+
+def cut_indent(text: str, indent: int) -> str:
+    """markdown-it's ``getLines`` for one line: up to ``indent`` columns of its indentation cut
+    off, a tab that spans past them left as the spaces it spans there."""
+    column = at = 0
+    while at < len(text) and column < indent:
+        char = text[at]
+        if char == "\t":
+            column += 4 - column % 4
+        elif char == " ":
+            column += 1
+        else:
+            break
+        at += 1
+    return " " * (column - indent) + text[at:] if column > indent else text[at:]
 
 
 def foreign_inline_reason(text: str) -> str:
@@ -123,7 +178,7 @@ def foreign_inline_reason(text: str) -> str:
     return "entity"
 
 
-def tokenize(text: str, lines: list[str]) -> list[FastToken] | None:
+def tokenize(text: str, lines: list[str]) -> list[FastToken | Token] | None:
     """markdown-it's tokens for ``text`` (newlines normalised; ``lines`` is it split on ``\\n``),
     or None when the note needs markdown-it."""
     try:
@@ -142,12 +197,27 @@ def decline_reason(text: str, lines: list[str]) -> str | None:
     return None
 
 
-def _tokenize(text: str, lines: list[str]) -> list[FastToken]:
+def borrowed_rules(text: str, lines: list[str]) -> set[str] | None:
+    """What of markdown-it's own rules the fast path ran on parts of ``text`` (``"table"``,
+    ``"inline HTML"``...), or None when it declines the note (bench/census.py counts both)."""
+    try:
+        blocks = _tokenize_blocks(text, lines)
+    except Unsupported:
+        return None
+    return blocks.borrowed
+
+
+def _tokenize(text: str, lines: list[str]) -> list[FastToken | Token]:
+    return _tokenize_blocks(text, lines).tokens
+
+
+def _tokenize_blocks(text: str, lines: list[str]) -> _Blocks:
     blocks = _Blocks(lines, len(lines) - 1 if text.endswith("\n") else len(lines))
     blocks.may_define = "]:" in text and REFERENCE_END.search(text) is not None
     # one search of the whole note spares one per paragraph in most notes
     blocks.foreign_inline = holds_foreign_inline(text)
-    return blocks.run()
+    blocks.run()
+    return blocks
 
 
 class _Blocks:
@@ -158,7 +228,9 @@ class _Blocks:
     def __init__(self, lines: list[str], end: int):
         self.lines = lines
         self.end = end  # markdown-it's line count: a final newline ends a line, opens none
-        self.tokens: list[FastToken] = []
+        self.tokens: list[FastToken | Token] = []
+        self.env: dict[str, Any] = {}  # markdown-it's: the reference definitions met
+        self.borrowed: set[str] = set()  # markdown-it's rules run on parts of the note
         self.foreign_inline = True  # holds_foreign_inline(the note): paragraphs need a look
         self.may_define = True  # the note may hold a reference definition
         # The last line ``classify`` read past its first character, and its answer: the line that
@@ -167,23 +239,98 @@ class _Blocks:
         # Inside a block quote: its lines without their ``>``, and the lines it holds without
         # one (lazy paragraph lines, markdown-it's ``sCount`` -1).
         self.lazy: frozenset[int] | set[int] = frozenset()
+        self.in_quote = False
 
-    def run(self) -> list[FastToken]:
+    def run(self) -> None:
         lines, end = self.lines, self.end
         line = self.front_matter() if end and lines[0].startswith("---") else 0
         self.container(line, 0, 0, -1)
-        return self.tokens
+        if self.env.get("references"):
+            # markdown-it reads a note's inline content once all its blocks are read: a link may
+            # use a definition below it
+            for token in self.tokens:
+                if token.type == "inline" and "[" in token.content:
+                    token.children = markdown_it_children(token.content, self.env)
 
-    @staticmethod
-    def indentation(text: str) -> int:
-        """The line's indentation in columns; raises where tab stops would decide it."""
+    def inline(self, content: str) -> list[Any]:
+        """The inline tokens of a paragraph's or heading's ``content``: the fast path's, or
+        markdown-it's own where the content holds what only markdown-it reads (the walker
+        reads both kinds)."""
+        try:
+            return inline_children(content, self.foreign_inline)
+        except Unsupported as declined:
+            self.borrowed.add(str(declined.args[0]))
+            return markdown_it_children(content, self.env)
+
+    def run_rule(
+        self, rule: Any, line: int, stop: int, indent: int, list_indent: int, silent: bool
+    ) -> StateBlock | None:
+        """markdown-it's block ``rule`` at ``line`` over lines ``line`` to ``stop`` of this
+        container, as markdown-it would see them there (``blkIndent``, ``listIndent``, a quote's
+        lazy lines); the state it leaves, or None when it reads no such block there."""
+        state = StateBlock("\n".join(self.lines[line:stop]), _MD, self.env, [])
+        state.blkIndent, state.listIndent = indent, list_indent
+        for number in self.lazy:
+            if line <= number < stop:
+                state.sCount[number - line] = -1
+        if not rule(state, 0, state.lineMax, silent):
+            return None
+        # markdown-it counts a tab's columns from the start of the line a quote's marker is on;
+        # the lines here start after it: where the rule read a tab in indentation, decline
+        read = stop if silent else min(stop, line + state.line + 1)
+        if self.in_quote and any(leading_tab(text) for text in self.lines[line:read]):
+            raise Unsupported("tab indentation")
+        return state
+
+    def borrow_block(
+        self, rule: Any, name: str, line: int, stop: int, level: int, indent: int, list_indent: int
+    ) -> int | None:
+        """The tokens of the block markdown-it's ``rule`` reads at ``line``, put in place; the
+        line after it, or None when the rule reads none there."""
+        state = self.run_rule(rule, line, stop, indent, list_indent, False)
+        if state is None:
+            return None
+        self.borrowed.add(name)
+        for token in state.tokens:
+            token.level += level
+            if token.map:
+                token.map = [token.map[0] + line, token.map[1] + line]
+            if token.type == "inline":
+                token.children = self.inline(token.content)
+            self.tokens.append(token)
+        return line + state.line
+
+    def opens_table(self, number: int, indent: int, list_indent: int) -> bool:
+        """Whether a GFM table's header row stands at line ``number`` (markdown-it's rule asked
+        on it and the delimiter row below it, as a paragraph's terminator asks it)."""
+        below = number + 1
+        if below >= self.end or below in self.lazy or "|" not in self.lines[number]:
+            return False
+        delimiter = self.lines[below].lstrip(" \t")
+        if not delimiter or delimiter[0] not in "|-:":
+            return False
+        return self.run_rule(TABLE, number, below + 1, indent, list_indent, True) is not None
+
+    def table(self, line: int, level: int, indent: int, list_indent: int) -> int:
+        stop = line + 2  # its rows end at the first blank line, if not before
+        while stop < self.end and stop not in self.lazy and self.lines[stop].strip(" \t"):
+            stop += 1
+        after = self.borrow_block(TABLE, "table", line, stop, level, indent, list_indent)
+        assert after is not None  # ``opens_table`` said so
+        return after
+
+    def indentation(self, text: str) -> int:
+        """The line's indentation in columns (its text after it: ``text.lstrip(" \\t")``);
+        raises for a tab in a quote, whose columns count from before the ``>``."""
         if text[0] != " " and text[0] != "\t":
             return 0
         rest = text.lstrip(" \t")
-        column = len(text) - len(rest)
-        if "\t" in text[:column]:
+        width = len(text) - len(rest)
+        if "\t" not in text[:width]:
+            return width
+        if self.in_quote:
             raise Unsupported("tab indentation")
-        return column
+        return columns(text[:width])
 
     def container(self, line: int, indent: int, level: int, list_indent: int) -> int:
         """markdown-it's block loop over the lines of a container from ``line``; returns the line
@@ -200,9 +347,29 @@ class _Blocks:
             if column < indent:
                 break
             if column - indent >= 4:
-                raise Unsupported("indented code")
-            rest = text[column:] if column else text
+                after = self.borrow_block(
+                    CODE, "indented code", line, self.end, level, indent, list_indent
+                )
+                assert after is not None  # the rule reads any line indented so
+                line = after
+                continue
+            rest = text.lstrip(" \t") if column else text
+            if (
+                "|" in rest
+                and not rest.startswith("%%")
+                and self.opens_table(line, indent, list_indent)
+            ):
+                line = self.table(line, level, indent, list_indent)
+                continue
             kind, detail = self.classify(rest)
+            if kind == "html" or kind == "math":
+                rule = HTML_BLOCK if kind == "html" else MATH_BLOCK
+                name = "HTML block" if kind == "html" else "math block"
+                after = self.borrow_block(rule, name, line, self.end, level, indent, list_indent)
+                if after is not None:
+                    line = after
+                    continue
+                kind = "paragraph"  # ``<`` or ``$$`` opening no such block
             if kind == "heading":
                 line = self.heading(line, rest, detail, level)
             elif kind == "fence":
@@ -231,8 +398,10 @@ class _Blocks:
     def classify_marked(self, text: str) -> tuple[str, Any]:
         """``classify`` for a line whose first character may open a block."""
         first = text[0]
-        if first in FOREIGN_START:
-            raise Unsupported(FOREIGN_START_REASON[first])
+        if first == "<":
+            return "html", None  # which HTML block, if any: markdown-it's rule says
+        if first == "$":
+            return ("math", None) if text.startswith("$$") else PARAGRAPH
         if first == ">":
             return "quote", None
         if DELIMITER_LINE.fullmatch(text):
@@ -244,7 +413,7 @@ class _Blocks:
                 return PARAGRAPH
             close = text.find("%%", 2)
             if close >= 0 and text[close + 2 :].strip():
-                raise Unsupported("comment")  # text after it: an inline comment
+                return PARAGRAPH  # text after it: an inline comment, in a paragraph
             return "comment", close >= 0
         if first == "#":
             found = ATX_HEADING.match(text)
@@ -287,14 +456,22 @@ class _Blocks:
         if number in self.lazy:
             return False  # a quote's lazy line: checked by ``quote`` already
         column = self.indentation(text)
-        rest = text[column:] if column else text
+        rest = text.lstrip(" \t") if column else text
         if column - indent >= 4:
             if DELIMITER_LINE.fullmatch(rest):
                 raise Unsupported("delimiter line")  # may be a table's, or an underline
             return False  # indented code does not interrupt a paragraph
+        if "|" in rest and self.opens_table(number, indent, list_indent):
+            return True
         kind, detail = self.classify(rest)
+        if kind == "html":
+            return self.html_interrupts(number, indent, list_indent)
+        if kind == "math":
+            return False  # a ``$$`` block interrupts no paragraph
         if kind == "hr":
-            raise Unsupported("delimiter line")  # ``---`` under a paragraph: a setext heading
+            if column >= indent and SETEXT_DASHES.fullmatch(rest):
+                raise Unsupported("delimiter line")  # may underline a setext heading
+            return True
         if kind == "ordered" or kind == "bullet":
             if list_indent >= 0 and column - list_indent >= 4 and column < indent:
                 return False  # markdown-it's list rule refuses such a line
@@ -302,6 +479,11 @@ class _Blocks:
                 return bool(detail[2] == 1)  # only a list starting at 1 interrupts a paragraph
             return True
         return kind != "paragraph"
+
+    def html_interrupts(self, number: int, indent: int, list_indent: int) -> bool:
+        """Whether the HTML block opening at ``number`` ends a paragraph or quote above it (all
+        kinds but the seventh: a lone tag of any name)."""
+        return self.run_rule(HTML_BLOCK, number, number + 1, indent, list_indent, True) is not None
 
     # --- blocks ---------------------------------------------------------------------------
 
@@ -340,7 +522,7 @@ class _Blocks:
                 content,
                 level=level + 1,
                 map=where,
-                children=inline_children(content, self.foreign_inline),
+                children=self.inline(content),
             )
         )
         return line + 1
@@ -351,11 +533,8 @@ class _Blocks:
         closed = False
         while close < self.end:
             text = self.lines[close]
-            stripped = text.lstrip(" ")
-            tabbed = stripped.startswith("\t")
-            if tabbed and (indent or stripped.lstrip(" \t").startswith(char)):
-                raise Unsupported("tab in a fence")  # tab stops decide where it ends
-            column = len(text) - len(stripped)
+            stripped = text.lstrip(" \t")
+            column = self.indentation(text) if stripped else 0
             if (column < indent and stripped) or close in self.lazy:
                 break  # a line less indented ends the item, and the fence with it
             marks = stripped.startswith(char * size) and column - indent <= 3
@@ -396,7 +575,7 @@ class _Blocks:
                 stop += 1
                 continue
             at = self.indentation(text)
-            rest = text[at:] if at else text
+            rest = text.lstrip(" \t") if at else text
             if rest[0] == ">" and at >= indent:
                 after = rest[1:]
                 if after.startswith(" "):
@@ -418,14 +597,23 @@ class _Blocks:
                 if kind in ("bullet", "ordered"):
                     if not (list_indent >= 0 and at - list_indent >= 4 and at < indent):
                         break
-                elif kind != "paragraph":
+                elif kind == "html":
+                    if self.html_interrupts(stop, indent, list_indent):
+                        break
+                elif kind != "paragraph" and kind != "math":
                     break
             lazy.add(stop)
             stop += 1
         opener = FastToken("blockquote_open", level=level, map=[line, stop], markup=">")
         self.tokens.append(opener)
         inner = _Blocks(inside, stop)
-        inner.tokens, inner.lazy = self.tokens, lazy
+        inner.in_quote = True
+        inner.tokens, inner.lazy, inner.env, inner.borrowed = (
+            self.tokens,
+            lazy,
+            self.env,
+            self.borrowed,
+        )
         inner.foreign_inline, inner.may_define = self.foreign_inline, self.may_define
         after_quote = inner.container(line, 0, level + 1, list_indent)
         opener.map = [line, after_quote]
@@ -436,34 +624,80 @@ class _Blocks:
         ``first``) in a container at ``indent``; returns the line that ends it."""
         lines, end = self.lines, self.end
         stop = line + 1
-        while stop < end and not self.ends_paragraph(stop, indent, list_indent):
-            stop += 1
+        try:
+            while stop < end and not self.ends_paragraph(stop, indent, list_indent):
+                stop += 1
+        except Unsupported as declined:
+            # a ``---`` or ``===`` line under it may underline a setext heading; markdown-it
+            # tries the definitions first
+            if declined.args[0] != "delimiter line" or (self.may_define and first[0] == "["):
+                raise
+            heading = self.setext_heading(line, first, level, indent, list_indent)
+            if heading is None:
+                raise
+            return heading
         if stop == line + 1:
             written = first
         else:
             following = lines[line + 1 : stop]
             if indent:  # markdown-it's getLines: up to ``indent`` columns cut off each line
                 following = [
-                    text[min(indent, len(text) - len(text.lstrip(" "))) :] for text in following
+                    cut_indent(text, indent)
+                    if "\t" in text
+                    else text[min(indent, len(text) - len(text.lstrip(" "))) :]
+                    for text in following
                 ]
             written = "\n".join([first, *following])
         content = mdTrim(written)
-        if self.may_define and first[0] == "[" and "]:" in content and defines_reference(content):
-            raise Unsupported("reference definition")  # its links may be anywhere in the note
+        if self.may_define and first[0] == "[" and "]:" in content:
+            defined = self.definitions(line, stop, first, indent, list_indent)
+            if defined:
+                return defined
         where = [line, stop]
         self.tokens.append(FastToken("paragraph_open", level=level, map=where))
-        children = inline_children(content, self.foreign_inline)
+        children = self.inline(content)
         self.tokens.append(
             FastToken("inline", content, level=level + 1, map=where, children=children)
         )
         return stop
+
+    def setext_heading(
+        self, line: int, first: str, level: int, indent: int, list_indent: int
+    ) -> int | None:
+        """markdown-it's ``lheading`` rule at ``line``: the line after the setext heading there,
+        or None when none stands there (its lines end at a blank line, if not before)."""
+        stop = line + 1
+        while stop < self.end and self.lines[stop].strip(" \t"):
+            stop += 1
+        written = self.lines[line]
+        self.lines[line] = first
+        try:
+            return self.borrow_block(
+                LHEADING, "setext heading", line, stop, level, indent, list_indent
+            )
+        finally:
+            self.lines[line] = written
+
+    def definitions(self, line: int, stop: int, first: str, indent: int, list_indent: int) -> int:
+        """markdown-it's ``reference`` rule, tried before a paragraph: the line after the
+        definitions at ``line`` (each recorded in ``env``), or 0 when none stands there."""
+        written = self.lines[line]
+        self.lines[line] = first  # a list item's first line: its marker cut off, as markdown-it
+        try:
+            state = self.run_rule(REFERENCE, line, stop, indent, list_indent, False)
+        finally:
+            self.lines[line] = written
+        if state is None:
+            return 0
+        self.borrowed.add("reference definition")
+        return line + state.line
 
     def list(
         self, line: int, kind: str, detail: tuple[Any, ...], column: int, indent: int, level: int
     ) -> int:
         """A list in a container at ``indent`` whose first item's marker stands at ``column``:
         items of one kind and marker (``-``, ``*``, ``+``; ``.`` or ``)`` after a number), each
-        opening with a paragraph, then any blocks indented to its content (nested lists too);
+        opening with a block on the marker's line, then any blocks indented to its content;
         ``detail`` is what ``classify`` said of the first."""
         lines, end = self.lines, self.end
         first, marker = line, detail[0]
@@ -474,11 +708,13 @@ class _Blocks:
             content_indent = column + offset
             item = FastToken("list_item_open", level=level + 1, map=[line, line], markup=marker)
             self.tokens.append(item)
-            content = lines[line][content_indent:]
-            if self.classify(content)[0] != "paragraph":
-                raise Unsupported("item opening a block")  # a heading, fence or nested list
-            stop = self.paragraph(line, level + 2, content, content_indent, indent)
-            following = self.container(stop, content_indent, level + 2, indent)
+            # markdown-it reads the item's first line as if its marker were indentation
+            written = lines[line]
+            lines[line] = " " * content_indent + written.lstrip(" \t")[offset:]
+            try:
+                following = self.container(line, content_indent, level + 2, indent)
+            finally:
+                lines[line] = written
             self.tokens.append(FastToken("list_item_close", level=level + 1))
             item.map = [line, following]
             if following >= end:
@@ -487,7 +723,7 @@ class _Blocks:
             column = self.indentation(text)
             if column < indent or column - indent >= 4:
                 break
-            next_kind, detail = self.classify(text[column:] if column else text)
+            next_kind, detail = self.classify(text.lstrip(" \t") if column else text)
             if next_kind != kind or detail[0] != marker:
                 break
             line = following
