@@ -2,6 +2,7 @@
 
     python bench/run.py --notes 10000                 # generates bench/vaults/10k when missing
     python bench/run.py --vault bench/vaults/10k --no-peer
+    python bench/run.py --vault ../shared/corpora/obsidian-help   # any vault: start figures only
     python bench/run.py --smoke          # 1k notes, correctness only, exit 1 on failure
 
 Both servers are started over stdio exactly as an editor starts them and every figure is the
@@ -677,7 +678,7 @@ async def measure_workspace_diagnostic(session: Session, timeout: float) -> dict
 
 
 async def run_vault_ls(
-    args: argparse.Namespace, vault: Path, manifest: dict[str, Any], results_dir: Path
+    args: argparse.Namespace, vault: Path, manifest: dict[str, Any] | None, results_dir: Path
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     shutil.rmtree(args.cache_dir, ignore_errors=True)
@@ -686,6 +687,13 @@ async def run_vault_ls(
     session, cold = await start_vault_ls(args, vault, "cold", results_dir)
     out["cold"] = cold
     out["capabilities"] = sorted(k for k, v in session.capabilities.items() if v)
+    if manifest is None or args.index_only:
+        # the start figures need no manifest: cold, RSS, warm (the latency probes do)
+        if session.sampler:
+            session.sampler.stop()
+        await session.client.stop()
+        out["warm"] = await start_only(args, vault, "warm", results_dir)
+        return out
     names = {n["name"] for n in manifest["notes_meta"]}
     steps = [
         ("completion", lambda: measure_completion(session, manifest, rng, args.samples)),
@@ -847,7 +855,7 @@ PEER_SETTINGS = {
 
 
 async def run_peer(
-    args: argparse.Namespace, vault: Path, manifest: dict[str, Any], results_dir: Path
+    args: argparse.Namespace, vault: Path, manifest: dict[str, Any] | None, results_dir: Path
 ) -> dict[str, Any]:
     if not PEER_MAIN.exists():
         return {"status": "not installed (run bench/install-peer.sh)"}
@@ -940,10 +948,10 @@ async def run_peer(
             session.capabilities["completionProvider"] = client.registrations[
                 "textDocument/completion"
             ].get("registerOptions", True)
-        rng = random.Random(11)
-        out["completion_md_path"] = await measure_md_path_completion(
-            session, manifest, rng, args.samples
-        )
+        if manifest is not None and not args.index_only:
+            out["completion_md_path"] = await measure_md_path_completion(
+                session, manifest, random.Random(11), args.samples
+            )
         out["memory_end"] = proc_memory(client.pid)
         out["cpu_seconds_total"] = proc_cpu_seconds(client.pid)
         out["tokenizer_helper_memory"] = proc_memory(helper.proc.pid if helper.proc else None)
@@ -1355,9 +1363,23 @@ def report(result: dict[str, Any]) -> str:
         fmt(get(v, "cold", "memory_after_index", "rss_mib"), " MiB"),
         fmt(get(p, "memory_after_index", "rss_mib"), " MiB"),
     )
+    row(
+        "  peak RSS to index, server tree / peer",
+        fmt(get(v, "cold", "with_workers_to_index", "peak_tree_rss_mib"), " MiB"),
+        fmt(get(p, "memory_after_index", "peak_rss_mib"), " MiB"),
+    )
     width = max(len(r[0]) for r in rows)
     w2 = max(len(r[1]) for r in rows)
-    lines = [f"{'':{width}}  {'vault-ls':{w2}}  peer (vscode-markdown-languageserver)"]
+    cov = result.get("fast_path_coverage", {})
+    machine = result.get("machine", {})
+    lines = [
+        f"vault: {result.get('vault')} ({fmt(result.get('notes'))} notes)",
+        f"fast path: {fmt(cov.get('fast_path'))} of {fmt(cov.get('notes'))} notes "
+        f"({cov.get('share', 0):.0%}); declined for {cov.get('declined_for')}",
+        f"load average at start / end: {machine.get('loadavg_at_start')} / "
+        f"{machine.get('loadavg_at_end')}",
+        f"{'':{width}}  {'vault-ls':{w2}}  peer (vscode-markdown-languageserver)",
+    ]
     lines += [f"{a:{width}}  {b:{w2}}  {c}" for a, b, c in rows]
     ratios = result.get("ratios", {})
     if ratios:
@@ -1398,9 +1420,15 @@ def ratios(result: dict[str, Any]) -> dict[str, float | None]:
 # ---- main ------------------------------------------------------------------------------------
 
 
-def ensure_vault(args: argparse.Namespace) -> tuple[Path, dict[str, Any]]:
+def ensure_vault(args: argparse.Namespace) -> tuple[Path, dict[str, Any] | None]:
+    """The vault and its manifest: a generated one is made when missing; an existing vault
+    without a manifest (any real vault) is used as it is, with no manifest (None)."""
     vault = args.vault or BENCH / "vaults" / label_for(args.notes)
     manifest_file = vault.parent / (vault.name + ".manifest.json")
+    if args.vault is not None and vault.is_dir() and not manifest_file.exists():
+        if args.smoke:
+            raise SystemExit(f"--smoke needs a generated vault; {vault} has no manifest")
+        return vault.resolve(), None
     if not vault.exists() or not manifest_file.exists():
         notes = args.notes
         print(f"generating {notes} notes into {vault} ...", flush=True)
@@ -1444,6 +1472,10 @@ def fast_path_coverage(vault: Path) -> dict[str, Any]:
     }
 
 
+def vault_bytes(vault: Path) -> int:
+    return sum(p.stat().st_size for p in vault.rglob("*.md") if p.is_file())
+
+
 def label_for(notes: int) -> str:
     return f"{notes // 1000}k" if notes % 1000 == 0 else str(notes)
 
@@ -1468,13 +1500,16 @@ async def amain(args: argparse.Namespace) -> int:
         flush=True,
     )
     if args.smoke:
+        assert manifest is not None
         print(f"smoke run on {vault} ({manifest['notes']} notes)", flush=True)
         return await run_smoke(args, vault, manifest, results_dir)
+    if manifest is None:
+        print("no manifest: start figures only (cold, warm, RSS, peer cold)", flush=True)
     result: dict[str, Any] = {
         "vault": str(vault),
-        "notes": manifest["notes"],
-        "vault_bytes": manifest["bytes"],
-        "links": manifest["links"],
+        "notes": manifest["notes"] if manifest else coverage["notes"],
+        "vault_bytes": manifest["bytes"] if manifest else vault_bytes(vault),
+        "links": manifest["links"] if manifest else None,
         "machine": machine_info(),
         "started": stamp,
         "fast_path_coverage": coverage,
@@ -1505,7 +1540,16 @@ async def amain(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notes", type=int, default=10000, help="vault size to generate/use")
-    parser.add_argument("--vault", type=Path, help="an existing generated vault")
+    parser.add_argument(
+        "--vault",
+        type=Path,
+        help="a vault: generated (with its manifest) or any other (start figures only)",
+    )
+    parser.add_argument(
+        "--index-only",
+        action="store_true",
+        help="only the start figures (cold, warm, RSS, peer cold), no latency probes",
+    )
     parser.add_argument("--smoke", action="store_true", help="1k notes, correctness checks only")
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--peer-only", action="store_true")
