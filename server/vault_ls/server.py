@@ -657,23 +657,32 @@ UPDATE, LEAVE = "Update links", "Leave them"
 async def _update_links(
     ls: VaultServer, edit: types.WorkspaceEdit, links: int, notes: int, choice: str
 ) -> None:
-    with contextlib.suppress(asyncio.CancelledError):
-        counted = move.counted(links, notes)
-        if choice == "prompt":
-            answer = await ls.window_show_message_request_async(
-                types.ShowMessageRequestParams(
-                    type=types.MessageType.Info,
-                    message=f"Update {counted}?",
-                    actions=[types.MessageActionItem(UPDATE), types.MessageActionItem(LEAVE)],
-                )
+    try:
+        await _ask_and_apply(ls, edit, move.counted(links, notes), choice)
+    except asyncio.CancelledError:
+        pass
+    except Exception as error:  # an editor that cannot answer leaves the links as they are
+        ls.log(f"vault-ls: links not updated after the move: {error}", True)
+
+
+async def _ask_and_apply(
+    ls: VaultServer, edit: types.WorkspaceEdit, counted: str, choice: str
+) -> None:
+    if choice == "prompt":
+        answer = await ls.window_show_message_request_async(
+            types.ShowMessageRequestParams(
+                type=types.MessageType.Info,
+                message=f"Update {counted}?",
+                actions=[types.MessageActionItem(UPDATE), types.MessageActionItem(LEAVE)],
             )
-            if answer is None or answer.title != UPDATE:
-                return
-        result = await ls.workspace_apply_edit_async(
-            types.ApplyWorkspaceEditParams(edit=edit, label=f"Update {counted}")
         )
-        if not result.applied:
-            ls.log(f"vault-ls: the editor did not update the links: {result.failure_reason}", True)
+        if answer is None or answer.title != UPDATE:
+            return
+    result = await ls.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=edit, label=f"Update {counted}")
+    )
+    if not result.applied:
+        ls.log(f"vault-ls: the editor did not update the links: {result.failure_reason}", True)
 
 
 # --- refactors (code actions) -----------------------------------------------------------------

@@ -67,6 +67,13 @@ async def test_editing_the_target_updates_the_linking_note(client, vault_root):
 
 
 async def test_files_created_renamed_and_deleted_on_disk(client, vault_root):
+    asked: list[str] = []
+
+    @client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)
+    def leave_links(params: types.ShowMessageRequestParams) -> types.MessageActionItem:
+        asked.append(params.message)
+        return types.MessageActionItem("Leave them")  # the links stay, so Beta's breaks
+
     beta = open_note(client, vault_root, "Beta.md")
     await pushed(client, beta, lambda d: any(x.code == "unresolved-link" for x in d))
     created = vault_root / "Missing note.md"
@@ -83,6 +90,7 @@ async def test_files_created_renamed_and_deleted_on_disk(client, vault_root):
         )
     )
     await pushed(client, beta, lambda d: any(x.code == "unresolved-link" for x in d))
+    assert asked == ["Update 1 link in 1 note?"]
     renamed.rename(created)
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(
