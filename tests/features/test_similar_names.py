@@ -6,7 +6,13 @@ from difflib import SequenceMatcher, get_close_matches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vault_ls.features.similar_names import SCAN_ALL_BELOW, SimilarNames, close_matches
+from vault_ls.features.similar_names import (
+    SCAN_ALL_BELOW,
+    SHORTLIST,
+    SimilarNames,
+    close_matches,
+    trigrams,
+)
 
 WORDS = "narrow gather easy storm meteor camera fleet cherry family signal mineral café 日本 ü—x"
 
@@ -86,3 +92,15 @@ def test_an_answer_asked_again_is_the_same_and_a_copy():
     first.append("changed by the caller")
     assert similar.closest("Narow Gather 00001", 3, 0.5) == first[:-1]
     assert len(similar.answers) == 1
+
+
+def test_the_shortlist_is_most_trigrams_shared_then_name_order():
+    every = names(3000)  # many names share as many trigrams: ties broken by name
+    similar = SimilarNames(every)
+    rng = random.Random(13)
+    for name in rng.sample(every, 30):
+        wanted = misspelt(name, rng)
+        grams = trigrams(wanted)
+        shared = [(-len(grams & trigrams(other)), other) for other in every]
+        expected = [other for count, other in sorted(shared) if count < 0][:SHORTLIST]
+        assert similar._shortlist(wanted) == expected, wanted

@@ -85,8 +85,10 @@ class SimilarNames:
         for gram in trigrams(wanted):
             shared.update(self.postings.get(gram, ()))
         # most trigrams shared first, then name order: the same answer in every process
-        best = heapq.nsmallest(SHORTLIST, [(-times, number) for number, times in shared.items()])
-        return [self.names[number] for _, number in best]
+        floor = heapq.nlargest(SHORTLIST, shared.values())[-1] if len(shared) > SHORTLIST else 0
+        best = sorted(number for number, times in shared.items() if times >= floor)
+        best.sort(key=shared.__getitem__, reverse=True)  # stable: name order within a count
+        return [self.names[number] for number in best[:SHORTLIST]]
 
 
 def similar_names_for(index: VaultIndex) -> SimilarNames:
