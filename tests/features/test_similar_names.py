@@ -3,7 +3,16 @@
 import random
 from difflib import SequenceMatcher, get_close_matches
 
-from vault_ls.features.similar_names import SCAN_ALL_BELOW, SimilarNames
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vault_ls.features.similar_names import (
+    SCAN_ALL_BELOW,
+    SHORTLIST,
+    SimilarNames,
+    close_matches,
+    trigrams,
+)
 
 WORDS = "narrow gather easy storm meteor camera fleet cherry family signal mineral café 日本 ü—x"
 
@@ -50,3 +59,48 @@ def test_small_vaults_scan_every_name():
 
 def test_nothing_close_gives_nothing():
     assert SimilarNames(names(3000)).closest("🙂🙂🙂", 3, 0.5) == []
+
+
+# difflib's ranking, with its upper bounds used to skip names: the very same list
+names_like = st.lists(st.text(alphabet="abcab é—日🙂12", max_size=12), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    word=st.text(alphabet="abcab é—日🙂12", max_size=12),
+    possibilities=names_like,
+    count=st.integers(1, 5),
+    cutoff=st.sampled_from([0.0, 0.3, 0.5, 0.6, 0.8, 1.0]),
+)
+def test_close_matches_is_difflibs_own(word, possibilities, count, cutoff):
+    assert close_matches(word, possibilities, count, cutoff) == get_close_matches(
+        word, possibilities, count, cutoff
+    )
+
+
+def test_close_matches_on_near_identical_names_is_difflibs_own():
+    every = names(3000)
+    rng = random.Random(11)
+    for name in rng.sample(every, 40):
+        wanted = misspelt(name, rng)
+        assert close_matches(wanted, every, 3, 0.5) == get_close_matches(wanted, every, 3, 0.5)
+
+
+def test_an_answer_asked_again_is_the_same_and_a_copy():
+    similar = SimilarNames(names(3000))
+    first = similar.closest("Narow Gather 00001", 3, 0.5)
+    first.append("changed by the caller")
+    assert similar.closest("Narow Gather 00001", 3, 0.5) == first[:-1]
+    assert len(similar.answers) == 1
+
+
+def test_the_shortlist_is_most_trigrams_shared_then_name_order():
+    every = names(3000)  # many names share as many trigrams: ties broken by name
+    similar = SimilarNames(every)
+    rng = random.Random(13)
+    for name in rng.sample(every, 30):
+        wanted = misspelt(name, rng)
+        grams = trigrams(wanted)
+        shared = [(-len(grams & trigrams(other)), other) for other in every]
+        expected = [other for count, other in sorted(shared) if count < 0][:SHORTLIST]
+        assert similar._shortlist(wanted) == expected, wanted
