@@ -574,3 +574,37 @@ def test_lightbulb_quick_fix_creates_the_missing_note(
     assert results["created"] == "# Missing note\n"
     assert results["note_after"] == BETA_TEXT  # the linking note is left as it was
     assert not [row for row in results["problems_after"] if "Missing note" in row]
+
+
+# --- F2 on a link, and a rename in the explorer (issue 16) --------------------------------------
+
+
+def test_f2_and_explorer_renames_update_the_links(
+    packaged: dict, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("vscode-ren")  # a short path: chromium's socket lives in it
+    extra = {
+        "f2_line": "Reading: [[Deep Work]] now.",
+        "f2_at": [5, 14],
+        "f2_new": "Deep Work — 2026 😀",
+        "f2_file": "Readwise/Books/Deep Work — 2026 😀.md",
+        "f2_old": "Readwise/Books/Deep Work.md",
+        "beta_before": BETA_TEXT,
+        "move_from": "Alpha — notes.md",
+        "move_to": "Alpha — moved.md",
+    }
+    settings = {"vault-ls.server.command": server_command()}
+    results = code_server_session(packaged, tmp, "rename", settings, extra=extra)
+    _ok(results, "f2")
+    assert results["f2_offered"] == "Deep Work"
+    assert results["f2_old_gone"] is True
+    after_f2 = BETA_TEXT.replace("[[Deep Work]]", "[[Deep Work — 2026 😀]]")
+    assert results["f2_beta"] == after_f2
+    _ok(results, "explorer")
+    assert (
+        "Extension 'Vault LS — Obsidian-style Markdown vaults' wants to make refactoring changes "
+        "with this file move"
+    ) in results["explorer_dialog"]
+    assert results["explorer_beta"] == after_f2.replace(
+        "[[Alpha — notes#Section 😀]]", "[[Alpha — moved#Section 😀]]"
+    )
