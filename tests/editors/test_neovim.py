@@ -329,9 +329,9 @@ def test_lsp_keys_are_mapped_in_the_buffer(nvim_results: dict) -> None:
     assert keys["gd"] == {"buffer": True, "desc": "vault-ls: go to the note, heading or block"}
     assert keys["K"] == {"buffer": True, "desc": "vault-ls: the note's metadata"}
     assert keys["gr"] == {"buffer": True, "desc": "vault-ls: notes linking here"}
-    # The server offers rename (issue 16) but no code actions: that key is left alone.
+    # The server offers rename (issue 16) and code actions (issue 17): both keys are mapped.
     assert keys["<Leader>rn"] == {"buffer": True, "desc": "vault-ls: rename"}
-    assert not keys["<Leader>ca"]["buffer"]
+    assert keys["<Leader>ca"] == {"buffer": True, "desc": "vault-ls: code actions"}
 
 
 def test_gd_opens_the_heading(nvim_results: dict) -> None:
