@@ -329,9 +329,9 @@ def test_lsp_keys_are_mapped_in_the_buffer(nvim_results: dict) -> None:
     assert keys["gd"] == {"buffer": True, "desc": "vault-ls: go to the note, heading or block"}
     assert keys["K"] == {"buffer": True, "desc": "vault-ls: the note's metadata"}
     assert keys["gr"] == {"buffer": True, "desc": "vault-ls: notes linking here"}
-    # The server offers rename (issue 16) but no code actions: that key is left alone.
+    # The server offers rename (issue 16) and code actions (issue 17): both keys are mapped.
     assert keys["<Leader>rn"] == {"buffer": True, "desc": "vault-ls: rename"}
-    assert not keys["<Leader>ca"]["buffer"]
+    assert keys["<Leader>ca"] == {"buffer": True, "desc": "vault-ls: code actions"}
 
 
 def test_gd_opens_the_heading(nvim_results: dict) -> None:
@@ -438,3 +438,56 @@ def test_vault_move_and_rename(nvim: str, tmp_path: Path) -> None:
     assert results["refused"] == (
         f"vault-ls: {root / 'projects/Other.md'} exists already: vault-ls never overwrites a file"
     )
+
+
+# --- the "Create note" quick fix through vim.lsp.buf.code_action() (issue 17) -------------------
+
+FIX_NOTE = "Home — start.md"
+FIX_TEXT = "# Home\nSee [[Plan 😀]] and [[Idée — 日本]] today.\n"
+
+
+def test_code_action_creates_the_missing_note(nvim: str, tmp_path: Path) -> None:
+    root = tmp_path / "Fix vault"
+    (root / ".obsidian").mkdir(parents=True)
+    (root / "projects").mkdir()
+    (root / FIX_NOTE).write_bytes(FIX_TEXT.encode("utf-8"))
+    (root / "projects" / "Plan 😀.md").write_bytes(b"# Plan\n")
+    env = scratch_env(tmp_path)
+    out = tmp_path / "result.json"
+    params = {
+        "vault": str(root),
+        "plugin": str(EDITORS / "nvim"),
+        "cmd": server_command(),
+        "out": str(out),
+        "timeout_ms": 20000,
+        "note": FIX_NOTE,
+        "line": 1,
+        "needle": "[[Idée",
+        "pick": 'Create note "Idée — 日本"',
+        "new_path": "Idée — 日本.md",
+    }
+    (tmp_path / "params.json").write_text(json.dumps(params), encoding="utf-8")
+    env["VAULT_LS_NVIM_TEST"] = str(tmp_path / "params.json")
+    run_lua = RUN_LUA.replace(
+        json.dumps(str(HERE / "nvim_test.lua")), json.dumps(str(HERE / "nvim_fix_test.lua"))
+    )
+    proc = subprocess.run(
+        [nvim, "--headless", "-n", "-u", "NONE", "-i", "NONE", "-c", run_lua],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_S,
+        stdin=subprocess.DEVNULL,
+    )
+    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    print(json.dumps(results, indent=1, ensure_ascii=False))
+    assert proc.returncode == 0, proc.stderr
+    assert not results["errors"], results["errors"]
+    assert results["before"] == [[1, "unresolved-link", 'No note named "Idée — 日本"']]
+    assert 'Create note "Idée — 日本"' in results["offered"]
+    # the new note is on disk, written as the fix says; the linking note is untouched
+    assert (root / "Idée — 日本.md").read_bytes() == "# Idée — 日本\n".encode()
+    assert (root / FIX_NOTE).read_bytes() == FIX_TEXT.encode("utf-8")
+    assert results["after"] == []
+    assert results["note_modified"] is False

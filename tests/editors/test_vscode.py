@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from editor_support import (
     ALPHA,
+    BETA_TEXT,
     EDITORS,
     TOOLS,
     artifacts_dir,
@@ -156,7 +157,12 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 
 def code_server_session(
-    packaged: dict, tmp: Path, scenario: str, settings: dict, path: str | None = None
+    packaged: dict,
+    tmp: Path,
+    scenario: str,
+    settings: dict,
+    path: str | None = None,
+    extra: dict | None = None,
 ) -> dict:
     """Install both extensions into a fresh code-server, open the vault in Chromium and run
     ``scenario`` of vscode_test.mjs; ``path`` replaces the PATH code-server (and so the
@@ -241,6 +247,7 @@ def code_server_session(
             "typed": "[[Alph",
             "expect_label": ALPHA,
             "expect_on_brackets": "Deep Work",
+            **(extra or {}),
         }
         (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
         t0 = time.monotonic()
@@ -540,3 +547,64 @@ def test_a_server_command_that_crashes_is_reported_once(
     assert message in results["status_tooltip"]
     # Started once, not restarted four more times.
     assert results["log"].count("vault-ls: starting ") == 1, results["log"]
+
+
+# --- the lightbulb's "Create note" on a broken link (issue 17) ---------------------------------
+
+
+def test_lightbulb_quick_fix_creates_the_missing_note(
+    packaged: dict, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("vscode-fix")  # a short path: chromium's socket lives in it
+    extra = {
+        "fix_line": "Broken: [[Missing note]] here.",
+        "fix_at": [4, 14],
+        "fix_title": 'Create note "Missing note"',
+        "fix_file": "Missing note.md",
+        "fix_gone": 'No note named "Missing note"',
+    }
+    settings = {"vault-ls.server.command": server_command()}
+    results = code_server_session(packaged, tmp, "quickfix", settings, extra=extra)
+    _ok(results, "lightbulb")
+    assert results["via"] == "lightbulb"
+    assert 'Create note "Missing note"' in results["offered"]
+    _ok(results, "fixed")
+    vault = tmp / "My vault"
+    assert (vault / "Missing note.md").read_bytes() == b"# Missing note\n"
+    assert results["created"] == "# Missing note\n"
+    assert results["note_after"] == BETA_TEXT  # the linking note is left as it was
+    assert not [row for row in results["problems_after"] if "Missing note" in row]
+
+
+# --- F2 on a link, and a rename in the explorer (issue 16) --------------------------------------
+
+
+def test_f2_and_explorer_renames_update_the_links(
+    packaged: dict, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp = tmp_path_factory.mktemp("vscode-ren")  # a short path: chromium's socket lives in it
+    extra = {
+        "f2_line": "Reading: [[Deep Work]] now.",
+        "f2_at": [5, 14],
+        "f2_new": "Deep Work — 2026 😀",
+        "f2_file": "Readwise/Books/Deep Work — 2026 😀.md",
+        "f2_old": "Readwise/Books/Deep Work.md",
+        "beta_before": BETA_TEXT,
+        "move_from": "Alpha — notes.md",
+        "move_to": "Alpha — moved.md",
+    }
+    settings = {"vault-ls.server.command": server_command()}
+    results = code_server_session(packaged, tmp, "rename", settings, extra=extra)
+    _ok(results, "f2")
+    assert results["f2_offered"] == "Deep Work"
+    assert results["f2_old_gone"] is True
+    after_f2 = BETA_TEXT.replace("[[Deep Work]]", "[[Deep Work — 2026 😀]]")
+    assert results["f2_beta"] == after_f2
+    _ok(results, "explorer")
+    assert (
+        "Extension 'Vault LS — Obsidian-style Markdown vaults' wants to make refactoring changes "
+        "with this file move"
+    ) in results["explorer_dialog"]
+    assert results["explorer_beta"] == after_f2.replace(
+        "[[Alpha — notes#Section 😀]]", "[[Alpha — moved#Section 😀]]"
+    )

@@ -1,6 +1,7 @@
 """The Vault view container in real VS Code (code-server 4.100 in headless Chromium) on a copy of
 ../shared/corpora/obsidian-help: with a note open, the Backlinks view lists the notes linking to
-it, each with its context lines. Screenshot: .artifacts/vscode-vault-backlinks.png."""
+it, each with its context lines; Unlinked mentions the notes naming it without a link; Tags the
+vault's tags with their counts. Screenshot: .artifacts/vscode-vault-backlinks.png."""
 
 from __future__ import annotations
 
@@ -73,6 +74,8 @@ def seen(packaged: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
             "timeout_ms": 40000,
             "note_name": "Random note.md",
             "expect_row": "Commands for [[Random note]].",
+            "expect_unlinked": "Read a random note (includes path).",
+            "expect_tag": "#y1984",
         }
         (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
         proc = subprocess.run(
@@ -103,6 +106,31 @@ def test_backlinks_view_lists_the_linking_notes_with_their_lines(seen: dict) -> 
         "- [[Random note]]",
         "Obsidian CLI (1)Extending Obsidian/Obsidian CLI.md",
         "Commands for [[Random note]].",
+    ]
+
+
+def test_unlinked_mentions_view_lists_the_notes_naming_it(seen: dict) -> None:
+    assert seen["steps"]["unlinked"]["ok"], seen["errors"]
+    # the server's order (notes by name), each with its count, path and mention lines
+    assert seen["unlinked"] == [
+        "Core plugins (1)Plugins/Core plugins.md",
+        "- Opens a random note in your vault.",
+        "Obsidian CLI (2)Extending Obsidian/Obsidian CLI.md",
+        "Open a random note.",
+        "Read a random note (includes path).",
+    ]
+
+
+def test_tags_view_lists_the_vaults_tags_with_their_counts(seen: dict) -> None:
+    assert seen["steps"]["tags"]["ok"], seen["errors"]
+    # collapsed rows: the tag, then (as description) the notes carrying it
+    assert seen["tags"] == [
+        "#camelCase1",
+        "#kebab-case1",
+        "#PascalCase1",
+        "#snake_case1",
+        "#TAG1",
+        "#y19841",
     ]
 
 

@@ -1,6 +1,8 @@
 // Driven by tests/editors/test_vscode_panels.py: node vscode_panels_test.mjs PARAMS.json
 // Opens code-server's workbench on a vault, quick-opens params.note, opens the Vault view container
-// from the activity bar and reads the Backlinks view's rows; screenshot in params.artifacts.
+// from the activity bar and reads the rows of its Backlinks, Unlinked mentions and Tags views
+// (each once its rows came: the first unlinked-mentions request builds the server's word index);
+// screenshot in params.artifacts.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -55,8 +57,21 @@ try {
     await page.waitForTimeout(500);
     out.backlinks = (await rows.allInnerTexts()).map(clean);
     out.headers = (await page.locator(".pane-header").allInnerTexts()).map(clean);
-    await page.screenshot({ path: path.join(params.artifacts, "vscode-vault-backlinks.png") });
   });
+  // the other views of the container, each read once its rows have come
+  for (const [name, header, expect] of [["unlinked", "Unlinked mentions", params.expect_unlinked],
+    ["tags", "Tags", params.expect_tag]]) {
+    await step(name, async () => {
+      const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: header }) });
+      const rows = view.locator(".monaco-list-row");
+      const t0 = Date.now();
+      await rows.filter({ hasText: expect }).first().waitFor();
+      out[`${name}_waited_ms`] = Date.now() - t0;
+      await page.waitForTimeout(300);
+      out[name] = (await rows.allInnerTexts()).map(clean);
+    });
+  }
+  await page.screenshot({ path: path.join(params.artifacts, "vscode-vault-backlinks.png") });
 } finally {
   save();
   await browser.close();

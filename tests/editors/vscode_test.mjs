@@ -232,12 +232,118 @@ async function failure() {
   });
 }
 
+// The lightbulb on a broken link: its quick fix "Create note" writes the note (saved, as
+// files.refactoring.autoSave does for an edit to a file not open) and the problem goes away.
+async function quickFix() {
+  const created = path.join(params.vault, params.fix_file);
+  await step("lightbulb", async () => {
+    await page.locator(".statusbar-item", { hasText: /\d+ notes?/ }).first().waitFor();
+    await page.locator(".editor-instance .view-line", { hasText: params.fix_line }).first().click();
+    await goTo(params.fix_at[0], params.fix_at[1]);
+    // VS Code 1.100 draws the lightbulb in the glyph margin of the cursor's line
+    const bulb = page.locator(".editor-instance .monaco-editor [class*='lightbulb'], .editor-instance .lightBulbWidget");
+    try {
+      await bulb.first().waitFor({ state: "visible", timeout: 10000 });
+      out.bulb_class = await bulb.first().getAttribute("class");
+      await bulb.first().click();
+      out.via = "lightbulb";
+    } catch {
+      await page.keyboard.press("Control+.");
+      out.via = "Ctrl+.";
+    }
+    const rows = page.locator(".action-widget .monaco-list-row.action");
+    await rows.filter({ hasText: params.fix_title }).first().waitFor();
+    out.offered = (await rows.allInnerTexts()).map(clean);
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-quickfix-menu.png") });
+  });
+  await step("fixed", async () => {
+    // the fix is the first action, focused: Enter applies it, as a user does
+    await page.locator(".action-widget .monaco-list-row.action.focused", { hasText: params.fix_title }).waitFor();
+    await page.keyboard.press("Enter");
+    const t0 = Date.now();
+    while (!(fs.existsSync(created) && fs.readFileSync(created, "utf8"))) {
+      if (Date.now() - t0 > T) throw new Error(`no note written at ${created}`);
+      await page.waitForTimeout(100);
+    }
+    out.created = fs.readFileSync(created, "utf8");
+    await page.keyboard.press("Control+Shift+M");
+    await page.locator(".markers-panel").first().waitFor();
+    const gone = Date.now();
+    while ((await page.locator(".markers-panel .monaco-list-row", { hasText: params.fix_gone }).count()) > 0) {
+      if (Date.now() - gone > T) throw new Error("the problem is still listed");
+      await page.waitForTimeout(100);
+    }
+    out.problems_after = (await page.locator(".markers-panel .monaco-list-row").allInnerTexts()).map(clean);
+    out.note_after = fs.readFileSync(path.join(params.vault, "Beta.md"), "utf8");
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-quickfix-applied.png") });
+  });
+}
+
+// F2 on a link renames the note it leads to (and the links to it); a file renamed in the
+// explorer has its links updated through workspace/willRenameFiles.
+async function renames() {
+  const read = (relative) => {
+    const file = path.join(params.vault, relative);
+    return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
+  };
+  const until = async (what, test) => {
+    const t0 = Date.now();
+    while (!test()) {
+      if (Date.now() - t0 > T) throw new Error(`timed out: ${what}`);
+      await page.waitForTimeout(100);
+    }
+  };
+  await step("f2", async () => {
+    await page.locator(".statusbar-item", { hasText: /\d+ notes?/ }).first().waitFor();
+    await page.locator(".editor-instance .view-line", { hasText: params.f2_line }).first().click();
+    await goTo(params.f2_at[0], params.f2_at[1]);
+    await page.keyboard.press("F2");
+    const input = page.locator(".rename-box input");
+    await input.waitFor({ state: "visible" });
+    await page.locator(".rename-box input:focus").waitFor();
+    out.f2_offered = await input.inputValue();
+    await input.fill(params.f2_new);
+    await input.press("Enter");
+    await until("the renamed note", () => read(params.f2_file) !== null);
+    await until("Beta.md saved", () => read("Beta.md") !== params.beta_before);
+    out.f2_beta = read("Beta.md");
+    out.f2_old_gone = read(params.f2_old) === null;
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-rename-f2.png") });
+  });
+  await step("explorer", async () => {
+    await page.keyboard.press("Control+Shift+E");
+    const row = page.locator(".explorer-folders-view .monaco-list-row", { hasText: params.move_from });
+    await row.first().click();
+    await page.keyboard.press("F2");
+    const input = page.locator(".explorer-folders-view .monaco-inputbox input");
+    await page.locator(".explorer-folders-view .monaco-inputbox input:focus").waitFor();
+    await input.fill(params.move_to);
+    await input.press("Enter");
+    // VS Code asks before applying an extension's edits for a file move; the user says OK
+    const dialog = page.locator(".monaco-dialog-box");
+    await dialog.waitFor();
+    out.explorer_dialog = clean(await dialog.innerText());
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-rename-explorer-ask.png") });
+    await dialog.locator(".monaco-button", { hasText: "OK" }).click();
+    await until("the moved file", () => read(params.move_to) !== null);
+    const before = out.f2_beta;
+    await until("Beta.md saved after the move", () => read("Beta.md") !== before);
+    out.explorer_beta = read("Beta.md");
+    out.explorer_lines = await lineTexts();
+    await page.screenshot({ path: path.join(params.artifacts, "vscode-rename-explorer.png") });
+  });
+}
+
 try {
   await openWorkbench();
   await openBeta();
   if (params.scenario === "full") {
     await statusAndProblems();
     await full();
+  } else if (params.scenario === "rename") {
+    await renames();
+  } else if (params.scenario === "quickfix") {
+    await quickFix();
   } else if (params.scenario === "bundled") {
     await step("statusbar", async () => {
       const item = page.locator(".statusbar-item", { hasText: /\d+ notes?/ });

@@ -315,6 +315,32 @@ def test_fixes_follow_the_diagnostics_the_client_sent_or_the_range() -> None:
     assert titles == ['Update link text to "Garden Plan"', "Fix 3 problems in this note (vault-ls)"]
 
 
+def test_a_diagnostic_sent_back_in_byte_columns_still_gets_its_fixes() -> None:
+    # Neovim 0.7 turns its diagnostics back into LSP ones with byte columns: on this line the
+    # link's target spans UTF-16 columns 22-31 but bytes 24-40 (😀 is 4 bytes, é 2, — and 日 3)
+    files = {
+        "Home — start.md": "# Home\nSee [[Plan 😀]] and [[Idée — 日本]] today.\n",
+        "projects/Plan 😀.md": "# Plan\n",
+    }
+    vault = in_memory(files, ROOT)
+    encoder = Encoder(vault)
+    (sent,) = [
+        d for d in diagnostics(vault, "Home — start.md", encoder) if d.code == "unresolved-link"
+    ]
+    assert (sent.range.start.character, sent.range.end.character) == (22, 31)
+    as_bytes = types.Range(types.Position(1, 24), types.Position(1, 40))
+    neovim = types.Diagnostic(as_bytes, sent.message, sent.severity, sent.code, source=sent.source)
+    cursor = Range.of(1, 30, 1, 30)
+    actions = quick_fixes.code_actions(
+        vault, "Home — start.md", cursor, [neovim], encoder, {}, OPTIONS
+    )
+    create = next(a for a in actions if a.kind == "quickfix")
+    assert create.title == 'Create note "Idée — 日本"'
+    assert create.diagnostics == [neovim]  # the client's own, as it sent it
+    after = apply(files, create.edit, ROOT)
+    assert after["Idée — 日本.md"] == "# Idée — 日本\n"
+
+
 def test_fix_all_applies_every_obvious_fix_of_the_note() -> None:
     vault = in_memory(FILES, ROOT)
     encoder = Encoder(vault)

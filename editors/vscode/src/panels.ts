@@ -43,6 +43,14 @@ function contextLabel(context: { text: string; start: number; end: number }): vs
 
 type Build = (client: LanguageClient, uri: string) => Promise<Row[]>;
 
+/** What a view says when the server found nothing for the note. */
+const EMPTY: Record<string, string> = {
+  "vault-ls.backlinks": "No note links here.",
+  "vault-ls.outgoing": "This note has no links.",
+  "vault-ls.unlinked": "No note names this one without a link.",
+  "vault-ls.tags": "No note has a tag.",
+};
+
 const VIEWS: Record<string, Build> = {
   "vault-ls.backlinks": async (client, uri) => {
     const groups: Json[] = await client.sendRequest("vault/backlinks", { uri });
@@ -94,8 +102,10 @@ class VaultView implements vscode.TreeDataProvider<Row> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   rows: Row[] = [];
+  tree?: vscode.TreeView<Row>;
 
   constructor(
+    private readonly id: string,
     private readonly build: Build,
     private readonly client: () => LanguageClient | undefined,
   ) {}
@@ -106,10 +116,18 @@ class VaultView implements vscode.TreeDataProvider<Row> {
     if (!client || !editor || editor.document.languageId !== "markdown" || editor.document.uri.scheme !== "file") {
       return; // keep what the last note showed (a click on a row focuses another editor kind)
     }
-    try {
-      this.rows = await this.build(client, editor.document.uri.toString());
-    } catch (err) {
-      this.rows = [new Row(err instanceof Error ? err.message : String(err))];
+    const uri = editor.document.uri.toString();
+    // The first unlinked-mentions request reads the vault into a word index, and the server answers
+    // one request at a time: a view can wait seconds, so it shows a progress bar meanwhile.
+    await vscode.window.withProgress({ location: { viewId: this.id } }, async () => {
+      try {
+        this.rows = await this.build(client, uri);
+      } catch (err) {
+        this.rows = [new Row(err instanceof Error ? err.message : String(err))];
+      }
+    });
+    if (this.tree) {
+      this.tree.message = this.rows.length ? undefined : EMPTY[this.id];
     }
     this.changed.fire();
   }
@@ -133,9 +151,10 @@ export function registerPanels(
 ): () => Promise<ViewText> {
   const views = new Map<string, VaultView>();
   for (const [id, build] of Object.entries(VIEWS)) {
-    const view = new VaultView(build, client);
+    const view = new VaultView(id, build, client);
     views.set(id, view);
-    context.subscriptions.push(vscode.window.createTreeView(id, { treeDataProvider: view }));
+    view.tree = vscode.window.createTreeView(id, { treeDataProvider: view });
+    context.subscriptions.push(view.tree);
   }
   let timer: NodeJS.Timeout | undefined;
   const refreshSoon = () => {

@@ -128,12 +128,19 @@ def _matched(
     sent: Sequence[types.Diagnostic],
     encoder: Encoder,
 ) -> Iterator[tuple[Problem, types.Diagnostic]]:
-    ours = {(str(d.code), _key(d.range)): d for d in sent if d.source in (None, SOURCE) and d.code}
+    mine = [d for d in sent if d.source in (None, SOURCE) and d.code]
+    ours = {(str(d.code), _key(d.range)): d for d in mine}
+    # Neovim 0.7 sends a diagnostic back with its columns in bytes, not UTF-16 units: a line with
+    # non-ASCII before the problem matches by its code, start line and message instead.
+    by_line = {(str(d.code), d.range.start.line, d.message): d for d in mine}
     for problem, level in shown:
         diagnostic = to_diagnostic(encoder, problem, level)
         key = (problem.code, _key(diagnostic.range))
+        near = (problem.code, diagnostic.range.start.line, diagnostic.message)
         if key in ours:
             yield problem, ours[key]  # the client's own, as it sent it
+        elif near in by_line:
+            yield problem, by_line[near]
         elif not ours and _on_lines(problem.range, where):
             yield problem, diagnostic
 

@@ -482,6 +482,46 @@ end
 
 --- The new path of the current note for `target`: an absolute path, or a path from the vault
 --- root; a target ending in `/` (or an existing folder) keeps the note's file name.
+-- vim.lsp.buf.code_action() applies an action's edit itself, past the workspace/applyEdit handler:
+-- a note that "Create note" makes would stay an unsaved buffer (and Neovim 0.7 makes no folders).
+-- Around Neovim's applier, for an edit creating files that did not exist inside a vault-ls root:
+-- make their folders first, then write them and tell the server they came.
+local function wrap_edit_applier()
+  local util = vim.lsp.util
+  if util.vault_ls_wrapped then
+    return
+  end
+  local apply = util.apply_workspace_edit
+  util.apply_workspace_edit = function(edit, ...)
+    local created = {}
+    for _, change in ipairs((edit and edit.documentChanges) or {}) do
+      if change.kind == 'create' then
+        local fname = vim.uri_to_fname(change.uri)
+        for _, client in ipairs(M.clients()) do
+          if not exists(fname) and contains(client.config.root_dir or '', fname) then
+            vim.fn.mkdir(vim.fn.fnamemodify(fname, ':h'), 'p')
+            table.insert(created, { fname = fname, client = client })
+            break
+          end
+        end
+      end
+    end
+    local results = { apply(edit, ...) }
+    for _, new in ipairs(created) do
+      local buf = vim.fn.bufnr(new.fname)
+      if buf ~= -1 and vim.api.nvim_buf_is_loaded(buf) and vim.bo[buf].modified then
+        -- the text went into the empty line of an empty buffer: its lines joined are the file
+        vim.bo[buf].eol = false
+        write_buffer(buf)
+      end
+      local change = { uri = vim.uri_from_fname(new.fname), type = 1 }
+      call(new.client, 'notify', 'workspace/didChangeWatchedFiles', { changes = { change } })
+    end
+    return unpack(results)
+  end
+  util.vault_ls_wrapped = true
+end
+
 local function target_path(root, file, target)
   if not vim.startswith(target, '/') then
     target = root .. '/' .. target
@@ -974,6 +1014,7 @@ function M.setup(opts)
   if M.config.commands then
     create_commands()
   end
+  wrap_edit_applier()
 
   if has_011 and M.config.native_config then
     local base = client_config(vim.fn.getcwd())
