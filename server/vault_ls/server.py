@@ -1024,6 +1024,8 @@ async def on_create_note(ls: VaultServer, *args: Any) -> dict[str, Any]:
     name = _param(params, "name", str)
     snapshot, current, encoder = _command_vault(ls, params)
     folder = _optional(params, "folder", str)
+    if folder is None and "/" in name.strip("/"):
+        folder = ""  # a name with folders is a path from the vault's root, as in a link
     if folder is None:
         settings = ls.session.settings_for(snapshot.root)
         location, default = settings.new_file_location, settings.new_file_folder
