@@ -228,3 +228,16 @@ class StrictLanguageServer(LanguageServer):
 
 def exit_code(server: LanguageServer) -> int:
     return cast(VaultProtocol, server.protocol).exit_code
+
+
+class AnsweredFailures(logging.Filter):
+    """Drops pygls' traceback for a request that failed on purpose (RequestFailed, its reason
+    already in the answer): a panel asking about a note outside every vault on each refresh
+    would otherwise fill the editor's server log and push what matters out of view."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            isinstance(error, JsonRpcException)
+            and error.code == int(types.LSPErrorCodes.RequestFailed)
+        )

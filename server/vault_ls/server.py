@@ -59,7 +59,13 @@ from vault_ls.features import (
 )
 from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import RequestError
-from vault_ls.protocol import FramedStdin, StrictLanguageServer, exit_code, refreshes_diagnostics
+from vault_ls.protocol import (
+    AnsweredFailures,
+    FramedStdin,
+    StrictLanguageServer,
+    exit_code,
+    refreshes_diagnostics,
+)
 from vault_ls.session import Session
 from vault_ls.vault.positions import Position, Range
 from vault_ls.vault.snapshot import Snapshot
@@ -1090,6 +1096,7 @@ def run(tcp: str | None = None) -> int:
     """Serve until ``exit`` (or end of input); the exit code is 1 for ``exit`` without
     ``shutdown``, as the LSP asks (pygls swallows the code it means to exit with)."""
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(AnsweredFailures())
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))

@@ -688,3 +688,15 @@ async def test_stdout_carries_only_json_rpc(fresh: Wire) -> None:
         pass
     assert await fresh.exit_code() == 0
     assert fresh.stderr.read_bytes(), "the hostile input above was logged on stderr"
+
+
+async def test_a_request_failed_on_purpose_logs_no_traceback(wire: Wire, tmp_path: Path) -> None:
+    """The VS Code panels ask about every note shown, loose ones too: each RequestFailed is
+    answered with its reason, and the server log (stderr) gets no traceback for it."""
+    loose = (tmp_path / "Loose — note.md").as_uri()
+    for _ in range(3):
+        answer = await wire.call("vault/backlinks", {"uri": loose})
+        assert answer["error"]["code"] == -32803
+        assert "is not in any vault" in answer["error"]["message"]
+    await wire.assert_serving()
+    assert b"Traceback" not in wire.stderr.read_bytes()
