@@ -1,5 +1,5 @@
 -- Driven by tests/editors/test_neovim.py (test_vault_move_and_rename): opens a note through the
--- plugin, waits for the index, runs :VaultMove and then :VaultRename on it, and writes the files
+-- plugin, waits for the index, runs :VaultMove, :VaultRename, then vim.lsp.buf.rename() on a link, and writes the files
 -- of the vault afterwards (their exact bytes), the buffer's name and the messages shown.
 -- Every step is wrapped in pcall: a thrown error must not leave nvim running.
 local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
@@ -36,6 +36,9 @@ local function settled()
 end
 
 vim.o.swapfile = false
+-- :wall below must write what the edits left: Neovim's own 'fixendofline' would add the final
+-- newline that one note here lacks on purpose
+vim.opt.fixendofline = false
 vim.cmd('filetype on')
 vim.notify = function(message, level)
   table.insert(out.notified, message)
@@ -74,6 +77,20 @@ end)
 step('refused', function()
   vim.cmd('VaultMove projects/Other.md')
   out.refused = out.notified[#out.notified]
+end)
+
+step('lsp_rename', function()
+  -- vim.lsp.buf.rename() on the [[Home — start]] link of line 2, as a user's keymap runs it,
+  -- then :wall as the user saves the notes Neovim edited
+  vim.api.nvim_win_set_cursor(0, { 2, cfg.link_column })
+  vim.lsp.buf.rename(cfg.lsp_rename_to)
+  local ok = vim.wait(cfg.timeout_ms, function()
+    return vim.fn.filereadable(cfg.vault .. '/' .. cfg.lsp_rename_to .. '.md') == 1
+  end, 50)
+  assert(ok, 'the note was not renamed')
+  vim.cmd('silent wall')
+  settled()
+  out.after_lsp_rename = { files = files() }
 end)
 
 out.version = vim.version()

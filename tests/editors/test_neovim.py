@@ -391,6 +391,8 @@ def test_vault_move_and_rename(nvim: str, tmp_path: Path) -> None:
         "note": "projects/Plan 😀.md",
         "move_to": "archive/2026/",
         "rename_to": "Plan — final",
+        "lsp_rename_to": "Home — renamed 😀",
+        "link_column": len("\ufeff[home](../../Home%20—%20start.md) and [[H".encode()),
     }
     (tmp_path / "params.json").write_text(json.dumps(params), encoding="utf-8")
     env["VAULT_LS_NVIM_TEST"] = str(tmp_path / "params.json")
@@ -438,6 +440,14 @@ def test_vault_move_and_rename(nvim: str, tmp_path: Path) -> None:
     assert results["refused"] == (
         f"vault-ls: {root / 'projects/Other.md'} exists already: vault-ls never overwrites a file"
     )
+    assert results["after_lsp_rename"]["files"] == {
+        "Home — renamed 😀.md": "# Home\r\n[[Plan — final]] [[archive/2026/Plan — final|plan]] "
+        "[p](archive/2026/Plan%20—%20final.md)\r\n",
+        "archive/2026/Plan — final.md": (
+            "\ufeff# Plan\n[home](../../Home%20—%20renamed%20😀.md) and [[Home — renamed 😀]]"
+        ),
+        "projects/Other.md": "see [[Plan — final#Goals]]\n",
+    }
 
 
 # --- the "Create note" quick fix through vim.lsp.buf.code_action() (issue 17) -------------------
