@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import posixpath
-from collections.abc import Callable, Iterable, Iterator, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -24,7 +24,7 @@ from vault_ls.features import link_forms
 from vault_ls.features.convert import Encoder
 from vault_ls.features.edits import OpenDocument, Replacement, workspace_edit
 from vault_ls.features.references import links_to
-from vault_ls.features.rename_common import Plan, RenameRefused, Texts, display_edit
+from vault_ls.features.rename_common import KeysAfter, Plan, RenameRefused, Texts, display_edit
 from vault_ls.vault.index import VaultIndex, last_name
 from vault_ls.vault.model import NOTE_SUFFIX, Link
 from vault_ls.vault.names import name_key, path_suffixes, without_note_suffix
@@ -305,33 +305,6 @@ def _name_of(path: str) -> str:
 # --- the vault after the move ------------------------------------------------------------------
 
 
-class _Keys(Mapping[str, Set[str]]):
-    """A file-name lookup of the index with the moved paths gone and their new paths added,
-    never copied."""
-
-    def __init__(
-        self, base: Mapping[str, Set[str]], moves: Mapping[str, str], key: Callable[[str], str]
-    ) -> None:
-        self._base = base
-        self._gone = set(moves)
-        self._added: dict[str, set[str]] = {}
-        for new in moves.values():
-            for suffix in path_suffixes(key(new)):
-                self._added.setdefault(suffix, set()).add(new)
-
-    def __getitem__(self, key: str) -> Set[str]:
-        paths = (set(self._base.get(key, ())) - self._gone) | self._added.get(key, set())
-        if not paths:
-            raise KeyError(key)
-        return paths
-
-    def __iter__(self) -> Iterator[str]:
-        return iter({*self._base, *self._added})
-
-    def __len__(self) -> int:
-        return len({*self._base, *self._added})
-
-
 class FilesAfter:
     """The file names resolution reads (``resolve.FileNames``), as they will be after
     ``moves`` (old path -> new path) of notes and attachments."""
@@ -339,8 +312,8 @@ class FilesAfter:
     def __init__(self, index: VaultIndex, moves: Mapping[str, str]) -> None:
         notes = {old: new for old, new in moves.items() if old in index.notes}
         files = {old: new for old, new in moves.items() if old in index.attachments}
-        self.note_keys: Mapping[str, Set[str]] = _Keys(index.note_keys, notes, name_key)
-        self.attachment_keys: Mapping[str, Set[str]] = _Keys(
+        self.note_keys: Mapping[str, Set[str]] = KeysAfter(index.note_keys, notes, name_key)
+        self.attachment_keys: Mapping[str, Set[str]] = KeysAfter(
             index.attachment_keys, files, str.lower
         )
 

@@ -23,6 +23,7 @@ from vault_ls.features.edits import OpenDocument, Replacement, workspace_edit
 from vault_ls.features.lookup import heading_at, link_at
 from vault_ls.features.references import links_to
 from vault_ls.features.rename_common import (
+    KeysAfter,
     Plan,
     RenameRefused,
     Texts,
@@ -263,34 +264,10 @@ def _title_edit(vault: Snapshot, note: Note, name: str) -> Replacement | None:
 # --- the vault after the move ----------------------------------------------------------------
 
 
-class _Keys(Mapping[str, Set[str]]):
-    """``VaultIndex.note_keys`` with some paths gone and others added, never copied."""
-
-    def __init__(self, base: Mapping[str, Set[str]], moves: Mapping[str, str]) -> None:
-        self._base = base
-        self._gone = set(moves)
-        self._added: dict[str, set[str]] = {}
-        for new in moves.values():
-            for key in path_suffixes(name_key(new)):
-                self._added.setdefault(key, set()).add(new)
-
-    def __getitem__(self, key: str) -> Set[str]:
-        paths = (set(self._base.get(key, ())) - self._gone) | self._added.get(key, set())
-        if not paths:
-            raise KeyError(key)
-        return paths
-
-    def __iter__(self) -> Iterator[str]:
-        return iter({*self._base, *self._added})
-
-    def __len__(self) -> int:
-        return len({*self._base, *self._added})
-
-
 class AfterMove:
     """The file names resolution reads (``resolve.FileNames``), as they will be after
     ``moves`` (old path -> new path) of notes."""
 
     def __init__(self, index: VaultIndex, moves: Mapping[str, str]) -> None:
-        self.note_keys: Mapping[str, Set[str]] = _Keys(index.note_keys, moves)
+        self.note_keys: Mapping[str, Set[str]] = KeysAfter(index.note_keys, moves, name_key)
         self.attachment_keys: Mapping[str, Set[str]] = index.attachment_keys

@@ -4,11 +4,13 @@ display text and a heading line."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
 
 from vault_ls.features import link_forms
 from vault_ls.features.edits import Replacement
 from vault_ls.vault.model import Heading, Link, Note
+from vault_ls.vault.names import path_suffixes
 from vault_ls.vault.positions import Range, normalize_newlines
 from vault_ls.vault.snapshot import Snapshot
 
@@ -115,3 +117,30 @@ def is_title_heading(note: Note, heading: Heading) -> bool:
     """The note's first level-1 heading, when it is the file name: it stands for the note."""
     first = next((h for h in note.headings if h.level == 1), None)
     return first is heading and heading.text == note.name
+
+
+class KeysAfter(Mapping[str, Set[str]]):
+    """A file-name lookup of the index with the moved paths gone and their new paths added,
+    never copied."""
+
+    def __init__(
+        self, base: Mapping[str, Set[str]], moves: Mapping[str, str], key: Callable[[str], str]
+    ) -> None:
+        self._base = base
+        self._gone = set(moves)
+        self._added: dict[str, set[str]] = {}
+        for new in moves.values():
+            for suffix in path_suffixes(key(new)):
+                self._added.setdefault(suffix, set()).add(new)
+
+    def __getitem__(self, key: str) -> Set[str]:
+        paths = (set(self._base.get(key, ())) - self._gone) | self._added.get(key, set())
+        if not paths:
+            raise KeyError(key)
+        return paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({*self._base, *self._added})
+
+    def __len__(self) -> int:
+        return len({*self._base, *self._added})
