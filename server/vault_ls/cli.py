@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         chosen = dict(args.severity)
         chosen.update((code, "off") for code in args.ignore)
-        options = {"exclude": args.exclude, "severity": chosen}
+        options: dict[str, Any] = {"exclude": args.exclude, "severity": chosen}
+        if args.workers is not None:
+            options["parseWorkers"] = args.workers
         return check(args.paths or ["."], args.format, options, not args.no_cache)
     if args.command in PANEL_COMMANDS:
         return _panel(args)
@@ -108,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_parser.add_argument(
         "--no-cache", action="store_true", help="parse every note; do not read or write the cache"
+    )
+    check_parser.add_argument(
+        "--workers",
+        type=_workers_option,
+        metavar="N",
+        help="parse in N worker processes (0: in this one; default: one per core)",
     )
     _add_panel_commands(commands)
     return parser
@@ -195,6 +203,12 @@ def _severity_option(value: str) -> tuple[str, str]:
     return code, level
 
 
+def _workers_option(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"{value!r}: a number of processes, 0 or more")
+    return int(value)
+
+
 def check(
     paths: list[str], output_format: str, options: dict[str, Any], use_cache: bool = True
 ) -> int:
@@ -222,7 +236,7 @@ def check(
         for problem in problems:
             print(f"vault-ls: settings: {problem}", file=sys.stderr)
         try:
-            vault = Vault(root, settings.exclude, use_cache=use_cache)
+            vault = Vault(root, settings.exclude, use_cache, parse_workers=settings.parse_workers)
             vault.load(progress=_progress_line if show_progress else None)
             if show_progress:
                 print("\r\033[K", end="", file=sys.stderr)

@@ -449,6 +449,7 @@ class Session:
         every file event and open text that arrived meanwhile, in order."""
         settings = self.settings_for(vault.root)
         vault.exclude = settings.exclude
+        vault.parse_workers = settings.parse_workers
         events = self._loading.setdefault(id(vault), [])
         try:
             if self.watcher is not None:  # first: what changes while indexing is recorded too

@@ -33,6 +33,7 @@ KEYS = {
     "rename",
     "watch",
     "codeLens",
+    "parseWorkers",
 }
 # What an editor sends for a setting its user never changed (VS Code sends every key of the
 # section, with the defaults of its package.json): it must not override a vault's own file.
@@ -45,6 +46,7 @@ DEFAULTS: dict[str, Any] = {
     "rename": {"updateDisplayText": True},
     "watch": "auto",
     "codeLens": {"backlinks": True},
+    "parseWorkers": None,
 }
 
 
@@ -80,6 +82,7 @@ class Settings:
     update_links_on_move: str = "prompt"
     watch: str = "auto"  # WATCH_MODES
     code_lens_backlinks: bool = True  # "N backlinks" above a note and its linked headings
+    parse_workers: int | None = None  # processes parsing a cold vault; None: one per core
 
     @classmethod
     def parse(cls, raw: Any, strict: bool = False) -> tuple[Settings, list[str]]:
@@ -153,6 +156,11 @@ class Settings:
             settings.code_lens_backlinks = backlinks
         else:
             problems.append("codeLens.backlinks must be true or false")
+        workers = raw.get("parseWorkers")
+        if workers is None or (type(workers) is int and workers >= 0):
+            settings.parse_workers = workers
+        else:
+            problems.append("parseWorkers must be 0 or more processes (null: one per core)")
         return settings, problems
 
     @classmethod

@@ -315,6 +315,17 @@ def test_severity_and_ignore_options(tmp_path: Path) -> None:
     )
 
 
+def test_the_workers_option_takes_a_count_of_processes(tmp_path: Path) -> None:
+    root = write(tmp_path, PEOPLE)
+    alone = cli(root, "--workers", "0")
+    assert alone.returncode == 0 and alone.stdout == cli(root).stdout
+    wrong = cli(root, "--workers", "-1")
+    assert wrong.returncode == 2
+    assert wrong.stderr.splitlines()[-1] == (
+        "vault-ls check: error: argument --workers: '-1': a number of processes, 0 or more"
+    )
+
+
 def test_the_vault_config_file_sets_severities_and_excludes(tmp_path: Path) -> None:
     root = write(
         tmp_path,

@@ -182,3 +182,18 @@ def test_links_follow_a_move_always_when_obsidian_always_updates_them(tmp_path: 
     assert Settings.parse({"rename": {"updateLinksOnMove": "sometimes"}})[1] == [
         "rename.updateLinksOnMove must be one of ['always', 'never', 'prompt']"
     ]
+
+
+def test_parse_workers_is_a_count_of_processes_or_null(tmp_path: Path) -> None:
+    assert settings_of(write(tmp_path / "a", {".vault-ls.toml": "parseWorkers = 3\n"}))[0] == (
+        Settings(parse_workers=3)
+    )
+    assert settings_of(tmp_path / "a", {"parseWorkers": 0})[0].parse_workers == 0
+    assert settings_of(tmp_path / "a", {"parseWorkers": None})[0].parse_workers == 3
+    for wrong in ("-1", '"4"', "true", "1.5"):
+        root = write(tmp_path / wrong, {".vault-ls.toml": f"parseWorkers = {wrong}\n"})
+        settings, problems = settings_of(root)
+        assert problems == [
+            f"{root}/.vault-ls.toml: parseWorkers must be 0 or more processes (null: one per core)"
+        ]
+        assert settings.parse_workers is None

@@ -1,9 +1,9 @@
 """Reading and parsing many notes at once: in worker processes when there are enough of them.
 
-markdown-it-py is pure Python, so threads would not help; two processes parse a large vault
-about 1.8x faster. Workers (``worker.py``) send back notes as cache entries (``NoteCache.blob``),
-which the cache stores as they are, with their links already resolved: the caller then decodes
-only each note's head and resolves nothing.
+markdown-it-py is pure Python, so threads would not help: processes do, one per usable core by
+default (``worker_count``; the ``parseWorkers`` setting caps it). Workers (``worker.py``) send
+back notes as cache entries (``NoteCache.blob``), which the cache stores as they are, with their
+links already resolved: the caller then decodes only each note's head and resolves nothing.
 """
 
 from __future__ import annotations
@@ -74,13 +74,16 @@ def parse_many(
     done: Callable[[int], None] | None = None,
     files: Files | None = None,
     stop: Stop | None = None,
+    workers_asked: int | None = None,
 ) -> Iterator[Parsed]:
     """(path, note, cache entry, its links resolved or None) for every path; ``done`` is told
-    each chunk's size. Worker processes resolve the links of what they parse against ``files``
-    (every file of the vault), sparing the caller; parsed here, notes come unresolved."""
+    each chunk's size. Worker processes (``worker_count(workers_asked)`` of them) resolve the
+    links of what they parse against ``files`` (every file of the vault), sparing the caller;
+    parsed here, notes come unresolved."""
     stop = stop or Stop()
     chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
-    workers = _start_workers() if len(paths) >= PARALLEL_FROM else []
+    count = worker_count(workers_asked)
+    workers = _start_workers(count) if len(paths) >= PARALLEL_FROM and count else []
     if not workers:
         for chunk in chunks:
             for relative in chunk:
@@ -100,12 +103,19 @@ def parse_many(
             worker.wait()
 
 
-def _start_workers() -> list[subprocess.Popen[bytes]]:
+def worker_count(asked: int | None) -> int:
+    """How many parse workers: ``asked`` (0: parse in this process), else one per core this
+    process may run on (``taskset`` and cgroup cpusets count), and none on a single core, where
+    a worker would only add its start to the same core's work."""
+    if asked is not None:
+        return max(0, asked)
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return usable if usable and usable >= 2 else 0
+
+
+def _start_workers(count: int) -> list[subprocess.Popen[bytes]]:
     """Separate interpreters (not multiprocessing): nothing of the caller is re-imported or
     forked, so a threaded server or a script without a ``__main__`` guard is safe."""
-    count = min(2, os.cpu_count() or 1)
-    if count < 2:
-        return []
     package_parent = str(Path(__file__).resolve().parents[2])
     env = {
         **os.environ,

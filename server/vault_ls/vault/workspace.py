@@ -67,9 +67,11 @@ class Vault:
         exclude: list[str] | None = None,
         use_cache: bool = True,
         cache_folder: Path | None = None,
+        parse_workers: int | None = None,
     ):
         self.root = Path(root).resolve()
         self.exclude = list(exclude or [])
+        self.parse_workers = parse_workers  # None: one per core (``loader.worker_count``)
         self.use_cache = use_cache
         self.cache_folder = cache_folder
         # what the last load would write to the cache: note entries, the files they were
@@ -155,7 +157,9 @@ class Vault:
 
             resolved: dict[str, LinkFacts] | None = {}
             files = (found.notes, found.attachments)
-            parsed = parse_many(self.root, stale, advance, files, self.stop_loading)
+            parsed = parse_many(
+                self.root, stale, advance, files, self.stop_loading, self.parse_workers
+            )
             for relative, note, blob, facts in parsed:
                 if note.decode_error and not os.path.lexists(self.absolute(relative)):
                     # deleted since the scan: not a note that "could not be read"; and the
