@@ -370,6 +370,10 @@ class Session:
             self.file_changed(new)
 
     def _file_event(self, path: str | None, kind: str) -> None:
+        root = self._root_at(path)
+        if root is not None:  # a vault's own folder: VS Code reports its deletion so, only
+            self.root_seen(root)
+            return
         found = self.locate(path)
         if found is None:
             return
@@ -377,6 +381,10 @@ class Session:
         event = FileEvent(kind, relative)
         self._record(vault, event)
         _apply(vault, event)
+
+    def _root_at(self, path: str | None) -> Path | None:
+        real = os.path.realpath(path) if path else None
+        return next((vault.root for vault in self.vaults if str(vault.root) == real), None)
 
     def _record(self, vault: Vault, event: FileEvent) -> None:
         """While a vault is indexed in another thread, its events are kept for the new index:
@@ -414,8 +422,9 @@ class Session:
         self.schedule_diagnostics()
 
     def root_seen(self, root: Path) -> None:
-        """A watched root deleted or moved away: nothing is served from it (the editor's open
-        texts stay); made again: indexed again, and watched again."""
+        """A root deleted or moved away (the session's watch or the editor's event says so):
+        nothing is served from it (the editor's open texts stay); made again: indexed again,
+        and watched again."""
         vault = next((vault for vault in self.vaults if vault.root == root), None)
         if vault is None:
             return

@@ -20,6 +20,7 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
 from tests.e2e.conftest import SERVER, open_note, start, write_vault
+from tests.e2e.test_own_watch import eventually
 
 FOLDER = "Projects — ü"
 MOVED = "Archive — 中文"
@@ -110,6 +111,29 @@ async def test_a_folder_event_indexes_what_it_holds_now(client, vault_root):
     watched(client, (vault_root / FOLDER, types.FileChangeType.Changed))
     address = open_note(client, vault_root, "Probe.md", "[[Plan 3]] [[New — 新]] [[Plan 0]]\n")
     assert await broken(client, address) == ['No note named "Plan 3"']
+
+
+async def test_the_vault_root_deleted_and_made_again_as_the_editor_reports_it(
+    client, vault_root, tmp_path
+):
+    """VS Code reports a deleted workspace folder as one ``Deleted`` event for the folder
+    itself. Until this test, that event was ignored: the root's notes were still served."""
+
+    async def served(query: str) -> list[str]:
+        return [unquote(u).rpartition("/")[2] for u in await symbol_files(client, query)]
+
+    assert await served("Alpha — notes") == ["Alpha — notes.md"]
+    shutil.copytree(vault_root, tmp_path / "backup")
+    shutil.rmtree(vault_root)
+    watched(client, (vault_root, types.FileChangeType.Deleted))
+    assert await served("Alpha — notes") == []
+    assert await served("Beta") == []
+
+    shutil.copytree(tmp_path / "backup", vault_root)
+    (vault_root / "Omega — ω.md").write_text("# Omega — ω\n", encoding="utf-8")
+    watched(client, (vault_root, types.FileChangeType.Created))
+    await eventually(lambda: served("Omega"), ["Omega — ω.md"])
+    assert await served("Alpha — notes") == ["Alpha — notes.md"]
 
 
 # --- workspace folders added and removed -----------------------------------------------------
