@@ -61,3 +61,23 @@ def test_names_differing_only_in_normalization_are_warned_of_once(
     # each link reaches the one written exactly as it
     assert reaches(vault, f"[[{NFC}]]") == f"{NFC}.md"
     assert reaches(vault, f"[[{NFD}]]") == f"{NFD}.md"
+
+
+@pytest.mark.parametrize("suffix", [".md", ".png"])
+def test_a_twin_made_after_the_load_is_warned_of_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, suffix: str
+) -> None:
+    """Until this test only a load compared the names: a twin a sync tool wrote later was
+    indexed as a second file without a word."""
+    vault = load(tmp_path / "vault", {f"{NFC}{suffix}": "# c\n", "Other — é.md": ""}, tmp_path)
+    with caplog.at_level(logging.WARNING, logger="vault_ls"):
+        (vault.root / f"{NFD}{suffix}").write_text("# d\n", encoding="utf-8")
+        vault.file_changed(f"{NFD}{suffix}")
+        vault.file_changed(f"{NFD}{suffix}")  # changed again: no second warning
+        vault.file_changed("Other — é.md")
+    warned = [r.getMessage() for r in caplog.records]
+    assert warned == [
+        f"{vault.root}: {NFC + suffix!r} and {NFD + suffix!r} differ only in Unicode "
+        "normalization (NFC/NFD): a link reaches the one written exactly as it, else the first "
+        "in code point order"
+    ]

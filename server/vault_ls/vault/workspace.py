@@ -21,6 +21,7 @@ from vault_ls.vault.disk_note import stamp as file_stamp
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
 from vault_ls.vault.loader import Stop, parse_many
 from vault_ls.vault.model import NOTE_SUFFIX, Note
+from vault_ls.vault.names import name_key
 from vault_ls.vault.parse import parse_note, text_digest
 
 log = logging.getLogger("vault_ls")
@@ -302,8 +303,19 @@ class Vault:
             note = parse_from_disk(self.root, relative, known)
             if note is not known:  # a save of what the editor had, or a touch: nothing to redo
                 self.index.set_note(note)
+            if known is None:
+                self._tell_twins_of(relative)
         else:
+            self._tell_twins_of(relative)
             self.index.add_attachment(relative)
+
+    def _tell_twins_of(self, relative: str) -> None:
+        """A file new to the index, against the files of the same name key (the twins a load
+        would have warned of)."""
+        if not relative.isascii():
+            key = name_key(relative)
+            same = self.index.notes_named(key) | self.index.attachments_named(key)
+            self._tell_normalization_twins([*sorted(same - {relative}), relative])
 
     def folder_changed(self, relative: str) -> None:
         """A folder created, moved here or changed (editors send one event for a folder, none
