@@ -3,7 +3,8 @@ and Linux builds of later ones register no watchers, so notes made outside the e
 missed until a restart).
 
 watchdog (inotify on Linux) reports into its own threads; those threads only post the path to
-the event loop, which waits for a quiet ``QUIET_SECONDS``, then hands each path once to the
+the event loop, which waits for a quiet ``QUIET_SECONDS`` (at most ``LONGEST_WAIT_SECONDS``
+after the first path of a burst), then hands each path once to the
 session as the editor's ``didChangeWatchedFiles`` would (the session looks at the disk: a path
 that is gone is deleted, a folder is rescanned). The index is never touched off the loop.
 """
@@ -20,6 +21,7 @@ from typing import Any
 
 log = logging.getLogger("vault_ls")
 QUIET_SECONDS = 0.1  # a burst (a git checkout, a sync) is handed over once it pauses this long
+LONGEST_WAIT_SECONDS = 1.0  # ...or this long after it began, for a writer that never pauses
 # files editors write beside a note while saving it (Vim's swap files and its write probe "4913",
 # backups, temporary copies): never notes, and many per save
 TEMPORARY_SUFFIXES = (".swp", ".swx", ".swo", "~", ".tmp")
@@ -57,6 +59,7 @@ class Watcher:
         self.root_changed = root_changed
         self.skip = skip
         self.pending: dict[str, None] = {}  # paths in arrival order, each once
+        self.burst_began = 0.0  # loop time of the first pending path
         self.timer: asyncio.TimerHandle | None = None
         self.watches: dict[Path, list[Any]] = {}  # root -> its watchdog watches
         self.observer = Observer()
@@ -117,10 +120,14 @@ class Watcher:
             self.loop.call_soon_threadsafe(action, path)
 
     def _arrived(self, path: str) -> None:
+        now = self.loop.time()
+        if not self.pending:
+            self.burst_began = now
         self.pending[path] = None
         if self.timer is not None:
             self.timer.cancel()
-        self.timer = self.loop.call_later(QUIET_SECONDS, self._flush)
+        wait = min(QUIET_SECONDS, self.burst_began + LONGEST_WAIT_SECONDS - now)
+        self.timer = self.loop.call_later(max(wait, 0.0), self._flush)
 
     def _flush(self) -> None:
         self.timer = None
