@@ -765,3 +765,29 @@ def test_crlf_and_lone_cr_keep_columns() -> None:
 def test_wide_lines_are_the_lines_with_non_ascii_text():
     note = parse_note("n.md", "plain\n😀 [[a]]\nascii [[b]]\r\n中文\n")
     assert note.wide_lines == frozenset({1, 3})
+
+
+def test_a_byte_order_mark_is_no_text_and_positions_count_it() -> None:
+    """Notepad saves UTF-8 with a byte order mark. Until this test the mark made ``# Café —
+    東京`` a paragraph: no heading, no title, and ``---`` opened no front matter. Obsidian reads
+    what follows the mark; positions stay the file's (the mark is column 0 of line 0)."""
+    heading = parse_note("A.md", "\ufeff# Café — 東京\n\n[[B]] #tag\n")
+    assert [(h.text, h.range) for h in heading.headings] == [("Café — 東京", Range.of(0, 1, 0, 12))]
+    assert [(t.source, t.text) for t in heading.titles] == [("first heading", "Café — 東京")]
+    assert [link.range for link in heading.links] == [Range.of(2, 0, 2, 5)]
+
+    front = parse_note("A.md", "\ufeff---\r\ntitle: T — 😀\r\naliases: [x]\r\n---\r\n[[B]] #t\r\n")
+    assert front.frontmatter_range == Range.of(0, 1, 3, 3)
+    assert front.aliases == ["x"]
+    assert [(t.source, t.text) for t in front.titles] == [("frontmatter title", "T — 😀")]
+
+    inline = parse_note("A.md", "\ufeff[[B]] #t ^b1")
+    assert [(link.range, link.target_range) for link in inline.links] == [
+        (Range.of(0, 1, 0, 6), Range.of(0, 3, 0, 4))
+    ]
+    assert [(t.name, t.range) for t in inline.tags] == [("t", Range.of(0, 7, 0, 9))]
+    assert [(b.range, b.block_range) for b in inline.blocks] == [
+        (Range.of(0, 10, 0, 13), Range.of(0, 1, 0, 13))
+    ]
+    # a mark anywhere else is text, as markdown-it reads it
+    assert parse_note("A.md", "x\n\ufeff# A\n").headings == []

@@ -30,6 +30,7 @@ from vault_ls.vault.syntax import build_parser, is_tag_char
 from vault_ls.vault.wikilink import WikiParts, split_wikilink
 
 _MD = build_parser()
+BOM = "\ufeff"
 AnyToken = Token | fastparse.FastToken
 
 # `` ^id`` ends a block; the help vault also writes it straight after an embed: ``![[x.png]]^id``.
@@ -73,13 +74,42 @@ def _parse(path: str, text: str, fast: bool) -> Note:
     if not text.isascii():
         wide = frozenset(number for number, line in enumerate(lines) if not line.isascii())
     note = Note(path=path, line_count=len(lines), wide_lines=wide, digest=digest)
+    # A byte order mark (Notepad writes one) is no text: Obsidian reads what follows it, so
+    # ``# A`` after it is a heading and ``---`` opens the front matter. Parsed without it, the
+    # positions then step over it again: they are the file's.
+    marked = text.startswith(BOM)
+    if marked:
+        text, lines = text[1:], [lines[0][1:], *lines[1:]]
     tokens: Sequence[AnyToken] | None = fastparse.tokenize(text, lines) if fast else None
     if tokens is None:
         tokens = _MD.parse(text)
     walker = _Walker(note, lines)
     walker.walk(tokens)
     walker.finish()
+    if marked:
+        _step_over_the_mark(note)
     return note
+
+
+def _step_over_the_mark(note: Note) -> None:
+    """Every first-line column one further: the byte order mark the parse did not see."""
+
+    def moved(where: Range) -> Range:
+        line, end_line = where[0], where[2]
+        return Range.of(line, where[1] + (line == 0), end_line, where[3] + (end_line == 0))
+
+    for link in note.links:
+        link.range, link.target_range = moved(link.range), moved(link.target_range)
+    for block in note.blocks:
+        block.range, block.block_range = moved(block.range), moved(block.block_range)
+    for item in (*note.headings, *note.tags, *note.titles):
+        item.range = moved(item.range)
+    for field in note.fields:
+        field.range = moved(field.range) if field.range is not None else None
+    if note.frontmatter_error is not None:
+        note.frontmatter_error.range = moved(note.frontmatter_error.range)
+    if note.frontmatter_range is not None:
+        note.frontmatter_range = moved(note.frontmatter_range)
 
 
 def line_range(lines: list[str], first: int, last: int) -> Range:
