@@ -1,0 +1,115 @@
+// The graph webview's script (src/graph.ts builds the page): draws the vault/graph answer the
+// extension posts, with force-graph (pan and zoom on a canvas), as the page `vault-ls graph` writes
+// does (server/vault_ls/graph_page.py): notes sized by their backlinks, missing notes grey, a
+// note's first tag gives its colour. A click on a note asks the extension to open it. Once the
+// layout settles, the body says how many nodes were laid out (data-placed) and the extension is told.
+(function () {
+  const vscode = acquireVsCodeApi();
+  // graph_page.py's colours: a colour per tag, most used tags first
+  const PALETTE = [
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6",
+    "#bfef45", "#469990", "#9a6324", "#800000", "#808000", "#000075", "#fabed4",
+  ];
+  const UNTAGGED = "#7f8c9a";
+  const MISSING = "#d0d0d0";
+
+  /** The first tag of each note, most used first (ties by name), each with a colour. */
+  function tagColours(nodes) {
+    const counts = new Map();
+    for (const node of nodes) {
+      if (node.tags.length) counts.set(node.tags[0], (counts.get(node.tags[0]) || 0) + 1);
+    }
+    const ranked = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || (a < b ? -1 : a > b ? 1 : 0));
+    return new Map(ranked.map((tag, rank) => [tag, PALETTE[Math.min(rank, PALETTE.length - 1)]]));
+  }
+
+  const body = document.body;
+  const element = document.getElementById("graph");
+  const summary = document.getElementById("summary");
+  const legend = document.getElementById("legend");
+  const title = document.getElementById("title");
+  const foreground = getComputedStyle(body).color;
+  let colours = new Map();
+  let center;
+  const size = (node) => 1 + Math.sqrt(node.backlinks);
+  const colour = (node) => (node.kind === "missing" ? MISSING : colours.get(node.tags[0]) || UNTAGGED);
+
+  const graph = ForceGraph()(element)
+    .width(innerWidth)
+    .height(innerHeight)
+    .nodeId("id")
+    .nodeLabel((node) => `${node.name}${node.kind === "missing" ? " (missing)" : ""} — ${node.backlinks} backlinks`)
+    .nodeVal((node) => size(node) * size(node))
+    .nodeRelSize(3)
+    .nodeColor(colour)
+    .linkColor(() => "rgba(128, 128, 128, 0.35)")
+    .linkWidth((edge) => Math.min(4, 0.5 + 0.5 * edge.count))
+    .nodeCanvasObjectMode(() => "after")
+    .nodeCanvasObject((node, context, scale) => {
+      const small = body.dataset.kind === "global" && node.backlinks < 8 && node.uri !== center;
+      if (scale < 1.6 && small) return;
+      context.font = `${(node.uri === center ? 13 : 11) / scale}px system-ui, sans-serif`;
+      context.textAlign = "center";
+      context.textBaseline = "top";
+      context.fillStyle = node.kind === "missing" ? "#999" : foreground;
+      context.fillText(node.name, node.x, node.y + 3 * size(node) + 1 / scale);
+    })
+    .onNodeClick((node) => {
+      if (node.uri) vscode.postMessage({ type: "open", uri: node.uri });
+    })
+    .cooldownTime(4000)
+    .onEngineStop(() => {
+      if (body.dataset.settled === "yes") return;
+      graph.zoomToFit(300, 40);
+      const nodes = graph.graphData().nodes;
+      const placed = nodes.filter((node) => Number.isFinite(node.x) && Number.isFinite(node.y)).length;
+      body.dataset.placed = String(placed);
+      body.dataset.settled = "yes";
+      vscode.postMessage({ type: "drawn", nodes: nodes.length, placed });
+    });
+
+  function draw(message) {
+    const data = message.graph;
+    center = message.center;
+    colours = tagColours(data.nodes);
+    // a note drawn before keeps its place: a redraw after a save does not shuffle the graph
+    const before = new Map(graph.graphData().nodes.map((node) => [node.id, node]));
+    const nodes = data.nodes.map((node) => {
+      const old = before.get(node.id);
+      return old ? Object.assign({}, node, { x: old.x, y: old.y }) : Object.assign({}, node);
+    });
+    delete body.dataset.settled;
+    body.dataset.center = center || "";
+    graph.graphData({ nodes, links: data.edges.map((edge) => Object.assign({}, edge)) });
+    const notes = data.nodes.filter((node) => node.kind === "note").length;
+    const missing = data.nodes.filter((node) => node.kind === "missing").length;
+    const named = data.nodes.find((node) => node.uri === center);
+    title.textContent = message.kind === "local" && named ? named.name : message.kind === "local" ? "Local graph" : "Vault graph";
+    summary.className = "";
+    summary.textContent = `${notes} notes, ${missing} missing, ${data.edges.length} links`;
+    legend.replaceChildren();
+    const item = (background, text) => {
+      const li = document.createElement("li");
+      const dot = document.createElement("span");
+      dot.style.background = background;
+      li.append(dot, text);
+      legend.append(li);
+    };
+    for (const [tag, background] of [...colours].slice(0, PALETTE.length - 1)) item(background, `#${tag}`);
+    item(UNTAGGED, "no tag");
+    item(MISSING, "missing note");
+  }
+
+  window.addEventListener("message", (event) => {
+    const message = event.data;
+    if (message.type === "graph") {
+      draw(message);
+    } else if (message.type === "error") {
+      summary.textContent = message.text;
+      summary.className = "error";
+    }
+  });
+  window.addEventListener("resize", () => graph.width(innerWidth).height(innerHeight));
+  window.vaultGraph = graph; // for the end-to-end test (tests/editors/vscode_graph_test.mjs)
+  vscode.postMessage({ type: "ready" });
+})();
