@@ -60,13 +60,34 @@
     .cooldownTime(4000)
     .onEngineStop(() => {
       if (body.dataset.settled === "yes") return;
-      graph.zoomToFit(300, 40);
+      fit(300);
       const nodes = graph.graphData().nodes;
       const placed = nodes.filter((node) => Number.isFinite(node.x) && Number.isFinite(node.y)).length;
       body.dataset.placed = String(placed);
       body.dataset.settled = "yes";
       vscode.postMessage({ type: "drawn", nodes: nodes.length, placed });
     });
+
+  // a note with no links is pushed only so far (the fitted view is not mostly empty space), and
+  // big notes keep some room between them
+  graph.d3Force("charge").distanceMax(250);
+  graph.d3Force("link").distance((edge) => 20 + 3 * (size(edge.source) + size(edge.target)));
+
+  /** Show every node whole, with its label, zoomed in no further than twice (a small local
+   * graph would fill the panel with a few discs). */
+  function fit(ms) {
+    const nodes = graph.graphData().nodes.filter((node) => Number.isFinite(node.x));
+    if (!nodes.length) return;
+    const radius = (node) => 3 * size(node);
+    const left = Math.min(...nodes.map((node) => node.x - radius(node)));
+    const right = Math.max(...nodes.map((node) => node.x + radius(node)));
+    const top = Math.min(...nodes.map((node) => node.y - radius(node)));
+    const bottom = Math.max(...nodes.map((node) => node.y + radius(node)));
+    const pad = 60; // pixels: the labels under the nodes and beside the edge ones
+    const zoom = Math.min(2, (graph.width() - 2 * pad) / Math.max(1, right - left), (graph.height() - 2 * pad) / Math.max(1, bottom - top));
+    graph.centerAt((left + right) / 2, (top + bottom) / 2, ms);
+    graph.zoom(Math.max(zoom, 0.05), ms);
+  }
 
   function draw(message) {
     const data = message.graph;
