@@ -29,6 +29,7 @@ CORPUS = HERE.parents[1] / ".." / "shared" / "corpora" / "obsidian-help"
 __all__ = ["packaged"]  # the fixture, shared with test_vscode.py
 
 NOTE = "Plugins/Random note.md"
+FOLLOWED = "Plugins/Core plugins.md"  # clicked in the graph, then focused with the local one open
 MENTIONING = "Extending Obsidian/Obsidian CLI.md"
 MENTION_LINE = "Open a random note.\n"
 LINKED_LINE = "Open a [[Random note|random note]].\n"
@@ -94,12 +95,13 @@ class Rpc:
         self.proc.wait(timeout=10)
 
 
-def server_graph(vault: Path, env: dict[str, str]) -> dict[str, Any]:
+def server_graphs(vault: Path, env: dict[str, str]) -> tuple[Any, Any]:
+    """The server's whole graph, and the local graph of Core plugins, as the webview asks."""
     rpc = Rpc(vault, env)
     try:
         rpc.wait_indexed()
-        graph: dict[str, Any] = rpc.request("vault/graph", GRAPH_PARAMS)
-        return graph
+        local = {**GRAPH_PARAMS, "uri": (vault / FOLLOWED).as_uri(), "depth": 1}
+        return rpc.request("vault/graph", GRAPH_PARAMS), rpc.request("vault/graph", local)
     finally:
         rpc.close()
 
@@ -114,7 +116,7 @@ def seen(packaged: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
     shutil.copytree(CORPUS, vault)
     (vault / ".obsidian").mkdir()
     before = (vault / MENTIONING).read_bytes()
-    graph = server_graph(vault, env)
+    graph, followed = server_graphs(vault, env)
     user = tmp / "code" / "user" / "User"
     user.mkdir(parents=True)
     settings = {**EDITOR_SETTINGS, "vault-ls.server.command": server_command()}
@@ -159,7 +161,7 @@ def seen(packaged: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
             "note_uri": (vault / NOTE).as_uri(),
             "click_id": "Plugins/Core plugins.md",
             "click_name": "Core plugins.md",
-            "follow_uri": (vault / "Plugins" / "Core plugins.md").as_uri(),
+            "follow_uri": (vault / FOLLOWED).as_uri(),
             "link_row": MENTION_LINE.strip(),
         }
         (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
@@ -180,6 +182,7 @@ def seen(packaged: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
     print(json.dumps(results, indent=1, ensure_ascii=False), proc.stderr[-3000:])
     assert proc.returncode == 0, proc.stderr[-3000:]
     results["server_graph"] = graph
+    results["server_followed"] = followed
     results["params"] = params
     results["before"] = before
     results["after"] = (vault / MENTIONING).read_bytes()
@@ -223,10 +226,11 @@ def test_the_local_graph_shows_the_note_and_its_neighbours(seen: dict) -> None:
 
 def test_the_local_graph_follows_the_active_editor(seen: dict) -> None:
     assert seen["steps"]["follow"]["ok"], seen["errors"]
-    names = [n["name"] for n in seen["followed"]["nodes"]]
-    assert "Core plugins" in names
-    assert "Random note" in names
-    assert len(names) > 20  # Core plugins links every core plugin's note
+    followed = seen["followed"]
+    assert followed["center"] == seen["params"]["follow_uri"]
+    served = seen["server_followed"]["nodes"]
+    assert sorted(n["id"] for n in followed["nodes"]) == sorted(n["id"] for n in served)
+    assert followed["placed"] == len(served) == 41  # Core plugins links every core plugin's note
 
 
 def test_link_turns_exactly_that_mention_into_a_link(seen: dict) -> None:
