@@ -31,6 +31,7 @@
   const foreground = getComputedStyle(body).color;
   let colours = new Map();
   let center;
+  let refit = true; // a redraw after a save keeps the view; a new note or a first draw fits it
   const size = (node) => 1 + Math.sqrt(node.backlinks);
   const colour = (node) => (node.kind === "missing" ? MISSING : colours.get(node.tags[0]) || UNTAGGED);
 
@@ -60,7 +61,7 @@
     .cooldownTime(4000)
     .onEngineStop(() => {
       if (body.dataset.settled === "yes") return;
-      fit(300);
+      if (refit) fit(300);
       const nodes = graph.graphData().nodes;
       const placed = nodes.filter((node) => Number.isFinite(node.x) && Number.isFinite(node.y)).length;
       body.dataset.placed = String(placed);
@@ -91,6 +92,7 @@
 
   function draw(message) {
     const data = message.graph;
+    refit = message.center !== center || graph.graphData().nodes.length === 0;
     center = message.center;
     colours = tagColours(data.nodes);
     // a note drawn before keeps its place: a redraw after a save does not shuffle the graph

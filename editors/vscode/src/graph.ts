@@ -18,7 +18,7 @@ class GraphPanel {
   private readonly panel: vscode.WebviewPanel;
   private ready = false;
   private pending: Json | undefined;
-  /** The note the local graph is drawn around. */
+  /** The note the local graph is drawn around; in the whole graph, the note named larger. */
   center: string | undefined;
 
   constructor(
@@ -54,10 +54,10 @@ class GraphPanel {
       return;
     }
     const params: Json = { includeMissing: true };
+    this.center = uri;
     if (this.kind === "local") {
       params.uri = uri;
       params.depth = 1;
-      this.center = uri;
     }
     let message: Json;
     try {
@@ -152,6 +152,11 @@ export function registerGraph(
         return;
       }
       return open("local").draw(note);
+    }),
+    // a saved note may link elsewhere now
+    vscode.workspace.onDidSaveTextDocument(() => {
+      void panels.global?.draw(panels.global.center);
+      void panels.local?.draw(panels.local.center);
     }),
     vscode.window.onDidChangeActiveTextEditor(() => {
       const note = activeNote();
