@@ -45,15 +45,17 @@
     .nodeColor(colour)
     .linkColor(() => "rgba(128, 128, 128, 0.35)")
     .linkWidth((edge) => Math.min(4, 0.5 + 0.5 * edge.count))
-    .nodeCanvasObjectMode(() => "after")
-    .nodeCanvasObject((node, context, scale) => {
-      const small = body.dataset.kind === "global" && node.backlinks < 8 && node.uri !== center;
-      if (scale < 1.6 && small) return;
-      context.font = `${(node.uri === center ? 13 : 11) / scale}px system-ui, sans-serif`;
+    // the names after every node, so that no node covers another's name
+    .onRenderFramePost((context, scale) => {
       context.textAlign = "center";
       context.textBaseline = "top";
-      context.fillStyle = node.kind === "missing" ? "#999" : foreground;
-      context.fillText(node.name, node.x, node.y + 3 * size(node) + 1 / scale);
+      for (const node of graph.graphData().nodes) {
+        const small = body.dataset.kind === "global" && node.backlinks < 8 && node.uri !== center;
+        if (!Number.isFinite(node.x) || (scale < 1.6 && small)) continue;
+        context.font = `${(node.uri === center ? 13 : 11) / scale}px system-ui, sans-serif`;
+        context.fillStyle = node.kind === "missing" ? "#999" : foreground;
+        context.fillText(node.name, node.x, node.y + 3 * size(node) + 1 / scale);
+      }
     })
     .onNodeClick((node) => {
       if (node.uri) vscode.postMessage({ type: "open", uri: node.uri });
