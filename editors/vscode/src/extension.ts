@@ -23,6 +23,7 @@ import {
   WorkDoneProgressEnd,
   WorkDoneProgressReport,
 } from "vscode-languageclient/node";
+import { registerGraph } from "./graph";
 import { registerPanels, ViewText } from "./panels";
 
 const SECTION = "vault-ls";
@@ -72,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<VaultL
 
   let started: Promise<void> = Promise.resolve();
   const views = registerPanels(context, () => client, () => started);
+  registerGraph(context, () => client, () => started);
   if (vscode.workspace.workspaceFolders?.length) {
     started = startClient().catch(() => undefined);
   } else {

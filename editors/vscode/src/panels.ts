@@ -18,6 +18,9 @@ function range(r: LspRange): vscode.Range {
 
 /** A row of a tree: a label, what clicking does, and its children. */
 class Row extends vscode.TreeItem {
+  /** On an unlinked mention: the note the panel shows, and where the mention of it is. */
+  mention?: Mention;
+
   constructor(
     label: string | vscode.TreeItemLabel,
     readonly children: Row[] = [],
@@ -34,6 +37,12 @@ class Row extends vscode.TreeItem {
       };
     }
   }
+}
+
+interface Mention {
+  note: string;
+  in: string;
+  range: LspRange;
 }
 
 /** A context line with the link (or mention) in it highlighted. */
@@ -75,9 +84,12 @@ const VIEWS: Record<string, Build> = {
   "vault-ls.unlinked": async (client, uri) => {
     const groups: Json[] = await client.sendRequest("vault/unlinkedMentions", { uri });
     return groups.map((group) => {
-      const mentions = group.mentions.map(
-        (m: Json) => new Row(contextLabel(m.context), [], { uri: group.uri, range: m.range }),
-      );
+      const mentions = group.mentions.map((m: Json) => {
+        const row = new Row(contextLabel(m.context), [], { uri: group.uri, range: m.range });
+        row.contextValue = "vault-ls.mention"; // the "Link" inline action (package.json)
+        row.mention = { note: uri, in: group.uri, range: m.range };
+        return row;
+      });
       const row = new Row(`${group.name} (${mentions.length})`, mentions, { uri: group.uri });
       row.description = group.path;
       return row;
@@ -167,6 +179,11 @@ export function registerPanels(
     vscode.window.onDidChangeActiveTextEditor(refreshSoon),
     vscode.workspace.onDidSaveTextDocument(refreshSoon),
     vscode.commands.registerCommand("vault-ls.refreshViews", refreshSoon),
+    vscode.commands.registerCommand("vault-ls.linkMention", async (row: Row) => {
+      if (row?.mention && (await linkMention(client(), row.mention))) {
+        refreshSoon();
+      }
+    }),
     vscode.commands.registerCommand("vault-ls.openNote", () => openNote(client())),
     vscode.commands.registerCommand("vault-ls.openToday", () => noteCommand(client(), "vault-ls.openDailyNote", {})),
     vscode.commands.registerCommand("vault-ls.newNote", async () => {
@@ -257,4 +274,39 @@ async function noteCommand(client: LanguageClient | undefined, command: string, 
   } catch (err) {
     void vscode.window.showErrorMessage(`vault-ls: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Turn an unlinked mention into a link with the server's own code action ("Link "…" to
+ * [[Note]]", refactors.py): asked for the mention's range in the mentioning note, the one whose
+ * link reaches the panel's note is applied, and the note saved if it had no unsaved changes. */
+async function linkMention(client: LanguageClient | undefined, mention: Mention): Promise<boolean> {
+  if (!client) {
+    return false;
+  }
+  const actions: Json[] | null = await client.sendRequest("textDocument/codeAction", {
+    textDocument: { uri: mention.in },
+    range: mention.range,
+    context: { diagnostics: [], only: ["refactor.rewrite"] },
+  });
+  // the link names the note by the shortest unambiguous path from the vault's root, no ".md"
+  const notePath = vscode.Uri.parse(mention.note).path.toLowerCase();
+  const chosen = (actions ?? []).find((action) => {
+    const target = /^Link ".*" to \[\[(.+)\]\]$/s.exec(action.title ?? "")?.[1];
+    return target !== undefined && action.edit && notePath.endsWith(`/${target}.md`.toLowerCase());
+  });
+  if (!chosen) {
+    void vscode.window.showWarningMessage(`vault-ls offers no link to ${notePath.split("/").pop()} here.`);
+    return false;
+  }
+  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(chosen.edit);
+  const target = vscode.Uri.parse(mention.in);
+  const wasDirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString())?.isDirty ?? false;
+  if (!edit || !(await vscode.workspace.applyEdit(edit))) {
+    void vscode.window.showWarningMessage("vault-ls: the link could not be written (the note changed?).");
+    return false;
+  }
+  if (!wasDirty) {
+    await vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString())?.save();
+  }
+  return true;
 }
