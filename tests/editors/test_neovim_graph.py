@@ -76,7 +76,8 @@ def run_nvim(tmp: Path, nvim: str, mode: str, cmd: list[str]) -> dict[str, Any]:
     assert files(vault) == before  # nothing written inside the vault
     assert files(elsewhere) == []  # nor where Neovim was started
     seen["page"] = str(
-        tmp / "home/.cache/nvim/vault-ls/graph"
+        tmp
+        / "home/.cache/nvim/vault-ls/graph"
         / f"obsidian-help-{hashlib.sha256(str(vault).encode()).hexdigest()[:12]}.html"
     )
     return seen
