@@ -38,8 +38,12 @@ M.defaults = {
     code_action = '<leader>ca',
   },
   -- Create :VaultBacklinks, :VaultUnlinked, :VaultOutgoing, :VaultTags, :VaultSearch,
-  -- :VaultToday, :VaultNew, :VaultRestart, :VaultLog, :VaultInfo, :VaultRename, :VaultMove.
+  -- :VaultToday, :VaultNew, :VaultGraph, :VaultRestart, :VaultLog, :VaultInfo, :VaultRename,
+  -- :VaultMove.
   commands = true,
+  -- What opens the page :VaultGraph writes: a command list (the file is added last) or a
+  -- function(path); nil uses vim.ui.open (0.10+), else `open` on macOS, else `xdg-open`.
+  graph_opener = nil,
   -- Show the server's "N backlinks" code lenses (refreshed on BufEnter, InsertLeave, save).
   codelens = true,
   -- Use vim.lsp.config/enable on Neovim 0.11+ (set false to force the start_client path).
@@ -969,6 +973,103 @@ function M.info()
   vim.notify(table.concat(lines, '\n'))
 end
 
+-- The graph page ------------------------------------------------------------------------------
+-- `vault-ls graph ROOT -o FILE` writes it (one HTML file that needs no network): the plugin runs
+-- the server's own command with those arguments, in the background, and opens the file.
+
+--- Where the graph page of the vault `root` goes: Neovim's cache folder, never the vault.
+function M.graph_file(root)
+  local name = vim.fn.fnamemodify(root, ':t')
+  return string.format('%s/vault-ls/graph/%s-%s.html', vim.fn.stdpath('cache'), name ~= '' and name or 'root', vim.fn.sha256(root):sub(1, 12))
+end
+
+local function default_opener()
+  if vim.ui.open then
+    return vim.ui.open
+  end
+  if vim.fn.has('mac') == 1 then
+    return { 'open' }
+  end
+  if vim.fn.has('win32') == 1 then
+    return { 'explorer' }
+  end
+  return { 'xdg-open' }
+end
+
+local function graph_error(message)
+  vim.notify('vault-ls: ' .. message, vim.log.levels.ERROR)
+  return message
+end
+
+--- Open `path` with the graph_opener. Returns the problem (a message), or nil.
+local function open_page(path)
+  local opener = M.config.graph_opener or default_opener()
+  local function failed(problem)
+    return graph_error('the graph is in ' .. path .. ' but could not be opened: ' .. problem)
+  end
+  if type(opener) == 'function' then
+    local ok, result, err = pcall(opener, path)
+    if not ok then
+      return failed(tostring(result))
+    elseif result == nil and err ~= nil then -- vim.ui.open's (nil, message)
+      return failed(tostring(err))
+    end
+    return nil
+  end
+  opener = type(opener) == 'string' and { opener } or opener
+  if vim.fn.executable(opener[1]) ~= 1 then
+    return failed(opener[1] .. ' is not executable')
+  end
+  local argv = vim.list_extend(vim.deepcopy(opener), { path })
+  vim.fn.jobstart(argv, {
+    detach = true,
+    on_exit = function(_, code)
+      if code ~= 0 then
+        failed(opener[1] .. ' exited with ' .. code)
+      end
+    end,
+  })
+  return nil
+end
+
+--- Write the graph page of the current buffer's vault (the whole vault; unsaved changes are not
+--- in it) and open it. `opts.on_done(path or nil, problem or nil)` is called when done.
+function M.graph(opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = first_client(bufnr)
+  local root = (client and client.config.root_dir) or M.find_root(bufnr)
+  local path = M.graph_file(root)
+  vim.fn.mkdir(vim.fn.fnamemodify(path, ':h'), 'p')
+  local argv = vim.list_extend(vim.deepcopy(M.config.cmd), { 'graph', root, '-o', path })
+  local function done(written, problem)
+    if opts.on_done then
+      opts.on_done(written, problem)
+    end
+  end
+  local stderr = {}
+  local ok, job = pcall(vim.fn.jobstart, argv, {
+    stderr_buffered = true,
+    on_stderr = function(_, data)
+      stderr = data or {}
+    end,
+    on_exit = function(_, code)
+      local said = vim.trim(table.concat(stderr, '\n'))
+      if code ~= 0 then
+        local problem = string.format("could not write the graph of %s: '%s' exited with %d", root, table.concat(argv, ' '), code)
+        return done(nil, graph_error(said ~= '' and problem .. ': ' .. said or problem))
+      end
+      if said ~= '' then
+        vim.notify('vault-ls: ' .. said)
+      end
+      done(path, open_page(path))
+    end,
+  })
+  if not ok or job <= 0 then
+    done(nil, graph_error('could not run ' .. M.config.cmd[1] .. ' (the server command): ' .. (ok and 'not executable' or tostring(job))))
+  end
+end
+
 local function create_commands()
   local cmd = vim.api.nvim_create_user_command
   cmd('VaultBacklinks', function()
@@ -992,6 +1093,9 @@ local function create_commands()
   cmd('VaultNew', function(args)
     M.new_note(args.args)
   end, { nargs = 1, desc = 'vault-ls: create a note and open it' })
+  cmd('VaultGraph', function()
+    M.graph()
+  end, { desc = "vault-ls: write the vault's graph as an HTML page and open it" })
   cmd('VaultRestart', M.restart, { desc = 'vault-ls: restart the server' })
   cmd('VaultLog', function()
     vim.cmd('tabnew ' .. vim.fn.fnameescape(vim.lsp.get_log_path()))
