@@ -102,8 +102,12 @@ def _step_over_the_mark(note: Note) -> None:
         link.range, link.target_range = moved(link.range), moved(link.target_range)
     for block in note.blocks:
         block.range, block.block_range = moved(block.range), moved(block.block_range)
-    for item in (*note.headings, *note.tags, *note.titles):
-        item.range = moved(item.range)
+    for heading in note.headings:
+        heading.range = moved(heading.range)
+    for tag in note.tags:
+        tag.range = moved(tag.range)
+    for title in note.titles:
+        title.range = moved(title.range)
     for field in note.fields:
         field.range = moved(field.range) if field.range is not None else None
     if note.frontmatter_error is not None:
