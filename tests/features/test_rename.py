@@ -264,10 +264,11 @@ def test_nothing_to_rename_is_said(text: str, reason: str) -> None:
     assert str(refused.value) == reason
 
 
-def test_a_link_the_parser_misplaces_refuses_the_rename_and_changes_nothing() -> None:
-    # a table inside a quote (obsidian-help, "Advanced formatting syntax"): the parser places
-    # the cell's link two columns early, so an edit there would cut into "> [["
-    f = Fixture(
+def test_a_link_in_the_first_cell_of_a_quoted_table_is_renamed_in_place() -> None:
+    # a table inside a quote (obsidian-help, "Advanced formatting syntax"): the parser placed
+    # the cell's link two columns early, so the rename was refused there, until the parser
+    # left the ``>`` markers out of the first cell
+    after = renamed(
         """
         //- Old.md
         //- A.md
@@ -276,13 +277,12 @@ def test_a_link_the_parser_misplaces_refuses_the_rename_and_changes_nothing() ->
         > First column | Second column
         > -- | --
         > [[Old\\|Markdown syntax]] | x
-        """
+        """,
+        "New — 新",
     )
-    with pytest.raises(rename.RenameRefused) as refused:
-        rename.rename(f.snapshot, f.path, f.position, f.encoder, "New", {})
-    assert str(refused.value) == (
-        "A.md:5: the link to 'Old' is not where vault-ls reads it (please report this note); "
-        "nothing was changed"
+    assert after["A.md"] == (
+        "[[New — 新]]\n\n> First column | Second column\n> -- | --\n"
+        "> [[New — 新\\|Markdown syntax]] | x\n"
     )
 
 

@@ -791,3 +791,26 @@ def test_a_byte_order_mark_is_no_text_and_positions_count_it() -> None:
     ]
     # a mark anywhere else is text, as markdown-it reads it
     assert parse_note("A.md", "x\n\ufeff# A\n").headings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (  # obsidian-help, "Editing and formatting/Advanced formatting syntax.md", line 66
+            "> First column | Second column\n> -- | --\n"
+            "> [[Basic formatting syntax\\|Markdown syntax]] | ![[Engelbart.jpg\\|200]]\n",
+            ["[[Basic formatting syntax\\|Markdown syntax]]", "![[Engelbart.jpg\\|200]]"],
+        ),
+        (
+            "- x\n\n  > > | a | b |\n  > > |---|---|\n  > >| [[X — é]] | [[Y\\|😀]] |\n",
+            ["[[X — é]]", "[[Y\\|😀]]"],
+        ),
+    ],
+)
+def test_links_in_the_first_cell_of_a_quoted_table_row(text: str, written: list[str]) -> None:
+    """Until this test the first cell of a table row inside a block quote counted the ``>``
+    markers as its text: its links stood two columns early (a rename there was refused)."""
+    lines = text.split("\n")
+    note = parse_note("A.md", text)
+    found = [lines[link.range[0]][link.range[1] : link.range[3]] for link in note.links]
+    assert found == written

@@ -9,6 +9,7 @@ ATX headings (closing ``#``s) and table cells, which are located explicitly.
 from __future__ import annotations
 
 import copy
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -130,7 +131,7 @@ def heading_map(content: str, line: int, lines: list[str]) -> LineMap:
 def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -> PositionMap:
     """A table cell, split the way markdown-it splits rows (``\\|`` is not a separator)."""
     source = lines[line] if line < len(lines) else ""
-    cells = _split_row(source)
+    cells = _split_row(source, _QUOTE_MARKERS.match(source).end())
     if 0 <= cell_index < len(cells):
         columns = cells[cell_index]
         text = "".join(source[c] for c in columns[:-1])
@@ -139,16 +140,22 @@ def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -
     return block_map(content, line, lines)
 
 
+# the ``>`` markers of the block quotes a table row stands in: not part of its first cell
+_QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ \t]?)*")
+
+
 @lru_cache(maxsize=4)
-def _split_row(source: str) -> tuple[tuple[int, ...], ...]:
-    """Per cell: the source column of each kept character, plus one past the last.
+def _split_row(source: str, start: int) -> tuple[tuple[int, ...], ...]:
+    """Per cell of the row from column ``start``: the source column of each kept character,
+    plus one past the last.
 
     Cached: every cell of a row asks for the same split, and splitting once per cell made a long
     row quadratic.
     """
     cells: list[list[int]] = [[]]
     escaped = False
-    for column, ch in enumerate(source):
+    for column in range(start, len(source)):
+        ch = source[column]
         if ch == "|" and not escaped:
             cells.append([])
         elif ch == "|" and escaped:
