@@ -131,7 +131,8 @@ def heading_map(content: str, line: int, lines: list[str]) -> LineMap:
 def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -> PositionMap:
     """A table cell, split the way markdown-it splits rows (``\\|`` is not a separator)."""
     source = lines[line] if line < len(lines) else ""
-    cells = _split_row(source, _QUOTE_MARKERS.match(source).end())
+    markers = _QUOTE_MARKERS.match(source)  # matches every line (maybe empty)
+    cells = _split_row(source, markers.end() if markers else 0)
     if 0 <= cell_index < len(cells):
         columns = cells[cell_index]
         text = "".join(source[c] for c in columns[:-1])
