@@ -11,7 +11,7 @@ import pytest
 
 from vault_ls.vault import frontmatter
 from vault_ls.vault.model import Link, Note
-from vault_ls.vault.parse import parse_note
+from vault_ls.vault.parse import parse_note, parse_note_markdown_it
 from vault_ls.vault.positions import Range, to_units
 
 # code points: — 0, ' ' 1, 😀 2, ' ' 3, 漢 4, 字 5, ' ' 6 -> text after it starts at column 7
@@ -814,3 +814,33 @@ def test_links_in_the_first_cell_of_a_quoted_table_row(text: str, written: list[
     note = parse_note("A.md", text)
     found = [lines[link.range[0]][link.range[1] : link.range[3]] for link in note.links]
     assert found == written
+
+
+def test_a_lazy_line_indented_with_tabs_keeps_its_links_on_their_characters() -> None:
+    """Found by the corpus fuzz (a readwise-export line, then a ttrpg one): in a list item,
+    markdown-it writes spaces for the part of a tab left of the item's indent, so the line's
+    text is longer than its source; its link stood one column late, past the line's end."""
+    text = (
+        "- Cross-Disciplinary Collaboration in Inclusive Design -- https://t.co/450SF3SyT9 -- "
+        "Chateau G Pato -- #design https://t.co/9QZjE5Dnnx\n"
+        "\t\t\t- [[Compendium/13A/Bestiary/Undead/Ghosts/Hungry-Mouth-Ghost|Hungry Mouth Ghost]]"
+        " #tag — 😀"
+    )
+    lines = text.split("\n")
+    note = parse_note("A.md", text)
+    assert [lines[1][link.range[1] : link.range[3]] for link in note.links] == [
+        "[[Compendium/13A/Bestiary/Undead/Ghosts/Hungry-Mouth-Ghost|Hungry Mouth Ghost]]"
+    ]
+    assert [(tag.name, lines[tag.range[0]][tag.range[1] : tag.range[3]]) for tag in note.tags] == [
+        ("design", "#design"),
+        ("tag", "#tag"),
+    ]
+
+
+def test_dashes_in_a_first_list_item_open_no_front_matter() -> None:
+    """Found by the corpus fuzz (a readwise-export note cut at ``- `--extract-media=./```):
+    mdit-py-plugins' front matter rule read the item's text as an opening ``---``, and the
+    item's link was lost; the fast path (and Obsidian) read a list item."""
+    note = parse_note_markdown_it("A.md", "- `--extract-media=./` is used by [[Pandoc]]\n.\n")
+    assert note.frontmatter_range is None
+    assert [link.target for link in note.links] == ["Pandoc"]

@@ -98,7 +98,10 @@ def _column_of(source_line: str, content_line: str) -> int:
     found = source_line.find(core) if core else -1
     if found < 0:
         return 0
-    return max(0, found - (len(content_line) - len(core)))
+    # Below zero when markdown-it wrote spaces for the part of a tab left of the container's
+    # indent (``\t\t\t- x`` in a list item reads ``  \t\t- x``): its text still lands on its
+    # characters, and no element starts in that whitespace.
+    return found - (len(content_line) - len(core))
 
 
 def block_map(content: str, first_line: int, lines: list[str]) -> PositionMap:

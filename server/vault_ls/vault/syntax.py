@@ -21,6 +21,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.front_matter.index import _front_matter_rule
 
 from vault_ls.vault.wikilink import WIKILINK, split_wikilink
 
@@ -196,9 +197,21 @@ def selective_inline(state: StateCore) -> None:
                 state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
+def front_matter_at_the_top(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """mdit-py-plugins' front matter rule, for the note's own first lines only: it also fired in
+    a list item on the first line (it checks the note's first character, then counts dashes from
+    the item's second one: ``- `--`` opened front matter, and the item's text was lost)."""
+    return state.parentType == "root" and _front_matter_rule(state, start, end, silent)
+
+
 def build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
+    md.block.ruler.at(
+        "front_matter",
+        front_matter_at_the_top,
+        {"alt": ["paragraph", "reference", "blockquote", "list"]},
+    )
     # ``double_inline``: Obsidian reads ``$$...$$`` as display math also inside a paragraph
     # (right after a text line, mid-line, in a quote), pairing the delimiters in order. The block
     # rule alone would leave such math to be read as text, and letting a line-start ``$$``
