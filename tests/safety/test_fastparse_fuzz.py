@@ -682,6 +682,12 @@ DIVERGENCES = [
     # fuzz; the reference now keeps front matter to the note's own first lines)
     pytest.param("- `--\n.", id="dashes-in-a-first-list-item"),
     pytest.param("- x--\n---\n[[a]]", id="dashes-in-a-first-list-item-closed"),
+    # markdown-it-py raised IndexError here (an HTML block open on a last line, no newline)
+    pytest.param(
+        "a\n> a\n> | a | [[Note]]| \n> | ---|---| \n> | | \n> | a | a | a| \n> \n> - <!--\n"
+        ">   #tag line\n> \n>   #tag line\n> ",
+        id="open-html-block-on-the-last-line",
+    ),
 ]
 
 

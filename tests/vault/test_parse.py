@@ -844,3 +844,30 @@ def test_dashes_in_a_first_list_item_open_no_front_matter() -> None:
     note = parse_note_markdown_it("A.md", "- `--extract-media=./` is used by [[Pandoc]]\n.\n")
     assert note.frontmatter_range is None
     assert [link.target for link in note.links] == ["Pandoc"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tags"),
+    [
+        ("\u2028\n#tag — ü", [(1, "#tag")]),
+        ("- \u2028\nCategory: #books", [(1, "#books")]),  # readwise-export, cut by the fuzz
+        ("> \u2028\n> #tag x", [(1, "#tag")]),
+        ("- a\n- \u2028\n  #t 😀", [(2, "#t")]),
+    ],
+)
+def test_a_first_line_python_reads_as_whitespace_is_skipped(
+    text: str, tags: list[tuple[int, str]]
+) -> None:
+    """Found by the long fuzz: markdown-it strips a paragraph's content with Python's
+    ``str.strip``, which drops U+2028 too; the next line's tag was placed on the first line,
+    past its end."""
+    lines = text.split("\n")
+    note = parse_note("A.md", text)
+    assert [(t.range[0], lines[t.range[0]][t.range[1] : t.range[3]]) for t in note.tags] == tags
+
+
+def test_an_html_block_open_on_a_last_line_without_newline_parses() -> None:
+    """Found by the long fuzz: markdown-it-py 4.3 raised IndexError on ``> - <!--\\n> ``
+    (parse_note must never raise)."""
+    note = parse_note_markdown_it("A.md", "[[Before]]\n\n> - <!--\n> ")
+    assert [link.target for link in note.links] == ["Before"]

@@ -105,6 +105,17 @@ def _column_of(source_line: str, content_line: str) -> int:
 
 
 def block_map(content: str, first_line: int, lines: list[str]) -> PositionMap:
+    # A first line of whitespace only (U+2028 alone, say, after ``- `` or ``> ``) is not in the
+    # content: markdown-it strips a paragraph's content whole, with Python's (and JavaScript's)
+    # idea of whitespace, which is wider than Markdown's.
+    head = content.split("\n", 1)[0].strip()
+    while (
+        head
+        and first_line + 1 < len(lines)
+        and head not in lines[first_line]
+        and _ONLY_MARKERS.fullmatch(lines[first_line].strip())
+    ):
+        first_line += 1
     if "\n" not in content:  # one line: its start costs as little as deferring it would
         source = lines[first_line] if first_line < len(lines) else ""
         return LineMap(first_line, _column_of(source, content))
@@ -144,6 +155,8 @@ def table_cell_map(content: str, line: int, cell_index: int, lines: list[str]) -
     return block_map(content, line, lines)
 
 
+# what a line holds when a container's markers are all there is on it
+_ONLY_MARKERS = re.compile(r"(?:[>*+-]|\d{1,9}[.)]|\s)*")
 # the ``>`` markers of the block quotes a table row stands in: not part of its first cell
 _QUOTE_MARKERS = re.compile(r"(?:[ ]{0,3}>[ \t]?)*")
 

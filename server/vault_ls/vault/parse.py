@@ -82,13 +82,22 @@ def _parse(path: str, text: str, fast: bool) -> Note:
         text, lines = text[1:], [lines[0][1:], *lines[1:]]
     tokens: Sequence[AnyToken] | None = fastparse.tokenize(text, lines) if fast else None
     if tokens is None:
-        tokens = _MD.parse(text)
+        tokens = _reference_tokens(text)
     walker = _Walker(note, lines)
     walker.walk(tokens)
     walker.finish()
     if marked:
         _step_over_the_mark(note)
     return note
+
+
+def _reference_tokens(text: str) -> list[Token]:
+    try:
+        return _MD.parse(text)
+    except IndexError:
+        # markdown-it-py 4.3 reads past the end of an HTML block left open on a last line that
+        # has no newline (``> - <!--\n> ``); with the newline it reads the same blocks
+        return _MD.parse(text + "\n")
 
 
 def _step_over_the_mark(note: Note) -> None:
