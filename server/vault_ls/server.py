@@ -972,8 +972,9 @@ def on_graph(ls: VaultServer, params: Any) -> dict[str, Any]:
             raise _failed(f"no vault at {root}" if root else "no vault is open")
         snapshot = ls.session.snapshot(vault)
         return graph.graph(snapshot, ls.encoder(snapshot), None, depth, attachments, missing)
+    limit = _param(params, "limit", int, graph.LOCAL_LIMIT)
     snapshot, path, encoder = _vault_note(ls, params)
-    return graph.graph(snapshot, encoder, path, depth, attachments, missing)
+    return graph.graph(snapshot, encoder, path, depth, attachments, missing, limit)
 
 
 @server.feature("vault/search")
