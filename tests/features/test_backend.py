@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.features.fixture import Fixture
 
@@ -554,3 +554,80 @@ def test_a_graph_node_uri_is_the_uri_of_its_path(parts: list[str]) -> None:
     path = "/".join(parts)
     snapshot = Fixture("//- A.md\n# A\n").snapshot
     assert Encoder(snapshot).uri(path) == (snapshot.root / path).as_uri()
+
+
+# --- unlinked mentions: the postings of the word pairs in the vault's names ----------------
+
+PAIR_WORDS = ["bird", "Radar", "bird", "radar", "glass", "中", "文", "😀", "—", "[[bird radar]]"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*PAIR_WORDS, " ", "\n", "  ", "-"]), max_size=14),
+        min_size=1,
+        max_size=5,
+    ),
+    st.lists(
+        st.lists(st.sampled_from(["bird", "radar", "glass", "中", "文"]), min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_unlinked_mentions_shortlisted_by_name_pairs_are_those_by_words(
+    texts: list[list[str]], aliases: list[list[str]]
+) -> None:
+    # a name whose word pairs were indexed is shortlisted by them, one that came later by its
+    # words: both find what the phrase search of every note finds
+    from vault_ls.vault.parse import parse_note
+
+    listed = ", ".join(" ".join(words) for words in aliases[1:])
+    files = "".join(f"//- N{i}.md\n{' '.join(words)}\n" for i, words in enumerate(texts))
+    f = Fixture(
+        f"//- Bird Radar.md\n---\naliases: [{listed}]\n---\n# Glass 中文\n"
+        + files
+        + "//- 中文 glass.md\n# x\n"
+    )
+    index = f.snapshot.index
+    late = parse_note("Late.md", f"---\naliases: [{' '.join(aliases[0])}]\n---\nbird radar\n")
+    index.set_note(late)
+    snapshot = type(f.snapshot)(**{**f.snapshot.__dict__, "version": index.version})
+    snapshot.texts["Late.md"] = "---\naliases: [x]\n---\nbird radar\n"  # type: ignore[index]
+    table = mentions.mention_index_for(snapshot)
+    assert table.named_pairs  # the names as first read: not Late's alias
+
+    def every(table: Any) -> list[Any]:
+        return [
+            mentioned(mentions.unlinked_mentions(snapshot, path, Encoder(snapshot)))
+            for path in sorted(index.notes)
+        ]
+
+    names = ["Bird Radar", "Glass 中文", "中文 glass", "bird radar glass", " ".join(aliases[0])]
+    for name in names + [" ".join(words) for words in aliases[1:]]:
+        phrase, read = mentions.phrase_of(mentions.tokens_of(name)), table._read
+        assert table.holding(name) == {path for path in read if phrase in read[path].phrase}
+    by_pairs = every(table)
+    table.named_pairs, table.pairs = frozenset(), {}
+    assert by_pairs == every(table)
+
+
+@settings(max_examples=400, deadline=None)
+@example("ſk ık \u212aa", ["sk", "ik", "ka"], False)
+@example("İk sk", ["ik", "sk"], False)
+@given(
+    st.text(alphabet="abskiSK AB\n\t-_.é—😀中\x02\u212aıſİ", max_size=40),
+    st.lists(st.text(alphabet="abskiSK -é—", min_size=2, max_size=6), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_names_are_found_where_the_expression_finds_them(
+    text: str, written: list[str], cjk: bool
+) -> None:
+    # tried only where a name's first word starts (found in the text lower-cased; the Kelvin
+    # sign, ı, ſ and İ are the characters that case-folding makes tricky): the same matches as
+    # searching every position
+    names = [" ".join(name.split()) for name in written if name.split()]
+    if not names:
+        return
+    finder = mentions._pattern(names, cjk)
+    found = [(m.span(), m.lastgroup) for m in finder.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in finder.pattern.finditer(text)]
