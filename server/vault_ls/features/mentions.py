@@ -460,9 +460,12 @@ def _prose_lines(
     for tag in note.tags:
         tags.setdefault(tag.range[0], []).append((tag.range[1], tag.range[3]))
     fence: str | None = None
+    last = max(touched) if touched else len(lines)
     for number, line in enumerate(lines):
         if number < after_frontmatter:
             continue
+        if number > last:
+            break  # no line after it is wanted
         opened = FENCE.match(line)
         if fence is not None:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
