@@ -26,8 +26,8 @@ class _Kept(NamedTuple):
     """Where one note's links lead, as the table last resolved them."""
 
     note: Note  # the object resolved: the index holding another means the note changed
-    found: dict[str, int]  # file reached (itself included) -> links reaching it
-    to_notes: dict[str, int]  # ``found`` without itself and attachments, sorted: never changed
+    to_notes: dict[str, int]  # other note reached -> links to it, sorted: never changed
+    attachments: dict[str, int]  # attachment reached -> links to it, sorted
     missing: dict[str, tuple[str, int]]  # missing id -> (the name as first written, links)
     tags: list[str]  # as written: reading ``note.tags`` of a cached note decodes its body
 
@@ -67,7 +67,7 @@ class LinkTable:
             if ends is None:
                 resolver = resolver or BulkResolver(index)
                 ends = link_ends(resolver, note)
-            self.ends[path] = _kept(index, note, ends)
+            self.ends[path] = _kept(note, ends)
         self.version = index.version
 
     def uri(self, encoder: Encoder, path: str) -> str:
@@ -79,11 +79,12 @@ class LinkTable:
         return uri
 
 
-def _kept(index: VaultIndex, note: Note, ends: LinkEnds) -> _Kept:
-    here, notes = note.path, index.notes
-    to_notes = {path: count for path, count in ends.found.items() if path != here and path in notes}
+def _kept(note: Note, ends: LinkEnds) -> _Kept:
     missing = {MISSING + key: kept for key, kept in ends.missing.items()}
-    return _Kept(note, ends.found, to_notes, missing, ends.tags)
+    attachments = ends.others
+    if note.path in attachments:  # links to itself draw no edge
+        attachments = {path: count for path, count in attachments.items() if path != note.path}
+    return _Kept(note, ends.notes, attachments, missing, ends.tags)
 
 
 def link_table_for(index: VaultIndex) -> LinkTable:
@@ -113,11 +114,7 @@ class _Ends:
         kept = self.table.ends[note.path]
         if not self.attachments and not (self.missing and kept.missing):
             return kept.to_notes
-        here = note.path
-        if self.attachments:
-            ends = {path: count for path, count in kept.found.items() if path != here}
-        else:
-            ends = dict(kept.to_notes)
+        ends = {**kept.to_notes, **(kept.attachments if self.attachments else {})}
         if self.missing:
             for node, (first, count) in kept.missing.items():
                 self.missing_names.setdefault(node, first)
@@ -136,6 +133,24 @@ def graph(
 ) -> Json:
     """The whole vault, or the notes within ``depth`` links of ``path`` either way: at most
     ``limit`` of them, the nearest and most linked (``_ranked``)."""
+    collecting = gc.isenabled()
+    gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
+    try:
+        return _graph(vault, encoder, path, depth, attachments, missing, limit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _graph(
+    vault: Snapshot,
+    encoder: Encoder,
+    path: str | None,
+    depth: int,
+    attachments: bool,
+    missing: bool,
+    limit: int,
+) -> Json:
     ends = _Ends(vault, attachments, missing)
     index = vault.index
     edges: dict[str, dict[str, int]] = {}
@@ -172,13 +187,7 @@ def graph(
         for end in targets
         if end.startswith(MISSING)
     )
-    collecting = gc.isenabled()
-    gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
-    try:
-        return {**_drawing(vault, encoder, ends, edges, linked, drawn), "omitted": omitted}
-    finally:
-        if collecting:
-            gc.enable()
+    return {**_drawing(vault, encoder, ends, edges, linked, drawn), "omitted": omitted}
 
 
 def _ranked(
@@ -195,8 +204,9 @@ def _ranked(
         return list(distance)
     backlinks, table = vault.index.backlinks, ends.table.ends
     out = edges.get(centre, {})
-    into = {  # note linking to the centre -> its links there
-        source: table[source].found[centre] for source in backlinks.get(centre, ())
+    into = {  # note linking to the centre -> its links there (none from itself)
+        source: table[source].to_notes.get(centre) or table[source].attachments.get(centre, 0)
+        for source in backlinks.get(centre, ())
     }
     ranked = [
         (step, -out.get(node, 0) - into.get(node, 0), -len(backlinks.get(node, ())), node)

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-from vault_ls.vault.model import Link, Note
+from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
 from vault_ls.vault.names import fold, name_key, path_suffixes, without_note_suffix
 from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
 from vault_ls.vault.tags import TagTable
@@ -307,9 +307,10 @@ class VaultIndex:
                 unresolved.append(note)
                 continue
             names, sent = facts
-            found = {paths.get(target, target): count for target, count in sent.found.items()}
-            self._outgoing[note.path] = set(found)
-            self._loaded_ends[note.path] = LinkEnds(found, sent.missing, sent.tags)
+            to_notes = {paths.get(path, path): count for path, count in sent.notes.items()}
+            others = {paths.get(path, path): count for path, count in sent.others.items()}
+            self._outgoing[note.path] = to_notes.keys() | others.keys()
+            self._loaded_ends[note.path] = LinkEnds(to_notes, others, sent.missing, sent.tags)
             for name in names:
                 self._linkers[name].add(note.path)
         linkers: dict[str, set[str]] = {}  # link target -> self._linkers[last_name(target)]
@@ -350,7 +351,8 @@ class LinkEnds(NamedTuple):
     """Where one note's links lead, with the number of links to each end, and its tags: all
     that ``vault/graph`` reads of a note, so a loaded vault's first graph decodes no body."""
 
-    found: dict[str, int]  # sorted: file reached (the note itself included) -> links to it
+    notes: dict[str, int]  # sorted: other note reached -> links to it
+    others: dict[str, int]  # sorted: attachment reached, or the note itself -> links to it
     missing: dict[str, tuple[str, int]]  # name_key of a target reaching no file -> (the name
     # as first written, links)
     tags: list[str]  # as written, in order
@@ -367,7 +369,12 @@ def link_ends(resolver: BulkResolver, note: Note) -> LinkEnds:
             key = name_key(link.target)
             first, count = missing.get(key, (link.target, 0))
             missing[key] = (first, count + 1)
-    return LinkEnds(dict(sorted(found.items())), missing, [tag.name for tag in note.tags])
+    notes: dict[str, int] = {}
+    others: dict[str, int] = {}
+    for path, count in sorted(found.items()):
+        to_note = path != note.path and path.lower().endswith(NOTE_SUFFIX)
+        (notes if to_note else others)[path] = count
+    return LinkEnds(notes, others, missing, [tag.name for tag in note.tags])
 
 
 def last_name(target: str) -> str:
