@@ -7,6 +7,7 @@ name it is linked by. Links from a note to itself draw no edge.
 from __future__ import annotations
 
 import gc
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -19,7 +20,7 @@ from vault_ls.vault.resolve import BulkResolver
 from vault_ls.vault.snapshot import Snapshot
 
 MISSING = "missing:"
-LOCAL_LIMIT = 500  # nodes of a local graph by default: a hub's would be thousands
+LOCAL_LIMIT = 300  # nodes of a local graph by default: a hub's would be thousands
 
 
 class _Kept(NamedTuple):
@@ -172,7 +173,7 @@ def _graph(
                         distance[there] = step
                         reached.append(there)
             frontier = reached
-        shown = set(_ranked(vault, ends, edges, path, distance)[: max(1, limit)])
+        shown = set(_ranked(vault, ends, edges, path, distance, max(1, limit)))
         omitted = len(distance) - len(shown)
         for here in shown:
             if here in index.notes and here not in edges:
@@ -196,12 +197,13 @@ def _ranked(
     edges: dict[str, dict[str, int]],
     centre: str,
     distance: dict[str, int],
+    limit: int,
 ) -> list[str]:
     """The local graph's nodes, the ones a reader looks for first: the centre, then the nearest;
     among as near, those with the most links to or from the centre, then the most linked to
     in the vault, then by path."""
     if len(distance) <= 1:
-        return list(distance)
+        return list(distance)  # the centre
     backlinks, table = vault.index.backlinks, ends.table.ends
     out = edges.get(centre, {})
     into = {  # note linking to the centre -> its links there (none from itself)
@@ -212,8 +214,7 @@ def _ranked(
         (step, -out.get(node, 0) - into.get(node, 0), -len(backlinks.get(node, ())), node)
         for node, step in distance.items()
     ]
-    ranked.sort()
-    return [node for *_, node in ranked]
+    return [node for *_, node in heapq.nsmallest(limit, ranked)]
 
 
 def _drawing(
