@@ -81,13 +81,13 @@ def pairs_of(words: list[str]) -> list[tuple[str, str]]:
     return list(pairwise(words))
 
 
-def name_pairs(notes: Iterable[Note]) -> frozenset[str]:
-    """The pairs of words side by side in the notes' names (``names_of``), as ``a b``."""
+Pair = tuple[str, str]  # two words side by side
+
+
+def name_pairs(notes: Iterable[Note]) -> frozenset[Pair]:
+    """The pairs of words side by side in the notes' names (``names_of``)."""
     return frozenset(
-        f"{a} {b}"
-        for note in notes
-        for name in names_of(note)
-        for a, b in pairwise(tokens_of(name))
+        pair for note in notes for name in names_of(note) for pair in pairwise(tokens_of(name))
     )
 
 
@@ -100,11 +100,11 @@ class _Read(NamedTuple):
     def words(self) -> set[str]:
         return set(self.phrase.split())
 
-    def pairs(self, named: frozenset[str]) -> set[str]:
-        """The pairs of words side by side in it (as ``a b``) that are among ``named``."""
+    def pairs(self, named: frozenset[Pair]) -> frozenset[Pair]:
+        """The pairs of words side by side in it that are among ``named``."""
         if not named:
-            return set()
-        return {pair for a, b in pairwise(self.phrase.split()) if (pair := f"{a} {b}") in named}
+            return frozenset()
+        return named.intersection(pairwise(self.phrase.split()))
 
     def has_phrase(self, phrase: str) -> bool:
         """Whether the words ``phrase`` (words between spaces, as ``phrase_of``) stand in it."""
@@ -171,8 +171,8 @@ class MentionIndex:
         self.version = -1  # of the index last brought up to date with
         self._read: dict[str, _Read] = {}
         self.postings: dict[str, set[str]] = {}  # word -> the notes whose prose holds it
-        self.named_pairs: frozenset[str] = frozenset()  # ``name_pairs`` when first read
-        self.pairs: dict[str, set[str]] = {}  # named pair -> the notes holding it side by side
+        self.named_pairs: frozenset[Pair] = frozenset()  # ``name_pairs`` when first read
+        self.pairs: dict[Pair, set[str]] = {}  # named pair -> the notes holding it side by side
         self._building: threading.Thread | None = None
         self._built: MentionIndex | None = None  # the thread's answer, until taken in
         self.ready = False
@@ -206,10 +206,12 @@ class MentionIndex:
     def holding(self, name: str) -> set[str]:
         """The notes whose prose may hold ``name``: all its words, in order, side by side."""
         words = tokens_of(name)
-        pairs = {f"{a} {b}" for a, b in pairwise(words)}
+        pairs = set(pairwise(words))
         by_pairs = bool(pairs) and pairs <= self.named_pairs
-        keys, table = (pairs, self.pairs) if by_pairs else (set(words), self.postings)
-        postings = sorted((table.get(key, set()) for key in keys), key=len)
+        if by_pairs:
+            postings = sorted((self.pairs.get(pair, set()) for pair in pairs), key=len)
+        else:
+            postings = sorted((self.postings.get(word, set()) for word in set(words)), key=len)
         if not postings:
             return set()
         found = set(postings[0]).intersection(*postings[1:])
