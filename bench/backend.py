@@ -12,6 +12,7 @@ load average, since the figures mean little without it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -127,6 +128,7 @@ def measure_graph(sample: list[str], snapshot: Any, timed: Any) -> None:
         current = snapshot()
         return graph.graph(current, Encoder(current), path)
 
+    timed("graph: whole vault, first request", lambda: graph_of(None))
     timed("graph: whole vault", lambda: graph_of(None), 5)
     timed(
         "graph: whole vault, attachments + missing",
@@ -134,8 +136,15 @@ def measure_graph(sample: list[str], snapshot: Any, timed: Any) -> None:
         3,
     )
     timed("graph: local, Hub (5,000 backlinks)", lambda: graph_of("Hub.md"), 10)
+    timed("graph: local, Hub, + json.dumps", lambda: json.dumps(graph_of("Hub.md")), 10)
     paths = iter(sample * 2)
     timed("graph: local, sample of notes", lambda: graph_of(next(paths)), len(sample))
+    paths = iter(sample * 2)
+    timed(
+        "graph: local, sample of notes, + json.dumps",
+        lambda: json.dumps(graph_of(next(paths))),
+        len(sample),
+    )
 
 
 if __name__ == "__main__":

@@ -88,10 +88,12 @@ class VaultServer(StrictLanguageServer):
         super().__init__("vault-ls", __version__)
         self.session = Session(self)
         self._added: set[asyncio.Task[None]] = set()  # indexing of added vaults (weak refs)
+        self._lens_versions: list[tuple[Path, int]] = []  # of the indexes lenses were asked at
 
     # --- what the session tells the editor ----------------------------------------------
 
     def diagnostics_changed(self) -> None:
+        self._refresh_code_lenses()
         if self.pulls_diagnostics():
             self.workspace_diagnostic_refresh(None)
             return
@@ -105,6 +107,20 @@ class VaultServer(StrictLanguageServer):
                 # the URI and version as the client sent them
                 types.PublishDiagnosticsParams(document.uri, items, version=document.version)
             )
+
+    def _refresh_code_lenses(self) -> None:
+        """Backlink counts move when an index changes: a client that can be told to ask for
+        its code lenses again is told (debounced, as diagnostics are), once per change."""
+        workspace = self.client_capabilities.workspace
+        if not (workspace and workspace.code_lens and workspace.code_lens.refresh_support):
+            return
+        vaults = self.session.vaults
+        versions = [(vault.root, vault.index.version) for vault in vaults]
+        if versions == self._lens_versions:
+            return
+        self._lens_versions = versions
+        if any(self.session.settings_for(vault.root).code_lens_backlinks for vault in vaults):
+            self.workspace_code_lens_refresh(None)
 
     def warn(self, message: str) -> None:
         self.window_show_message(types.ShowMessageParams(types.MessageType.Warning, message))
@@ -972,8 +988,9 @@ def on_graph(ls: VaultServer, params: Any) -> dict[str, Any]:
             raise _failed(f"no vault at {root}" if root else "no vault is open")
         snapshot = ls.session.snapshot(vault)
         return graph.graph(snapshot, ls.encoder(snapshot), None, depth, attachments, missing)
+    limit = _param(params, "limit", int, graph.LOCAL_LIMIT)
     snapshot, path, encoder = _vault_note(ls, params)
-    return graph.graph(snapshot, encoder, path, depth, attachments, missing)
+    return graph.graph(snapshot, encoder, path, depth, attachments, missing, limit)
 
 
 @server.feature("vault/search")

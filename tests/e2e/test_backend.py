@@ -119,6 +119,23 @@ async def test_graph_local_and_whole(client, vault_root: Path):
     ]
 
 
+async def test_local_graph_limit_keeps_the_most_linked_and_counts_the_rest(client, vault_root):
+    # Beta's neighbours: Alpha (links both ways, 3 in all) before ruikurenaii (one link)
+    beta = uri(vault_root, "Beta.md")
+    cut = as_dict(await ask(client, "vault/graph", {"uri": beta, "limit": 2}))
+    assert [node["id"] for node in cut["nodes"]] == [ALPHA, "Beta.md"]
+    assert [(e["source"], e["target"], e["count"]) for e in cut["edges"]] == [
+        (ALPHA, "Beta.md", 1),
+        ("Beta.md", ALPHA, 2),
+    ]
+    assert cut["omitted"] == 1
+    assert as_dict(await ask(client, "vault/graph", {"uri": beta}))["omitted"] == 0
+    with pytest.raises(JsonRpcException) as failed:
+        await ask(client, "vault/graph", {"uri": beta, "limit": "all"})
+    assert failed.value.code == types.ErrorCodes.InvalidParams
+    assert failed.value.message == '"limit" must be a int'
+
+
 async def test_search(client, vault_root: Path):
     found = as_dict(await ask(client, "vault/search", {"query": "louie"}))
     assert [(item["path"], item["matched"]) for item in found] == [

@@ -266,3 +266,53 @@ async def test_backlink_lenses_can_be_switched_off(client, vault_root: Path):
             break
         await asyncio.sleep(0.05)
     assert await lenses(client, address) == []
+
+
+def count_lens_refreshes(client: LanguageClient) -> list[None]:
+    asked: list[None] = []
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def refresh(params: None) -> None:
+        asked.append(params)
+
+    return asked
+
+
+async def test_lenses_are_refreshed_once_backlinks_move(client, vault_root: Path):
+    # VS Code declares workspace.codeLens.refreshSupport: told once a burst of edits settles
+    asked = count_lens_refreshes(client)
+    address = uri(vault_root, "a/Same.md")
+    assert await lenses(client, address) == [(0, "0 backlinks", [])]
+    linker = uri(vault_root, "Linker — 😀.md")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(linker, "markdown", 1, "😀 [[a/Same]]\n")
+        )
+    )
+    for version in range(2, 6):  # within the debounce: one refresh for them all
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=linker, version=version),
+                [types.TextDocumentContentChangeWholeDocument(f"{'😀' * version} [[a/Same]]\n")],
+            )
+        )
+    for _ in range(100):
+        if asked:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.6)  # three debounces: no second refresh comes
+    assert len(asked) == 1
+    column = units(client, "😀" * 5 + " ")
+    assert await lenses(client, address) == [
+        (0, "1 backlink", [("Linker — 😀.md", {"line": 0, "character": column})])
+    ]
+
+
+@pytest.mark.parametrize("client", ["neovim@v0.7.0"], indirect=True)
+async def test_a_client_that_cannot_refresh_lenses_is_not_asked_to(client, vault_root: Path):
+    from tests.e2e.conftest import diagnostics_for, open_note
+
+    asked = count_lens_refreshes(client)
+    linker = open_note(client, vault_root, "Linker.md", "[[a/Same]] [[Nowhere]]\n")
+    await diagnostics_for(client, linker)  # pushed after the refresh would have been sent
+    assert asked == []

@@ -3,9 +3,12 @@ lines and offsets in UTF-16 units (an emoji counts two), lines with em-dashes, e
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from tests.features.fixture import Fixture
 
 from vault_ls.features import graph, link_panels, mentions, note_info, quick_switch, tag_tree
@@ -418,3 +421,213 @@ def test_mention_index_reads_text_only_and_cuts_only_a_certain_front_matter() ->
     odd = mentions.read_note(None, "---\naliases: [Beta]\n--- \nword\n")  # type: ignore[arg-type]
     assert odd.phrase == " aliases beta word "
     assert mentions.read_note(None, "a\r\n---\r\nb http://x.y/c %%d%% e").phrase == " a b e "  # type: ignore[arg-type]
+
+
+# --- the graph: a local graph's limit, and link ends kept from the parse workers ------------
+
+HUB = """
+//- Hub.md
+[[Alpha — α]] [[Alpha — α]] [[B]]
+//- Alpha — α.md
+[[Hub]]
+//- B.md
+# B
+//- C.md
+[[Hub]] [[Hub]] [[Hub]]
+//- D.md
+[[Hub]]
+//- E.md
+[[D]] [[Hub]]
+//- F.md
+[[D]]
+"""
+
+
+def test_local_graph_keeps_the_nearest_most_linked_nodes_and_counts_the_rest() -> None:
+    # ranked: Hub; Alpha (3 links either way, 1 backlink), C (3, none); D (1, 2 backlinks),
+    # B (1, 1), E (1, none); F is two links away
+    f = Fixture(HUB)
+
+    def drawn(**given: Any) -> tuple[list[str], list[tuple[str, str, int]], int]:
+        found = graph.graph(f.snapshot, f.encoder, "Hub.md", **given)
+        edges = [(e["source"], e["target"], e["count"]) for e in found["edges"]]
+        return [n["id"] for n in found["nodes"]], edges, found["omitted"]
+
+    assert drawn(limit=3) == (
+        ["Alpha — α.md", "C.md", "Hub.md"],
+        [("Alpha — α.md", "Hub.md", 1), ("C.md", "Hub.md", 3), ("Hub.md", "Alpha — α.md", 2)],
+        3,
+    )
+    assert drawn(limit=4)[0] == ["Alpha — α.md", "C.md", "D.md", "Hub.md"]
+    assert drawn(limit=5)[0] == ["Alpha — α.md", "B.md", "C.md", "D.md", "Hub.md"]
+    assert drawn(limit=1) == (["Hub.md"], [], 5)
+    assert drawn(limit=0) == (["Hub.md"], [], 5)  # the centre, always
+    everything = ["Alpha — α.md", "B.md", "C.md", "D.md", "E.md", "Hub.md"]
+    assert drawn()[0] == everything and drawn()[2] == 0
+    assert drawn(depth=2, limit=6) == (drawn()[0], drawn()[1], 1)  # F, the farthest, left out
+    assert drawn(depth=2)[0] == sorted([*everything, "F.md"]) and drawn(depth=2)[2] == 0
+    whole = graph.graph(f.snapshot, f.encoder, None, limit=1)  # a whole graph is never cut
+    assert len(whole["nodes"]) == 7 and whole["omitted"] == 0
+
+
+def test_local_graph_of_a_hub_by_default_keeps_300_nodes() -> None:
+    twice = {7}
+    linking = "".join(f"//- N{i:03}.md\n[[Hub]]{' [[Hub]]' * (i in twice)}\n" for i in range(503))
+    f = Fixture("//- Hub.md\n# Hub\n" + linking + "//- Linked.md\n[[N100]]\n")
+    found = graph.graph(f.snapshot, f.encoder, "Hub.md")
+    # N007 links twice, N100 has a backlink of its own; of the rest, the last by path go
+    assert [n["id"] for n in found["nodes"]] == ["Hub.md"] + [f"N{i:03}.md" for i in range(299)]
+    assert found["omitted"] == 204
+    assert len(graph.graph(f.snapshot, f.encoder, "Hub.md", limit=10_000)["nodes"]) == 504
+    top = graph.graph(f.snapshot, f.encoder, "Hub.md", limit=3)["nodes"]
+    assert [n["id"] for n in top] == ["Hub.md", "N007.md", "N100.md"]
+
+
+def test_graph_of_a_vault_loaded_by_workers_is_the_graph_of_its_notes_parsed_here(
+    tmp_path: Path,
+) -> None:
+    # the parse workers send each note's link ends and tags: the first graph decodes no body
+    # and resolves no link, and answers as an index that resolved every link itself; edits
+    # and files that come or go drop the ends they change
+    from tests.vault.test_parallel_load import write_vault
+
+    from vault_ls.vault import disk_note, loader
+    from vault_ls.vault.index import VaultIndex
+    from vault_ls.vault.lazy_notes import LazyNote
+    from vault_ls.vault.parse import parse_note
+    from vault_ls.vault.snapshot import Snapshot
+    from vault_ls.vault.workspace import Vault
+
+    root = tmp_path / "vault"
+    write_vault(root, 2 * loader.PARALLEL_FROM)
+    (root / "Tagged — 😀.md").write_text("#Tag #tag/sub [[Tagged — 😀]] [[Gone]] [[gone]]\n")
+    (root / "Other.md").write_text("#TAG [[Tagged — 😀]] [[Tagged — 😀#x]]\n")
+    loaded = Vault(root, use_cache=False)
+    loaded.load()
+    parsed = VaultIndex()
+    notes = [disk_note.parse_from_disk(loaded.root, path) for path in loaded.index.notes]
+    parsed.set_notes(notes, sorted(loaded.index.attachments))
+
+    def answers(index: VaultIndex) -> list[Any]:
+        snapshot = Snapshot(loaded.root, index, {}, lambda path: "", True, False, index.version)
+        encoder = Encoder(snapshot)
+        return [
+            graph.graph(snapshot, encoder),
+            graph.graph(snapshot, encoder, None, 1, attachments=True, missing=True),
+            graph.graph(snapshot, encoder, "Tagged — 😀.md", 2, True, True),
+            tag_tree.tag_tree(snapshot, encoder),
+        ]
+
+    assert all(loaded.index.loaded_ends(path) for path in loaded.index.notes)
+    first = answers(loaded.index)
+    assert all(type(note) is LazyNote for note in loaded.index.notes.values())
+    assert first == answers(parsed)
+    assert not [e for e in first[0]["edges"] if e["source"] == e["target"]]  # self-links
+    assert ("Other.md", "Tagged — 😀.md", 2) in [
+        (e["source"], e["target"], e["count"]) for e in first[0]["edges"]
+    ]
+    # as the vault spells them: ``#TAG`` and ``#Tag`` once each, the first in code point order
+    assert [n["tags"] for n in first[0]["nodes"] if n["id"] == "Tagged — 😀.md"] == [
+        ["TAG", "tag/sub"]
+    ]
+    steps = [
+        lambda index: index.set_note(parse_note("Gone.md", "[[Other]]\n")),  # missing resolves
+        lambda index: index.set_note(parse_note("Other.md", "#new [[Gone]]\n")),
+        lambda index: index.remove_note("a/Note 3 — ü.md"),
+        lambda index: index.remove_attachment("img/pic.png"),  # every note links to it
+    ]
+    for number, step in enumerate(steps):
+        step(loaded.index)
+        step(parsed)
+        assert answers(loaded.index) == answers(parsed)
+        if number == 2:
+            assert loaded.index.loaded_ends("Tagged — 😀.md") is None  # [[Gone]] resolves
+            assert loaded.index.loaded_ends("Other.md") is None
+            assert loaded.index.loaded_ends("b/c/Note 1 — ü.md") is not None
+    assert not any(loaded.index.loaded_ends(path) for path in loaded.index.notes)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="aZ09 _.-~/%#?&+—😀中é\\'", min_size=1, max_size=8), min_size=1))
+def test_a_graph_node_uri_is_the_uri_of_its_path(parts: list[str]) -> None:
+    # nodes' URIs are made without pathlib (a whole graph sends 10,000): as pathlib makes them
+    path = "/".join(parts)
+    snapshot = Fixture("//- A.md\n# A\n").snapshot
+    assert Encoder(snapshot).uri(path) == (snapshot.root / path).as_uri()
+
+
+# --- unlinked mentions: the postings of the word pairs in the vault's names ----------------
+
+PAIR_WORDS = ["bird", "Radar", "bird", "radar", "glass", "中", "文", "😀", "—", "[[bird radar]]"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from([*PAIR_WORDS, " ", "\n", "  ", "-"]), max_size=14),
+        min_size=1,
+        max_size=5,
+    ),
+    st.lists(
+        st.lists(st.sampled_from(["bird", "radar", "glass", "中", "文"]), min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_unlinked_mentions_shortlisted_by_name_pairs_are_those_by_words(
+    texts: list[list[str]], aliases: list[list[str]]
+) -> None:
+    # a name whose word pairs were indexed is shortlisted by them, one that came later by its
+    # words: both find what the phrase search of every note finds
+    from vault_ls.vault.parse import parse_note
+
+    listed = ", ".join(" ".join(words) for words in aliases[1:])
+    files = "".join(f"//- N{i}.md\n{' '.join(words)}\n" for i, words in enumerate(texts))
+    f = Fixture(
+        f"//- Bird Radar.md\n---\naliases: [{listed}]\n---\n# Glass 中文\n"
+        + files
+        + "//- 中文 glass.md\n# x\n"
+    )
+    index = f.snapshot.index
+    late = parse_note("Late.md", f"---\naliases: [{' '.join(aliases[0])}]\n---\nbird radar\n")
+    index.set_note(late)
+    snapshot = type(f.snapshot)(**{**f.snapshot.__dict__, "version": index.version})
+    snapshot.texts["Late.md"] = "---\naliases: [x]\n---\nbird radar\n"  # type: ignore[index]
+    table = mentions.mention_index_for(snapshot)
+    assert table.named_pairs  # the names as first read: not Late's alias
+
+    def every(table: Any) -> list[Any]:
+        return [
+            mentioned(mentions.unlinked_mentions(snapshot, path, Encoder(snapshot)))
+            for path in sorted(index.notes)
+        ]
+
+    names = ["Bird Radar", "Glass 中文", "中文 glass", "bird radar glass", " ".join(aliases[0])]
+    for name in names + [" ".join(words) for words in aliases[1:]]:
+        phrase, read = mentions.phrase_of(mentions.tokens_of(name)), table._read
+        assert table.holding(name) == {path for path in read if phrase in read[path].phrase}
+    by_pairs = every(table)
+    table.named_pairs, table.pairs = frozenset(), {}
+    assert by_pairs == every(table)
+
+
+@settings(max_examples=400, deadline=None)
+@example("ſk ık \u212aa", ["sk", "ik", "ka"], False)
+@example("İk sk", ["ik", "sk"], False)
+@given(
+    st.text(alphabet="abskiSK AB\n\t-_.é—😀中\x02\u212aıſİ", max_size=40),
+    st.lists(st.text(alphabet="abskiSK -é—", min_size=2, max_size=6), min_size=1, max_size=3),
+    st.booleans(),
+)
+def test_names_are_found_where_the_expression_finds_them(
+    text: str, written: list[str], cjk: bool
+) -> None:
+    # tried only where a name's first word starts (found in the text lower-cased; the Kelvin
+    # sign, ı, ſ and İ are the characters that case-folding makes tricky): the same matches as
+    # searching every position
+    names = [" ".join(name.split()) for name in written if name.split()]
+    if not names:
+        return
+    finder = mentions._pattern(names, cjk)
+    found = [(m.span(), m.lastgroup) for m in finder.finditer(text)]
+    assert found == [(m.span(), m.lastgroup) for m in finder.pattern.finditer(text)]

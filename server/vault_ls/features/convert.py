@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -9,6 +10,9 @@ from lsprotocol import types
 
 from vault_ls.vault.positions import Position, Range, from_units, normalize_newlines, to_units
 from vault_ls.vault.snapshot import Snapshot
+
+# what ``quote`` leaves as it is, and the space it quotes: most vault paths hold nothing else
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.~/ -]*")
 
 
 class Encoder:
@@ -56,6 +60,8 @@ class Encoder:
             self._root_uri = uri_of(self.vault.root).removesuffix("/")
         parts = path.split("/")
         if "" not in parts and "." not in parts:  # else pathlib drops them: let it
+            if _PLAIN_PATH.fullmatch(path):
+                return f"{self._root_uri}/{path.replace(' ', '%20')}"
             try:
                 return f"{self._root_uri}/{quote(path)}"
             except UnicodeEncodeError:  # a name that is not UTF-8 on disk (surrogate escapes)

@@ -7,44 +7,45 @@ name it is linked by. Links from a note to itself draw no edge.
 from __future__ import annotations
 
 import gc
+import heapq
 from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import Json
-from vault_ls.vault.index import VaultIndex, last_name
-from vault_ls.vault.model import NOTE_SUFFIX, Note
-from vault_ls.vault.names import name_key
+from vault_ls.vault.index import LinkEnds, VaultIndex, last_name, link_ends
+from vault_ls.vault.model import Note
 from vault_ls.vault.resolve import BulkResolver
 from vault_ls.vault.snapshot import Snapshot
 
 MISSING = "missing:"
+LOCAL_LIMIT = 300  # nodes of a local graph by default: a hub's would be thousands
 
 
-class _LinkEnds(NamedTuple):
+class _Kept(NamedTuple):
     """Where one note's links lead, as the table last resolved them."""
 
     note: Note  # the object resolved: the index holding another means the note changed
-    names: frozenset[str]  # the last names its links name (``index.last_name``)
-    found: dict[str, int]  # file reached (itself included) -> links reaching it
-    to_notes: dict[str, int]  # ``found`` without itself and attachments, sorted: never changed
+    to_notes: dict[str, int]  # other note reached -> links to it, sorted: never changed
+    attachments: dict[str, int]  # attachment reached -> links to it, sorted
     missing: dict[str, tuple[str, int]]  # missing id -> (the name as first written, links)
-    tags: tuple[str, ...]  # as written: reading ``note.tags`` of a cached note decodes its body
+    tags: list[str]  # as written: reading ``note.tags`` of a cached note decodes its body
 
 
-class LinkEnds:
+class LinkTable:
     """Every note's link ends, kept on the index (``VaultIndex.derived``): a note is resolved
     again only when its ``Note`` object changed, or when a file whose name its links name came
-    or went (what a link reaches depends on nothing else, as ``VaultIndex._relink`` has it)."""
+    or went (what a link reaches depends on nothing else, as ``VaultIndex._relink`` has it).
+    Notes as loaded come with their ends resolved by the parse workers
+    (``VaultIndex.loaded_ends``): their bodies are not even decoded."""
 
     def __init__(self) -> None:
         self.version = -1  # of the index last brought up to date with
         self.files: set[str] = set()  # the notes and attachments resolved against
-        self.ends: dict[str, _LinkEnds] = {}
+        self.ends: dict[str, _Kept] = {}
         self._uris: dict[str, str] = {}  # file -> its URI under ``_root``: a graph sends each
         self._root: object = None
-        self._naming: dict[str, set[str]] = {}  # last name -> the notes whose links name it
 
     def update(self, index: VaultIndex) -> None:
         if self.version == index.version:
@@ -53,19 +54,21 @@ class LinkEnds:
         files = index.notes.keys() | index.attachments
         if files != self.files:
             for path in files ^ self.files:
-                stale |= self._naming.get(last_name(path), set())
+                stale |= index.notes_naming(last_name(path))
                 self._uris.pop(path, None)
             self.files = files
-        resolver = BulkResolver(index)
+        resolver: BulkResolver | None = None
         for path in [path for path in self.ends if path not in index.notes]:
-            self._forget(path)
+            del self.ends[path]
         for path, note in index.notes.items():
             kept = self.ends.get(path)
             if kept is not None and kept.note is note and path not in stale:
                 continue
-            if kept is not None:
-                self._forget(path)
-            self._add(path, _resolve(resolver, note))
+            ends = index.loaded_ends(path)
+            if ends is None:
+                resolver = resolver or BulkResolver(index)
+                ends = link_ends(resolver, note)
+            self.ends[path] = _kept(note, ends)
         self.version = index.version
 
     def uri(self, encoder: Encoder, path: str) -> str:
@@ -76,44 +79,20 @@ class LinkEnds:
             uri = self._uris[path] = encoder.uri(path)
         return uri
 
-    def _add(self, path: str, ends: _LinkEnds) -> None:
-        self.ends[path] = ends
-        for name in ends.names:
-            self._naming.setdefault(name, set()).add(path)
 
-    def _forget(self, path: str) -> None:
-        for name in self.ends.pop(path).names:
-            notes = self._naming[name]
-            notes.discard(path)
-            if not notes:
-                del self._naming[name]
+def _kept(note: Note, ends: LinkEnds) -> _Kept:
+    missing = {MISSING + key: kept for key, kept in ends.missing.items()}
+    attachments = ends.others
+    if note.path in attachments:  # links to itself draw no edge
+        attachments = {path: count for path, count in attachments.items() if path != note.path}
+    return _Kept(note, ends.notes, attachments, missing, ends.tags)
 
 
-def _resolve(resolver: BulkResolver, note: Note) -> _LinkEnds:
-    found: dict[str, int] = {}
-    missing: dict[str, tuple[str, int]] = {}
-    for link in note.links:
-        path = resolver.reach(link, note.path)
-        if path is not None:
-            found[path] = found.get(path, 0) + 1
-        elif link.target:
-            node = MISSING + name_key(link.target)
-            first, count = missing.get(node, (link.target, 0))
-            missing[node] = (first, count + 1)
-    names = frozenset(last_name(link.target) for link in note.links if link.target)
-    to_notes = {
-        path: found[path]
-        for path in sorted(found)
-        if path != note.path and path.lower().endswith(NOTE_SUFFIX)  # else an attachment
-    }
-    return _LinkEnds(note, names, found, to_notes, missing, tuple(tag.name for tag in note.tags))
-
-
-def link_ends_for(index: VaultIndex) -> LinkEnds:
-    kept = index.derived.get(LinkEnds)
+def link_table_for(index: VaultIndex) -> LinkTable:
+    kept = index.derived.get(LinkTable)
     if kept is None:
-        table = LinkEnds()
-        index.derived[LinkEnds] = (0, table)
+        table = LinkTable()
+        index.derived[LinkTable] = (0, table)
     else:
         table = kept[1]  # type: ignore[assignment]
     table.update(index)
@@ -121,12 +100,12 @@ def link_ends_for(index: VaultIndex) -> LinkEnds:
 
 
 class _Ends:
-    """The edges a request draws from each note: ``LinkEnds`` without links to the note itself,
+    """The edges a request draws from each note: ``LinkTable`` without links to the note itself,
     attachments and missing notes unless asked for."""
 
     def __init__(self, vault: Snapshot, attachments: bool, missing: bool) -> None:
         self.notes = vault.index.notes
-        self.table = link_ends_for(vault.index)
+        self.table = link_table_for(vault.index)
         self.attachments, self.missing = attachments, missing
         self.missing_names: dict[str, str] = {}  # missing id -> the name as first written
 
@@ -136,11 +115,7 @@ class _Ends:
         kept = self.table.ends[note.path]
         if not self.attachments and not (self.missing and kept.missing):
             return kept.to_notes
-        here = note.path
-        if self.attachments:
-            ends = {path: count for path, count in kept.found.items() if path != here}
-        else:
-            ends = dict(kept.to_notes)
+        ends = {**kept.to_notes, **(kept.attachments if self.attachments else {})}
         if self.missing:
             for node, (first, count) in kept.missing.items():
                 self.missing_names.setdefault(node, first)
@@ -155,11 +130,32 @@ def graph(
     depth: int = 1,
     attachments: bool = False,
     missing: bool = False,
+    limit: int = LOCAL_LIMIT,
 ) -> Json:
-    """The whole vault, or the notes within ``depth`` links of ``path`` either way."""
+    """The whole vault, or the notes within ``depth`` links of ``path`` either way: at most
+    ``limit`` of them, the nearest and most linked (``_ranked``)."""
+    collecting = gc.isenabled()
+    gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
+    try:
+        return _graph(vault, encoder, path, depth, attachments, missing, limit)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _graph(
+    vault: Snapshot,
+    encoder: Encoder,
+    path: str | None,
+    depth: int,
+    attachments: bool,
+    missing: bool,
+    limit: int,
+) -> Json:
     ends = _Ends(vault, attachments, missing)
     index = vault.index
     edges: dict[str, dict[str, int]] = {}
+    omitted = 0
     if path is None:
         for note in index:
             edges[note.path] = ends.edges_of(note)
@@ -167,16 +163,18 @@ def graph(
         if attachments:
             shown |= index.attachments
     else:
-        shown = {path}
+        distance = {path: 0}
         frontier = [path]
-        for _ in range(max(0, depth)):
+        for step in range(1, max(0, depth) + 1):
             reached: list[str] = []
             for here in frontier:
                 for there in _neighbours(vault, ends, edges, here):
-                    if there not in shown:
-                        shown.add(there)
+                    if there not in distance:
+                        distance[there] = step
                         reached.append(there)
             frontier = reached
+        shown = set(_ranked(vault, ends, edges, path, distance, max(1, limit)))
+        omitted = len(distance) - len(shown)
         for here in shown:
             if here in index.notes and here not in edges:
                 edges[here] = ends.edges_of(index.notes[here])
@@ -185,17 +183,38 @@ def graph(
     drawn = sorted(shown)
     linked: Counter[str] = Counter(  # missing id -> the notes linking to it
         end
-        for targets in (edges.values() if missing else ())
+        for source, targets in (edges.items() if missing else ())
+        if source in shown
         for end in targets
         if end.startswith(MISSING)
     )
-    collecting = gc.isenabled()
-    gc.disable()  # some 200,000 small dicts in a heap of millions: collections cost seconds
-    try:
-        return _drawing(vault, encoder, ends, edges, linked, drawn)
-    finally:
-        if collecting:
-            gc.enable()
+    return {**_drawing(vault, encoder, ends, edges, linked, drawn), "omitted": omitted}
+
+
+def _ranked(
+    vault: Snapshot,
+    ends: _Ends,
+    edges: dict[str, dict[str, int]],
+    centre: str,
+    distance: dict[str, int],
+    limit: int,
+) -> list[str]:
+    """The local graph's nodes, the ones a reader looks for first: the centre, then the nearest;
+    among as near, those with the most links to or from the centre, then the most linked to
+    in the vault, then by path."""
+    if len(distance) <= 1:
+        return list(distance)  # the centre
+    backlinks, table = vault.index.backlinks, ends.table.ends
+    out = edges.get(centre, {})
+    into = {  # note linking to the centre -> its links there (none from itself)
+        source: table[source].to_notes.get(centre) or table[source].attachments.get(centre, 0)
+        for source in backlinks.get(centre, ())
+    }
+    ranked = [
+        (step, -out.get(node, 0) - into.get(node, 0), -len(backlinks.get(node, ())), node)
+        for node, step in distance.items()
+    ]
+    return [node for *_, node in heapq.nsmallest(limit, ranked)]
 
 
 def _drawing(
@@ -233,7 +252,7 @@ def _neighbours(
         return ()  # an attachment or a missing note: only what links to it, already seen
     if here not in edges:
         edges[here] = ends.edges_of(note)
-    return [*edges[here], *sorted(vault.index.linking_notes(here) - {here})]  # both sorted
+    return [*edges[here], *vault.index.linking_notes(here)]  # in any order: ``_ranked`` sorts
 
 
 def _nodes(

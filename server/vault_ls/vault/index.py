@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import NamedTuple
 
-from vault_ls.vault.model import Link, Note
+from vault_ls.vault.model import NOTE_SUFFIX, Link, Note
 from vault_ls.vault.names import fold, name_key, path_suffixes, without_note_suffix
 from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
 from vault_ls.vault.tags import TagTable
@@ -18,9 +19,9 @@ from vault_ls.vault.tags import TagTable
 # (source note -> resolved targets, last link name -> notes linking by that name)
 LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
 NAMES_LOG_LIMIT = 20_000  # name changes kept for tables that follow them (``names_changed_since``)
-# One note's links, resolved elsewhere against the same files: (the files they reach, the last
-# names they name). Parse workers send these, so the server need not read the links again.
-LinkFacts = tuple[list[str], list[str]]
+# One note's links, resolved elsewhere against the same files: (the last names they name, where
+# they lead). Parse workers send these, so the server need not read the links again.
+LinkFacts = tuple[list[str], "LinkEnds"]
 
 
 class VaultIndex:
@@ -48,6 +49,9 @@ class VaultIndex:
         # folder -> the files and folders directly in it (paths from the root); root files are
         # in no folder. ``paths_under`` reads it: a folder's deletion costs its size only.
         self._children: dict[str, set[str]] = {}
+        # note -> its ``LinkEnds`` as the parse workers sent them, while its links resolve as
+        # they did then (``loaded_ends``)
+        self._loaded_ends: dict[str, LinkEnds] = {}
 
     # --- reading ---------------------------------------------------------------------
 
@@ -69,6 +73,11 @@ class VaultIndex:
     def notes_naming(self, name: str) -> set[str]:
         """The notes holding a link whose last name is ``name`` (``last_name``), resolved or not."""
         return self._linkers.get(name, set())
+
+    def loaded_ends(self, path: str) -> LinkEnds | None:
+        """The note's ``LinkEnds`` as the parse workers sent them, while its links resolve as
+        they did then (the note and every file they name unchanged); else None."""
+        return self._loaded_ends.get(path)
 
     def paths_under(self, folder: str) -> list[str]:
         """Every note and attachment under ``folder`` (a vault path, no trailing ``/``), sorted."""
@@ -95,8 +104,11 @@ class VaultIndex:
         (a cached note's body is decoded only when read); kept up to date note by note after."""
         if self._tags is None:
             self._tags = TagTable()
-            for note in self.notes.values():
-                self._tags.set_note(note.path, (tag.name for tag in note.tags))
+            loaded = self._loaded_ends
+            for path, note in self.notes.items():
+                ends = loaded.get(path)
+                names = ends.tags if ends is not None else [tag.name for tag in note.tags]
+                self._tags.set_note(path, names)
         return self._tags
 
     def __iter__(self) -> Iterator[Note]:
@@ -247,6 +259,7 @@ class VaultIndex:
             path = folder
 
     def _forget_note_content(self, note: Note) -> None:
+        self._loaded_ends.pop(note.path, None)
         for alias in note.aliases:
             _discard(self.alias_keys, alias.strip().casefold(), note.path)
         for target in self._outgoing.pop(note.path, set()):
@@ -293,8 +306,11 @@ class VaultIndex:
                 self._outgoing[note.path] = resolver.targets(note)
                 unresolved.append(note)
                 continue
-            targets, names = facts
-            self._outgoing[note.path] = {paths.get(target, target) for target in targets}
+            names, sent = facts
+            to_notes = {paths.get(path, path): count for path, count in sent.notes.items()}
+            others = {paths.get(path, path): count for path, count in sent.others.items()}
+            self._outgoing[note.path] = to_notes.keys() | others.keys()
+            self._loaded_ends[note.path] = LinkEnds(to_notes, others, sent.missing, sent.tags)
             for name in names:
                 self._linkers[name].add(note.path)
         linkers: dict[str, set[str]] = {}  # link target -> self._linkers[last_name(target)]
@@ -317,6 +333,7 @@ class VaultIndex:
                 continue
             for target in self._outgoing.pop(source, set()):
                 _discard(self.backlinks, target, source)
+            self._loaded_ends.pop(source, None)
             self._link_out(note)
 
 
@@ -324,7 +341,40 @@ def link_facts(resolver: BulkResolver, note: Note) -> LinkFacts:
     """What ``set_notes`` needs of ``note``'s links, resolved by ``resolver`` (built on an index
     of the same files, e.g. ``VaultIndex.of_files``)."""
     names = {last_name(link.target) for link in note.links if link.target}
-    return sorted(resolver.targets(note)), sorted(names)
+    return sorted(names), link_ends(resolver, note)
+
+
+# --- what the graph draws of each note (``features/graph.py``), kept from the load ---------
+
+
+class LinkEnds(NamedTuple):
+    """Where one note's links lead, with the number of links to each end, and its tags: all
+    that ``vault/graph`` reads of a note, so a loaded vault's first graph decodes no body."""
+
+    notes: dict[str, int]  # sorted: other note reached -> links to it
+    others: dict[str, int]  # sorted: attachment reached, or the note itself -> links to it
+    missing: dict[str, tuple[str, int]]  # name_key of a target reaching no file -> (the name
+    # as first written, links)
+    tags: list[str]  # as written, in order
+
+
+def link_ends(resolver: BulkResolver, note: Note) -> LinkEnds:
+    found: dict[str, int] = {}
+    missing: dict[str, tuple[str, int]] = {}
+    for link in note.links:
+        path = resolver.reach(link, note.path)
+        if path is not None:
+            found[path] = found.get(path, 0) + 1
+        elif link.target:
+            key = name_key(link.target)
+            first, count = missing.get(key, (link.target, 0))
+            missing[key] = (first, count + 1)
+    notes: dict[str, int] = {}
+    others: dict[str, int] = {}
+    for path, count in sorted(found.items()):
+        to_note = path != note.path and path.lower().endswith(NOTE_SUFFIX)
+        (notes if to_note else others)[path] = count
+    return LinkEnds(notes, others, missing, [tag.name for tag in note.tags])
 
 
 def last_name(target: str) -> str:
