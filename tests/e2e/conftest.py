@@ -11,6 +11,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import make_test_lsp_client
 
 CLIENTS = ["visual-studio-code", "neovim@v0.7.0", "emacs"]
 
@@ -46,7 +47,22 @@ def write_vault(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"])
+def editor_like_client() -> LanguageClient:
+    """pytest-lsp's test client, answering ``workspace/codeLens/refresh`` as an editor does (it
+    answers diagnostic refreshes itself); ``lens_refreshes`` counts them."""
+    client = make_test_lsp_client()
+    client.lens_refreshes = []  # type: ignore[attr-defined]
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def lens_refresh(params: None) -> None:
+        client.lens_refreshes.append(params)  # type: ignore[attr-defined]
+
+    return client
+
+
+SERVER = ClientServerConfig(
+    server_command=[sys.executable, "-m", "vault_ls"], client_factory=editor_like_client
+)
 
 
 @pytest.fixture

@@ -3,14 +3,20 @@ their file, no title from a first heading several notes share, the notes opened 
 after a bare ``[[``, headings holding links written as Obsidian writes them, and backlinks
 without the note's links to itself."""
 
-import sys
 from pathlib import Path
 
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import accept_registrations, open_note, units, wait_indexed, write_vault
+from tests.e2e.conftest import (
+    SERVER,
+    accept_registrations,
+    open_note,
+    units,
+    wait_indexed,
+    write_vault,
+)
 
 VAULT = {
     ".obsidian/app.json": "{}",
@@ -24,7 +30,7 @@ VAULT = {
 }
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+@pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, tmp_path: Path):
     root = write_vault(tmp_path / "vault", VAULT)
     lsp_client.registrations = accept_registrations(lsp_client)

@@ -2,15 +2,15 @@
 advertised capabilities, and the Readwise corpus."""
 
 import asyncio
-import sys
 from pathlib import Path
 
 import pytest
 import pytest_lsp
 from lsprotocol import types
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp import LanguageClient, client_capabilities
 
 from tests.e2e.conftest import (
+    SERVER,
     VAULT,
     accept_registrations,
     diagnostics_for,
@@ -24,9 +24,7 @@ CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 
 
 def session(encodings=None, options=None, client_name="visual-studio-code"):
-    @pytest_lsp.fixture(
-        config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"])
-    )
+    @pytest_lsp.fixture(config=SERVER)
     async def fixture(lsp_client: LanguageClient, tmp_path: Path):
         root = write_vault(tmp_path / "vault", VAULT)
         lsp_client.registrations = accept_registrations(lsp_client)
@@ -138,7 +136,7 @@ def readwise():
     return path
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+@pytest_lsp.fixture(config=SERVER)
 async def readwise_client(lsp_client: LanguageClient, readwise: Path):
     accept_registrations(lsp_client)
     await lsp_client.initialize_session(
@@ -247,7 +245,7 @@ async def test_frontmatter_tags_complete_from_the_vault(utf16_session):
     assert [i.label for i in result.items] == ["greek"]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+@pytest_lsp.fixture(config=SERVER)
 async def two_vaults(lsp_client: LanguageClient, tmp_path: Path):
     accept_registrations(lsp_client)
     first = write_vault(
@@ -286,7 +284,7 @@ async def test_each_workspace_folder_is_its_own_vault(two_vaults):
     ]
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+@pytest_lsp.fixture(config=SERVER)
 async def pulling_client(lsp_client: LanguageClient, tmp_path: Path):
     """A client like VS Code 1.67+: pulls diagnostics and accepts refresh requests."""
     root = write_vault(tmp_path / "vault", VAULT)
@@ -331,7 +329,7 @@ async def test_a_pulling_client_gets_refreshes_not_pushed_copies(pulling_client)
     )
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "vault_ls"]))
+@pytest_lsp.fixture(config=SERVER)
 async def pulling_without_refresh(lsp_client: LanguageClient, tmp_path: Path):
     """Neovim 0.12's capabilities: it pulls on every open and edit, but takes no refresh."""
     root = write_vault(tmp_path / "vault", VAULT)
