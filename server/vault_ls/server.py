@@ -24,7 +24,7 @@ import functools
 import logging
 import sys
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
 
@@ -960,11 +960,36 @@ def on_outgoing(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
 
 
 @server.feature("vault/unlinkedMentions")
-def on_unlinked_mentions(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
+async def on_unlinked_mentions(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
     snapshot, path, encoder = _vault_note(ls, params)
     _a_note(snapshot, path)
     limit = _param(params, "limit", int, mentions.DEFAULT_LIMIT)
-    return mentions.unlinked_mentions(snapshot, path, encoder, limit)
+    table = mentions.mention_index_for(snapshot)  # a large vault: read in a thread, once
+    if not table.ready:
+        title = f"Reading {len(snapshot.index.notes)} notes for unlinked mentions"
+        async with _progress(ls, title):
+            await asyncio.to_thread(table.wait_read)
+        snapshot, path, encoder = _vault_note(ls, params)  # what changed meanwhile
+        _a_note(snapshot, path)
+    return _backend(mentions.unlinked_mentions)(snapshot, path, encoder, limit)
+
+
+@contextlib.asynccontextmanager
+async def _progress(ls: VaultServer, title: str) -> AsyncIterator[None]:
+    """``window/workDoneProgress`` around a request's long wait, for clients that show it."""
+    token: str | None = None
+    if _supports(ls, "window.work_done_progress"):
+        token = str(uuid.uuid4())
+        try:
+            await ls.work_done_progress.create_async(token)
+            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
+        except Exception:
+            token = None
+    try:
+        yield
+    finally:
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd())
 
 
 @server.feature("vault/tags")

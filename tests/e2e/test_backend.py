@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import pytest_lsp
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from pytest_lsp import LanguageClient, client_capabilities
 
-from tests.e2e.conftest import open_note, replace_text, units, uri
+from tests.e2e.conftest import SERVER, open_note, replace_text, start, units, uri, write_vault
+from vault_ls.features import mentions
 
 ALPHA = "Alpha — notes.md"
 
@@ -152,3 +155,43 @@ async def test_a_uri_outside_every_vault_fails_with_the_reason(client, tmp_path:
         await ask(client, method, {"uri": outside})
     assert failed.value.code == types.LSPErrorCodes.RequestFailed
     assert failed.value.message.startswith(f"{outside} is not in any vault")
+
+
+@pytest.fixture
+def large_root(tmp_path: Path) -> Path:
+    files = {
+        f"Note {number:04d} — ü.md": f"# Note {number}\n\nplain words {number}\n"
+        for number in range(mentions.BUILD_INLINE)
+    }
+    files["Beta.md"] = "# Beta\n"
+    files["Gamma.md"] = "Beta 😀 and beta, not `Beta`\n"
+    return write_vault(tmp_path / "vault", files)
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def large(lsp_client: LanguageClient, large_root: Path):
+    await start(lsp_client, large_root, client_capabilities("visual-studio-code"))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_the_first_mentions_of_a_large_vault_wait_for_the_word_index_with_progress(
+    large: LanguageClient, large_root: Path
+):
+    """More than 2,000 notes are read into the word index in a thread: until this test the
+    first request failed at once ("still reading ...; ask again in a few seconds")."""
+    found = as_dict(await ask(large, "vault/unlinkedMentions", {"uri": uri(large_root, "Beta.md")}))
+    assert [(g["name"], [m["matched"] for m in g["mentions"]]) for g in found] == [
+        ("Gamma", ["Beta", "Beta"])
+    ]
+    begun = [
+        (token, value.title)
+        for token, values in large.progress_reports.items()
+        for value in values
+        if value.kind == "begin"
+    ]
+    reading = [
+        token for token, title in begun if title == "Reading 2002 notes for unlinked mentions"
+    ]
+    assert len(reading) == 1
+    assert [value.kind for value in large.progress_reports[reading[0]]] == ["begin", "end"]

@@ -242,6 +242,12 @@ class MentionIndex:
         self._building = threading.Thread(target=build, name="mention-index", daemon=True)
         self._building.start()
 
+    def wait_read(self) -> None:
+        """Until the thread reading the vault is done (blocks: call it in another thread)."""
+        building = self._building
+        if building is not None:
+            building.join()
+
     def _take_in(self, built: MentionIndex | None) -> None:
         if built is not None:
             self._read, self.postings = built._read, built.postings
