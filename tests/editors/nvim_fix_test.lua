@@ -3,22 +3,8 @@
 -- on the link and runs vim.lsp.buf.code_action(), picking "Create note" from the menu a user sees
 -- (vim.ui.select); then writes the titles offered, the new file's bytes and the diagnostics left.
 -- Every step is wrapped in pcall: a thrown error must not leave nvim running.
-local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
-local out = { steps = {}, errors = {} }
-
-local function save()
-  vim.fn.writefile({ vim.fn.json_encode(out) }, cfg.out)
-end
-
-local function step(name, fn)
-  local ok, err = pcall(fn)
-  out.steps[name] = { ok = ok }
-  if not ok then
-    table.insert(out.errors, name .. ': ' .. tostring(err))
-  end
-  save()
-  return ok
-end
+local here = debug.getinfo(1, 'S').source:sub(2):match('(.*/)')
+local cfg, out, save, step = dofile(here .. 'nvim_harness.lua').start({})
 
 local function codes(bufnr)
   local found = {}

@@ -2,22 +2,8 @@
 -- obsidian-help vault, Neovim started from another folder. Parameters from $VAULT_LS_NVIM_TEST
 -- (JSON); what it saw goes to the file named there. Every step in pcall: an error must not leave
 -- nvim running.
-local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
-local out = { steps = {}, errors = {}, notified = {} }
-
-local function save()
-  vim.fn.writefile({ vim.fn.json_encode(out) }, cfg.out)
-end
-
-local function step(name, fn)
-  local ok, err = pcall(fn)
-  out.steps[name] = { ok = ok }
-  if not ok then
-    table.insert(out.errors, name .. ': ' .. tostring(err))
-  end
-  save()
-  return ok
-end
+local here = debug.getinfo(1, 'S').source:sub(2):match('(.*/)')
+local cfg, out, save, step = dofile(here .. 'nvim_harness.lua').start({ notified = {} })
 
 -- What the plugin told the user, at error level or not (Neovim's own messages left out).
 vim.notify = function(message, level)

@@ -2,22 +2,8 @@
 -- plugin, waits for the index, runs :VaultMove, :VaultRename, then vim.lsp.buf.rename() on a link, and writes the files
 -- of the vault afterwards (their exact bytes), the buffer's name and the messages shown.
 -- Every step is wrapped in pcall: a thrown error must not leave nvim running.
-local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
-local out = { steps = {}, errors = {}, notified = {} }
-
-local function save()
-  vim.fn.writefile({ vim.fn.json_encode(out) }, cfg.out)
-end
-
-local function step(name, fn)
-  local ok, err = pcall(fn)
-  out.steps[name] = { ok = ok }
-  if not ok then
-    table.insert(out.errors, name .. ': ' .. tostring(err))
-  end
-  save()
-  return ok
-end
+local here = debug.getinfo(1, 'S').source:sub(2):match('(.*/)')
+local cfg, out, save, step = dofile(here .. 'nvim_harness.lua').start({ notified = {} })
 
 local function files()
   local found = {}

@@ -4,22 +4,8 @@
 -- directory, as an nvim-lspconfig set-up of old did (mode "bare"), and writes what it saw: the
 -- root, the workspace folders, the note count, diagnostics, a hover, completion items and the
 -- server's log messages. Every step is wrapped in pcall: a thrown error must not leave nvim running.
-local cfg = vim.fn.json_decode(table.concat(vim.fn.readfile(os.getenv('VAULT_LS_NVIM_TEST')), '\n'))
-local out = { steps = {}, errors = {}, logs = {}, cwd = vim.fn.getcwd() }
-
-local function save()
-  vim.fn.writefile({ vim.fn.json_encode(out) }, cfg.out)
-end
-
-local function step(name, fn)
-  local ok, err = pcall(fn)
-  out.steps[name] = { ok = ok }
-  if not ok then
-    table.insert(out.errors, name .. ': ' .. tostring(err))
-  end
-  save()
-  return ok
-end
+local here = debug.getinfo(1, 'S').source:sub(2):match('(.*/)')
+local cfg, out, save, step = dofile(here .. 'nvim_harness.lua').start({ logs = {}, cwd = vim.fn.getcwd() })
 
 local function first_result(resp)
   for _, r in pairs(resp or {}) do
