@@ -9,20 +9,17 @@ Screenshots: .artifacts/vscode-vault-graph.png, .artifacts/vscode-vault-local-gr
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import signal
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
+import code_server
 import pytest
 from editor_support import artifacts_dir, scratch_env, server_command
-from test_vscode import CODE_SERVER, EDITOR_SETTINGS, HERE, NODE_MODULES, _free_port, _run, packaged
+from test_vscode import HERE, packaged
 
 pytestmark = [pytest.mark.editor, pytest.mark.corpus]
 CORPUS = HERE.parents[1] / ".." / "shared" / "corpora" / "obsidian-help"
@@ -117,70 +114,15 @@ def seen(packaged: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
     (vault / ".obsidian").mkdir()
     before = (vault / MENTIONING).read_bytes()
     graph, followed = server_graphs(vault, env)
-    user = tmp / "code" / "user" / "User"
-    user.mkdir(parents=True)
-    settings = {**EDITOR_SETTINGS, "vault-ls.server.command": server_command()}
-    (user / "settings.json").write_text(json.dumps(settings), encoding="utf-8")
-    base = [str(CODE_SERVER), "--user-data-dir", str(tmp / "code" / "user")]
-    base += ["--extensions-dir", str(tmp / "code" / "ext")]
-    _run([*base, "--install-extension", str(packaged["vsix"])], env=env, timeout=120)
-    port = _free_port()
-    log = (tmp / "code-server.log").open("w")
-    server = subprocess.Popen(
-        [
-            *base,
-            *("--bind-addr", f"127.0.0.1:{port}", "--auth", "none", "--disable-telemetry"),
-            *("--disable-update-check", "--disable-workspace-trust", str(vault)),
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    out = tmp / "result.json"
-    try:
-        url = f"http://127.0.0.1:{port}"
-        t0 = time.monotonic()
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2).read()
-                break
-            except OSError:
-                assert time.monotonic() - t0 < 60, "code-server did not come up"
-                time.sleep(0.2)
-        params = {
-            "url": url,
-            "vault": str(vault),
-            "chromium": packaged["chromium"],
-            "node_modules": str(NODE_MODULES),
-            "out": str(out),
-            "artifacts": str(artifacts_dir()),
-            "timeout_ms": 40000,
-            "note_name": "Random note.md",
-            "note_uri": (vault / NOTE).as_uri(),
-            "click_id": "Plugins/Core plugins.md",
-            "click_name": "Core plugins.md",
-            "follow_uri": (vault / FOLLOWED).as_uri(),
-            "link_row": MENTION_LINE.strip(),
-        }
-        (tmp / "params.json").write_text(json.dumps(params), encoding="utf-8")
-        proc = subprocess.run(
-            [packaged["node"], str(HERE / "vscode_graph_test.mjs"), str(tmp / "params.json")],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            stdin=subprocess.DEVNULL,
-        )
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-        log.close()
-    results = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-    print(json.dumps(results, indent=1, ensure_ascii=False), proc.stderr[-3000:])
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    params = {
+        "note_name": "Random note.md",
+        "note_uri": (vault / NOTE).as_uri(),
+        "click_id": "Plugins/Core plugins.md",
+        "click_name": "Core plugins.md",
+        "follow_uri": (vault / FOLLOWED).as_uri(),
+        "link_row": MENTION_LINE.strip(),
+    }
+    results = code_server.drive(tmp, env, vault, packaged, "vscode_graph_test.mjs", params, 300)
     results["server_graph"] = graph
     results["server_followed"] = followed
     results["params"] = params
