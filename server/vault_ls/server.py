@@ -279,16 +279,8 @@ async def pull_configuration(ls: VaultServer) -> None:
 
 async def index_all(ls: VaultServer, vaults: list[Vault] | None = None) -> None:
     """Index ``vaults``, or every vault: also those added while this runs (``add_vault``)."""
-    token: str | None = None
-    if _supports(ls, "window.work_done_progress"):
-        token = str(uuid.uuid4())
-        try:
-            await ls.work_done_progress.create_async(token)
-            ls.work_done_progress.begin(
-                token, types.WorkDoneProgressBegin(title="Indexing vault", percentage=0)
-            )
-        except Exception:
-            token = None
+    begin = types.WorkDoneProgressBegin(title="Indexing vault", percentage=0)
+    token = await _begin_progress(ls, begin)
     loop = asyncio.get_running_loop()
 
     def report(done: int, total: int) -> None:
@@ -974,17 +966,24 @@ async def on_unlinked_mentions(ls: VaultServer, params: Any) -> list[dict[str, A
     return _backend(mentions.unlinked_mentions)(snapshot, path, encoder, limit)
 
 
+async def _begin_progress(ls: VaultServer, begin: types.WorkDoneProgressBegin) -> str | None:
+    """A progress the client shows (``window/workDoneProgress``), begun; its token, or None for
+    a client that shows none."""
+    if not _supports(ls, "window.work_done_progress"):
+        return None
+    token = str(uuid.uuid4())
+    try:
+        await ls.work_done_progress.create_async(token)
+        ls.work_done_progress.begin(token, begin)
+    except Exception:
+        return None
+    return token
+
+
 @contextlib.asynccontextmanager
 async def _progress(ls: VaultServer, title: str) -> AsyncIterator[None]:
     """``window/workDoneProgress`` around a request's long wait, for clients that show it."""
-    token: str | None = None
-    if _supports(ls, "window.work_done_progress"):
-        token = str(uuid.uuid4())
-        try:
-            await ls.work_done_progress.create_async(token)
-            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title))
-        except Exception:
-            token = None
+    token = await _begin_progress(ls, types.WorkDoneProgressBegin(title=title))
     try:
         yield
     finally:
