@@ -22,11 +22,10 @@ import contextlib
 import datetime
 import functools
 import logging
-import sys
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -61,7 +60,6 @@ from vault_ls.features.convert import Encoder
 from vault_ls.features.wire import RequestError
 from vault_ls.protocol import (
     AnsweredFailures,
-    FramedStdin,
     StrictLanguageServer,
     exit_code,
     refreshes_diagnostics,
@@ -1142,7 +1140,7 @@ def run(tcp: str | None = None) -> int:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io(stdin=cast(BinaryIO, FramedStdin(sys.stdin.buffer)))
+        server.start_io()
     server.session.stop_watching()
     server.session.finish_saves()
     return exit_code(server)

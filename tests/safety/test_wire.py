@@ -8,7 +8,7 @@ following valid request correctly. Every byte the server writes to stdout is che
 stderr).
 
 Error codes are the ones the JSON-RPC 2.0 and LSP 3.17 specifications name. pygls 2.1 deviates in
-several places; ``vault_ls.server`` (``VaultProtocol``, ``FramedStdin``) brings it back to the
+several places; ``vault_ls.server`` (``VaultProtocol``, ``framed``) brings it back to the
 specification. What still deviates is said at the test concerned.
 """
 
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -700,3 +702,54 @@ async def test_a_request_failed_on_purpose_logs_no_traceback(wire: Wire, tmp_pat
         assert "is not in any vault" in answer["error"]["message"]
     await wire.assert_serving()
     assert b"Traceback" not in wire.stderr.read_bytes()
+
+
+# --- where stdin comes from ----------------------------------------------------------------------
+
+
+def test_messages_read_from_a_file(tmp_path: Path) -> None:
+    """stdin a file, not a pipe (``vault-ls < session.lsp``): the event loop cannot wait on a
+    file, so it is read in a thread; every request is answered and the exit code is 0."""
+    root = write_vault(tmp_path / "vault — 金庫", VAULT)
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": None, "rootUri": root.as_uri(), "capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "vault/status", "params": {}},
+        {"jsonrpc": "2.0", "id": 3, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]  # fmt: skip
+    session = tmp_path / "session.lsp"
+    session.write_bytes(b"".join(frame(message) for message in messages))
+    with session.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-m", "vault_ls"], stdin=stdin, capture_output=True, timeout=60
+        )
+    answers = {}
+    rest = done.stdout
+    while rest:
+        header, _, rest = rest.partition(b"\r\n\r\n")
+        length = int(header.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+        message, rest = json.loads(rest[:length]), rest[length:]
+        if "id" in message and "method" not in message:
+            answers[message["id"]] = message
+    assert sorted(answers) == [1, 2, 3]
+    assert [vault["root"] for vault in answers[2]["result"]["vaults"]] == [root.as_uri()]
+    assert answers[3]["result"] is None
+    assert done.returncode == 0
+
+
+async def test_an_endless_line_is_skipped_to_the_next_header() -> None:
+    """Junk without a newline longer than the reader keeps: dropped, and the header after it
+    is still read (a huge line must not end the server)."""
+    from vault_ls.protocol import LoopStdin
+
+    read_end, write_end = os.pipe()
+    with open(read_end, "rb", buffering=0) as stream:
+        reader = LoopStdin(stream, longest_line=64)  # type: ignore[arg-type]
+        os.write(write_end, b"x" * 200 + b"Content-Length: 2\r\n\r\n{}")
+        os.close(write_end)
+        assert await reader.readline() == b"Content-Length: 2\r\n"
+        assert await reader.readline() == b"\r\n"
+        assert await reader.readexactly(2) == b"{}"
+        assert await reader.readline() == b""  # end of input
