@@ -35,6 +35,8 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import RPCError, RPCNotification, RPCRequest, RPCResponse
 from pygls.protocol.language_server import lsp_method
 
+from vault_ls.idle_gc import IdleCollector
+
 log = logging.getLogger("vault_ls")
 
 
@@ -211,6 +213,7 @@ class VaultProtocol(LanguageServerProtocol):
             return _Unreadable(data, error)
 
     def handle_message(self, message: Any) -> None:
+        cast(StrictLanguageServer, self._server).idle_collector.message_seen()
         if isinstance(message, _Unreadable):
             self._answer_unreadable(message)
             return
@@ -272,6 +275,7 @@ class StrictLanguageServer(LanguageServer):
 
     def __init__(self, name: str, version: str) -> None:
         super().__init__(name, version, protocol_cls=VaultProtocol)
+        self.idle_collector = IdleCollector()
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         """pygls' ``start_io``, reading through ``LoopStdin``."""

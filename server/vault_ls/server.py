@@ -1136,6 +1136,7 @@ def run(tcp: str | None = None) -> int:
     ``shutdown``, as the LSP asks (pygls swallows the code it means to exit with)."""
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("pygls.protocol.json_rpc").addFilter(AnsweredFailures())
+    server.idle_collector.start()
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
