@@ -9,7 +9,6 @@ filtering, while the user types on, keeps the items we ranked.
 from __future__ import annotations
 
 import heapq
-import math
 import posixpath
 import re
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from lsprotocol import types
 
 from vault_ls.features import fuzzy
 from vault_ls.features.convert import Encoder
+from vault_ls.features.likely_notes import likely_notes
 from vault_ls.features.note_search import NoteEntry, entries_of, file_table_for, table_for
 from vault_ls.features.preview import note_body, note_summary, notes_count
 from vault_ls.vault.model import Link, Note
@@ -222,22 +222,9 @@ def _likely_notes(
     vault: Snapshot, path: str, style: str = "shortest", limit: int = DEFAULT_LIMIT
 ) -> list[Candidate]:
     """A bare ``[[``: one item per note (not the note being written), the ones the user most
-    likely wants first: the notes opened or edited lately, latest first; then the others by how
-    many notes link to them, a note in the same folder counting as linked twice as often."""
+    likely wants first (``likely_notes``)."""
     index = vault.index
-    recent = {each: rank for rank, each in enumerate(vault.recent)}
-    unseen = len(recent)
-    folder = posixpath.dirname(path)
-    # one flat tuple per note, no ``Note`` touched (a bare ``[[`` costs ~2 typed queries)
-    ranked = []
-    linking = index.backlinks.get
-    for each in index.notes:
-        if each == path:
-            continue
-        home, _, file = each.rpartition("/")
-        weight = math.log2(1 + len(linking(each, ()))) + (home == folder)
-        ranked.append((recent.get(each, unseen), -weight, file.casefold(), each))
-    chosen = [index.notes[each] for *_, each in heapq.nsmallest(limit + 1, ranked)]
+    chosen = [index.notes[each] for each in likely_notes(index, path, vault.recent, limit + 1)]
     shared = table_for(index).shared
     return [
         _note_candidate(vault, entries_of(note, shared)[0], float(limit + 1 - rank), style)
