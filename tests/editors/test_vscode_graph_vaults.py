@@ -2,8 +2,9 @@
 in headless Chromium, tests/editors/vscode_graph_vaults_test.mjs) with the real server.
 
 "Vault: Show graph" from a note of the second folder draws the second vault, and its title
-names it; after "Developer: Reload Window" both the whole and the local graph panel are back,
-drawn again from the server around the same note; with no note open it asks which vault.
+names it, and a save draws that vault again; after "Developer: Reload Window" both the whole and the local graph panel are back,
+drawn again from the server around the same note; with no note open it asks which vault, and
+a save in the other vault draws the vault the panel shows.
 Screenshots: .artifacts/vscode-vault-graph-two-vaults.png, .artifacts/vscode-vault-graph-reloaded.png."""
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ SECOND_NOTES = {
     "Sub/Matcha — 抹茶.md": "# Matcha — 抹茶\n\nA kind of [[Thé — 茶]].\n",
 }
 # what the graph of each vault shows: its notes, and the notes its links name that are missing
-FIRST_NAMES = ["Alpha — notes", "Beta", "Deep Work", "Missing note", "Nowhere to be found", "Someone"]
 SECOND_NAMES = [CAFE, "Lost — 迷子", "Matcha — 抹茶", "Thé — 茶"]
-LOCAL_NAMES = [CAFE, "Lost — 迷子", "Thé — 茶"]  # Matcha is two links away
+ADDED = "Oolong — 烏龍"  # linked from Café once the test saved it: a missing note
+ADDED_TEXT = f"Later: [[{ADDED}]]."
+OTHER_ADDED = "\nMore — plus."  # added to Beta.md of the first vault, and saved
+LOCAL_NAMES = [ADDED, CAFE, "Lost — 迷子", "Thé — 茶"]  # Matcha is two links away
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,11 @@ def seen(packaged: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
         "note_name": f"{CAFE}.md",
         "note_uri": (second / f"{CAFE}.md").as_uri(),
         "global_title": f"Vault graph: {SECOND}",
-        "first_name": FIRST,
+        "pick_name": SECOND,
+        "other_note_name": "Beta.md",
+        "other_added_text": OTHER_ADDED,
+        "added_text": ADDED_TEXT,
+        "added_name": ADDED,
     }
     results = code_server.drive(
         tmp, env, workspace, packaged, "vscode_graph_vaults_test.mjs", params, 360
@@ -70,6 +77,15 @@ def test_show_graph_draws_the_vault_of_the_active_note(seen: dict) -> None:
     assert f"Vault graph: {SECOND}" in seen["global_tabs"]
 
 
+def test_a_save_draws_the_same_vault_again(seen: dict) -> None:
+    assert seen["steps"]["save"]["ok"], seen["errors"]
+    assert (seen["second"] / f"{CAFE}.md").read_text(encoding="utf-8").endswith(ADDED_TEXT)
+    saved = seen["saved"]
+    assert saved["names"] == sorted([*SECOND_NAMES, ADDED])
+    assert saved["links"] == 5
+    assert saved["title"] == f"Vault graph: {SECOND}"
+
+
 def test_the_local_graph_is_of_the_note_in_its_vault(seen: dict) -> None:
     assert seen["steps"]["local"]["ok"], seen["errors"]
     assert seen["local"]["names"] == sorted(LOCAL_NAMES)
@@ -80,7 +96,7 @@ def test_both_graph_panels_come_back_after_a_reload_of_the_window(seen: dict) ->
     assert seen["steps"]["reload"]["ok"], seen["errors"]
     assert seen["local_restored"] == seen["local"]
     restored = seen["global_restored"]
-    assert restored["names"] == sorted(SECOND_NAMES)
+    assert restored["names"] == seen["saved"]["names"]
     assert restored["center"] == seen["global"]["center"]
     assert restored["title"] == f"Vault graph: {SECOND}"
     tabs = seen["restored_tabs"]
@@ -95,6 +111,13 @@ def test_with_no_note_open_show_graph_asks_which_vault(seen: dict) -> None:
         [f"{FIRST}{first}", "3 notes"],
         [f"{SECOND}{second}", "3 notes"],
     ]
-    assert seen["picked"]["names"] == sorted(FIRST_NAMES)
-    assert seen["picked"]["title"] == f"Vault graph: {FIRST}"
-    assert seen["picked_tabs"] == [f"Vault graph: {FIRST}"]
+    assert seen["picked"]["names"] == sorted([*SECOND_NAMES, ADDED])
+    assert seen["picked"]["title"] == f"Vault graph: {SECOND}"
+    assert seen["picked_tabs"] == [f"Vault graph: {SECOND}"]
+
+
+def test_a_save_in_another_vault_keeps_the_panels_vault(seen: dict) -> None:
+    assert seen["steps"]["keep"]["ok"], seen["errors"]
+    assert (seen["first"] / "Beta.md").read_text(encoding="utf-8").endswith(OTHER_ADDED)
+    assert seen["kept"] == [sorted([*SECOND_NAMES, ADDED])]
+    assert sorted(seen["kept_tabs"]) == ["Beta.md", f"Vault graph: {SECOND}"]

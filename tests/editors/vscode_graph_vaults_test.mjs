@@ -1,9 +1,10 @@
 // Driven by tests/editors/test_vscode_graph_vaults.py: node vscode_graph_vaults_test.mjs PARAMS.json
 // In code-server's workbench on a workspace of two folders, each a vault: opens a note of the
 // second, runs "Vault: Show graph" and reads the nodes the webview drew and the panel's title;
-// runs "Vault: Show local graph" there too; reloads the window ("Developer: Reload Window") and
+// adds a link to the note and saves it, and reads the graph drawn again; runs "Vault: Show local graph" there too; reloads the window ("Developer: Reload Window") and
 // reads both panels again once VS Code brought them back; last, with no editor open, runs
-// "Vault: Show graph", reads the quick pick of vaults and picks the first vault.
+// "Vault: Show graph", reads the quick pick of vaults and picks the second vault; then saves a
+// note of the first and reads the graphs the webview is sent.
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -99,6 +100,20 @@ try {
     await page.screenshot({ path: path.join(params.artifacts, "vscode-vault-graph-two-vaults.png") });
   });
 
+  await step("save", async () => {
+    const global = await graphFrame("global", params.note_uri);
+    await page.locator(".tab", { hasText: params.note_name }).first().click();
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.insertText(params.added_text);
+    await page.keyboard.press("Escape"); // no completion accepted
+    await page.keyboard.press("Control+S");
+    await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
+    await global.waitForFunction((name) => document.body.dataset.settled === "yes"
+      && window.vaultGraph.graphData().nodes.some((node) => node.name === name), params.added_name);
+    out.saved = await drawn(global);
+  });
+
   await step("local", async () => {
     await page.locator(".tab", { hasText: params.note_name }).first().click();
     await palette("Vault: Show local graph");
@@ -125,9 +140,30 @@ try {
     const rows = page.locator(".quick-input-list .monaco-list-row");
     await rows.first().waitFor();
     out.picks = (await rows.allInnerTexts()).map((t) => clean(t).split("\n").map((s) => s.trim()).filter(Boolean));
-    await rows.filter({ hasText: params.first_name }).first().click();
+    await rows.filter({ hasText: params.pick_name }).first().click();
     out.picked = await drawn(await graphFrame("global", ""));
     out.picked_tabs = await tabs();
+  });
+
+  await step("keep", async () => {
+    // a save in the other vault draws the panel's vault again: the graphs the webview receives
+    const global = await graphFrame("global", "");
+    await global.evaluate(() => {
+      window.received = [];
+      window.addEventListener("message", (event) => {
+        if (event.data.type === "graph") window.received.push(event.data.graph.nodes.map((node) => node.name).sort());
+      });
+    });
+    await quickOpen(params.other_note_name);
+    await page.locator(".editor-group-container.active .monaco-editor .view-lines").first().click();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.insertText(params.other_added_text);
+    await page.keyboard.press("Control+S");
+    await page.locator(".tab.dirty").first().waitFor({ state: "detached" });
+    await global.waitForFunction(() => window.received.length > 0);
+    await page.waitForTimeout(1000); // and no other graph after it
+    out.kept = await global.evaluate(() => window.received);
+    out.kept_tabs = await tabs();
   });
 } finally {
   save();
