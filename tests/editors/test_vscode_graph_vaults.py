@@ -2,10 +2,10 @@
 in headless Chromium, tests/editors/vscode_graph_vaults_test.mjs) with the real server.
 
 "Vault: Show graph" from a note of the second folder draws the second vault, and its title
-names it, and a save draws that vault again; after "Developer: Reload Window" both the whole and the local graph panel are back,
-drawn again from the server around the same note; with no note open it asks which vault, and
-a save in the other vault draws the vault the panel shows.
-Screenshots: .artifacts/vscode-vault-graph-two-vaults.png, .artifacts/vscode-vault-graph-reloaded.png."""
+names it, and a save draws that vault again; after "Developer: Reload Window" both the whole and
+the local graph panel are back, drawn again from the server around the same note; with no note
+open it asks which vault, and a save in the other vault draws the vault the panel shows.
+Screenshots in .artifacts/: vscode-vault-graph-two-vaults.png, vscode-vault-graph-reloaded.png."""
 
 from __future__ import annotations
 
