@@ -3,6 +3,8 @@
 // does (server/vault_ls/graph_page.py): notes sized by their backlinks, missing notes grey, a
 // note's first tag gives its colour. A click on a note asks the extension to open it. Once the
 // layout settles, the body says how many nodes were laid out (data-placed) and the extension is told.
+// The panel's state (vscode.setState: its kind, note, vault and title) is what VS Code keeps over a
+// reload of the window, for the extension to draw the panel again (src/graph.ts).
 (function () {
   const vscode = acquireVsCodeApi();
   // graph_page.py's colours: a colour per tag, most used tags first
@@ -109,9 +111,10 @@
     const notes = data.nodes.filter((node) => node.kind === "note").length;
     const missing = data.nodes.filter((node) => node.kind === "missing").length;
     const named = data.nodes.find((node) => node.uri === center);
-    title.textContent = message.kind === "local" && named ? named.name : message.kind === "local" ? "Local graph" : "Vault graph";
+    title.textContent = message.kind === "local" && named ? named.name : message.state.title;
     summary.className = "";
-    summary.textContent = `${notes} notes, ${missing} missing, ${data.edges.length} links`;
+    summary.textContent = `${notes} notes, ${missing} missing, ${data.edges.length} links${message.indexed ? "" : " (still indexing)"}`;
+    body.dataset.indexed = message.indexed ? "yes" : "no";
     legend.replaceChildren();
     const item = (background, text) => {
       const li = document.createElement("li");
@@ -127,6 +130,7 @@
 
   window.addEventListener("message", (event) => {
     const message = event.data;
+    vscode.setState(message.state); // what a reloaded window draws this panel from again
     if (message.type === "graph") {
       draw(message);
     } else if (message.type === "error") {
@@ -135,6 +139,8 @@
     }
   });
   window.addEventListener("resize", () => graph.width(innerWidth).height(innerHeight));
+  const saved = vscode.getState(); // after a reload of the window, until the server answers
+  if (saved && saved.title) title.textContent = saved.title;
   window.vaultGraph = graph; // for the end-to-end test (tests/editors/vscode_graph_test.mjs)
   vscode.postMessage({ type: "ready" });
 })();
