@@ -64,13 +64,20 @@ def links_to(
         sources.add(target)  # same-note anchors
     found = []
     named = last_name(target)
+    names: dict[str, bool] = {"": True}  # link target -> whether it may reach ``target``: a
+    # vault's links name a few thousand files many times over; no target: the note itself
+
+    def naming(written: str) -> bool:  # else it names another file: no need to resolve it
+        found = names.get(written)
+        if found is None:
+            found = names[written] = last_name(written) == named
+        return found
+
     for source in sorted(sources):
         note = vault.index.notes.get(source)
         if note is None:
             continue
-        for link in note.links:
-            if link.target and last_name(link.target) != named:
-                continue  # names another file: no need to resolve it (hubs have 1000s of links)
+        for link in note.links_alone(naming):
             if vault.index.resolve(link, source).path != target:
                 continue
             if heading is not None and (
