@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import heapq
 from collections import Counter
-from collections.abc import Iterable
 from itertools import compress, repeat
 from operator import add, ge, mul, neg
 from typing import NamedTuple
@@ -247,7 +246,7 @@ def _ranked(
             with_centre = map(mul, map(links.get, layer, repeat(0)), repeat(SCORE_BASE))
             score = list(map(add, with_centre, score))
         least = heapq.nlargest(room, score)[-1]
-        best = compress(zip(map(neg, score), layer), map(ge, score, repeat(least)))
+        best = compress(zip(map(neg, score), layer, strict=True), map(ge, score, repeat(least)))
         kept += [node for _, node in sorted(best)[:room]]
     return kept
 

@@ -55,6 +55,15 @@ def references(
     ]
 
 
+def linking_count(vault: Snapshot, path: str, pos: Position) -> int:
+    """How many notes a references or rename request at ``pos`` reads the links of: those
+    linking to the note (or to what the link there reaches). Cheap: nothing is read."""
+    note = vault.index.notes.get(path)
+    link = link_at(note, pos) if note is not None else None
+    target = vault.index.resolve(link, path).path if link is not None else path
+    return len(vault.index.linking_notes(target)) if target is not None else 0
+
+
 def links_to(
     vault: Snapshot, target: str, heading: str | None = None, block: str | None = None
 ) -> list[tuple[str, Link]]:
