@@ -22,6 +22,7 @@ from vault_ls.vault.snapshot import Snapshot
 
 MISSING = "missing:"
 LOCAL_LIMIT = 300  # nodes of a local graph by default: a hub's would be thousands
+FREEZE_FROM = 1000  # notes whose ends a table update made: then frozen (``gc.freeze``)
 SCORE_BASE = 1 << 40  # above any number of backlinks: a local graph's score is links * it + them
 
 
@@ -64,6 +65,7 @@ class LinkTable:
                 self._uris.pop(path, None)
             self.files = files
         resolver: BulkResolver | None = None
+        rebuilt = 0
         for path in [path for path in self.ends if path not in index.notes]:
             self._count_often(path, self.ends.pop(path), -1)
         for path, note in index.notes.items():
@@ -78,7 +80,12 @@ class LinkTable:
                 ends = link_ends(resolver, note)
             self.ends[path] = kept = _kept(note, ends)
             self._count_often(path, kept, 1)
+            rebuilt += 1
         self.version = index.version
+        if rebuilt >= FREEZE_FROM:
+            # long-lived now, as the index is: out of the collector's sight, a full collection
+            # no longer walks them (~30-300 ms, landing in whichever request came next)
+            gc.freeze()
 
     def _count_often(self, source: str, kept: _Kept, sign: int) -> None:
         """Add (``sign`` 1) or remove (-1) ``kept``'s ends linked more than once to
