@@ -5,8 +5,8 @@
 Loads the vault as the command line does, takes a snapshot as the session does, then times
 ``vault/unlinkedMentions`` (building its phrase index first, then the hub note, a note whose
 alias is made of common words, and a sample of notes), ``vault/graph`` of the whole vault and
-the local graph of the hub and of a sample of notes. Prints p50/p99/max in milliseconds and the
-load average, since the figures mean little without it.
+the local graph of the hub and of a sample of notes, and the references of the hub. Prints
+p50/p99/max in milliseconds and the load average, since the figures mean little without it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def main() -> int:
     parser.add_argument("vault", type=Path)
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--only", choices=["mentions", "graph"])
+    parser.add_argument("--only", choices=["mentions", "graph", "references"])
     args = parser.parse_args()
 
     from vault_ls.vault import fs
@@ -83,10 +83,12 @@ def main() -> int:
         (n.path for n in vault.index if any(a == "Global Apple" for a in n.aliases)), "Hub.md"
     )
 
-    if args.only != "graph":
+    if args.only in (None, "mentions"):
         measure_mentions(args, sample, common, snapshot, timed)
-    if args.only != "mentions":
+    if args.only in (None, "graph"):
         measure_graph(sample, snapshot, timed)
+    if args.only in (None, "references"):
+        measure_references(snapshot, timed)
     return 0
 
 
@@ -145,6 +147,26 @@ def measure_graph(sample: list[str], snapshot: Any, timed: Any) -> None:
         lambda: json.dumps(graph_of(next(paths))),
         len(sample),
     )
+
+
+def measure_references(snapshot: Any, timed: Any) -> None:
+    """``textDocument/references`` on the hub's title (its 5,000 backlinks), and the answer
+    turned into JSON-ready data as pygls does."""
+    from pygls.protocol import default_converter
+
+    from vault_ls.features import references
+    from vault_ls.features.convert import Encoder
+    from vault_ls.vault.positions import Position
+
+    converter = default_converter()
+
+    def hub() -> Any:
+        current = snapshot()
+        found = references.references(current, "Hub.md", Position(0, 0), Encoder(current))
+        return converter.unstructure(found)
+
+    timed("references: Hub, first", hub)
+    timed("references: Hub, repeat", hub, 5)
 
 
 if __name__ == "__main__":

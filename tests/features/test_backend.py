@@ -483,6 +483,29 @@ def test_local_graph_of_a_hub_by_default_keeps_300_nodes() -> None:
     assert [n["id"] for n in top] == ["Hub.md", "N007.md", "N100.md"]
 
 
+def test_local_graph_ranks_by_links_kept_between_requests_as_notes_change() -> None:
+    # the notes linking to a note more than once are kept between requests (a hub's thousands
+    # of linking notes are not read again): an edit, a removal and a new note move them
+    from vault_ls.vault.parse import parse_note
+
+    f = Fixture("//- Hub.md\n# Hub\n" + "".join(f"//- N{i}.md\n[[Hub]]\n" for i in range(6)))
+    index = f.snapshot.index
+
+    def top(limit: int = 3) -> list[str]:
+        snapshot = type(f.snapshot)(**{**f.snapshot.__dict__, "version": index.version})
+        return [n["id"] for n in graph.graph(snapshot, f.encoder, "Hub.md", limit=limit)["nodes"]]
+
+    assert top() == ["Hub.md", "N0.md", "N1.md"]
+    index.set_note(parse_note("N4.md", "[[Hub]] — [[Hub|hub 😀]]\n"))
+    index.set_note(parse_note("N5.md", "[[Hub]] [[Hub]] [[Hub]]\n"))
+    assert top() == ["Hub.md", "N4.md", "N5.md"]
+    index.set_note(parse_note("N5.md", "[[Hub]]\n"))  # once again: no longer first
+    index.remove_note("N4.md")
+    index.set_note(parse_note("中文.md", "[[Hub]] [[Hub]]\n"))
+    assert top() == ["Hub.md", "N0.md", "中文.md"]
+    assert graph.link_table_for(index).linked_often == {"Hub.md": {"中文.md": 2}}
+
+
 def test_graph_of_a_vault_loaded_by_workers_is_the_graph_of_its_notes_parsed_here(
     tmp_path: Path,
 ) -> None:

@@ -126,6 +126,20 @@ def test_slug_checks_read_a_cached_targets_slugs_not_its_body(tmp_path):
     assert target.slugs() == ("café-", "größe")
 
 
+def test_a_cached_notes_links_and_wide_lines_are_read_without_decoding_its_body(tmp_path):
+    # references read the links of a hub's thousands of linking notes, and the wide lines of
+    # each to give columns in UTF-16: reading them pushed every other decoded body out
+    root, warm = warm_vault(tmp_path)
+    for path, note in warm.index.notes.items():
+        parsed = disk_note.parse_from_disk(root, path)
+        assert note.links_alone() == parsed.links and type(note) is LazyNote, path
+        assert note.wide_lines == parsed.wide_lines and type(note) is LazyNote, path
+        kept = note.links_alone(lambda target: target.startswith("B"))
+        assert kept == [link for link in parsed.links if link.target.startswith("B")], path
+    assert warm.index.notes["Café — 😀.md"].wide_lines  # it has some to read
+    assert all(type(note) is LazyNote for note in warm.index.notes.values())
+
+
 def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
     monkeypatch.setattr(lazy_notes, "KEEP_DECODED", 2)
     root, warm = warm_vault(tmp_path)

@@ -55,6 +55,15 @@ def references(
     ]
 
 
+def linking_count(vault: Snapshot, path: str, pos: Position) -> int:
+    """How many notes a references or rename request at ``pos`` reads the links of: those
+    linking to the note (or to what the link there reaches). Cheap: nothing is read."""
+    note = vault.index.notes.get(path)
+    link = link_at(note, pos) if note is not None else None
+    target = vault.index.resolve(link, path).path if link is not None else path
+    return len(vault.index.linking_notes(target)) if target is not None else 0
+
+
 def links_to(
     vault: Snapshot, target: str, heading: str | None = None, block: str | None = None
 ) -> list[tuple[str, Link]]:
@@ -64,13 +73,20 @@ def links_to(
         sources.add(target)  # same-note anchors
     found = []
     named = last_name(target)
+    names: dict[str, bool] = {"": True}  # link target -> whether it may reach ``target``: a
+    # vault's links name a few thousand files many times over; no target: the note itself
+
+    def naming(written: str) -> bool:  # else it names another file: no need to resolve it
+        found = names.get(written)
+        if found is None:
+            found = names[written] = last_name(written) == named
+        return found
+
     for source in sorted(sources):
         note = vault.index.notes.get(source)
         if note is None:
             continue
-        for link in note.links:
-            if link.target and last_name(link.target) != named:
-                continue  # names another file: no need to resolve it (hubs have 1000s of links)
+        for link in note.links_alone(naming):
             if vault.index.resolve(link, source).path != target:
                 continue
             if heading is not None and (

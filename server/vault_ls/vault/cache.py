@@ -35,8 +35,10 @@ from vault_ls.vault.model import (
     flat_head,
 )
 
-SCHEMA = 9  # 9: heading keys keep the targets of links in headings (8: stamps hold ctime and
-# inode too; 7: a body keeps no YAML mapping)
+# 10: heads hold the wide lines (a location's columns decode no body); 9: heading keys keep the
+# targets of links in headings (8: stamps hold ctime and inode too; 7: a body keeps no YAML
+# mapping)
+SCHEMA = 10
 
 
 def cache_folder() -> Path:
@@ -201,18 +203,21 @@ class NoteCache:
             size = int.from_bytes(view[4:8], "little")
             if zlib.crc32(view[4 : 8 + size]) != int.from_bytes(view[:4], "little"):
                 return None
-            head, outline, slugs, crc = marshal.loads(view[8 : 8 + size])
-            return lazy_note(path, head, Body(root, view[8 + size :], crc, outline, slugs))
+            head, outline, slugs, crc, wide = marshal.loads(view[8 : 8 + size])
+            body = Body(root, view[8 + size :], crc, outline, slugs, wide)
+            return lazy_note(path, head, body)
         except Exception:
             return None
 
     @staticmethod
     def blob(note: Note) -> bytes:
         """``[CRC of the rest of the head][head size][head][body]``: ``note`` checks the small
-        head (with the note's outline and slugs) at load; the body, nearly all the bytes, is
-        checked when first read."""
+        head (with the note's outline, slugs and wide lines) at load; the body, nearly all the
+        bytes, is checked when first read."""
         body = marshal.dumps(flat_body(note))
-        head = marshal.dumps((flat_head(note), note.outline(), note.slugs(), zlib.crc32(body)))
+        head = marshal.dumps(
+            (flat_head(note), note.outline(), note.slugs(), zlib.crc32(body), note.wide_lines)
+        )
         return _sealed(len(head).to_bytes(4, "little") + head) + body
 
     def save(self, entries: Entries, graph: tuple[FileSet, LinkGraph] | None = None) -> None:

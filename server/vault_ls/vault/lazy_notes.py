@@ -10,11 +10,22 @@ import marshal
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple, SupportsIndex
 
 from vault_ls.vault.disk_note import parse_from_disk
-from vault_ls.vault.model import HEAD_FIELDS, FlatHead, Note, Outline, flat_body, set_body, set_head
+from vault_ls.vault.model import (
+    HEAD_FIELDS,
+    FlatHead,
+    Link,
+    Note,
+    Outline,
+    flat_body,
+    links_from_flat,
+    set_body,
+    set_head,
+)
 
 
 class Body(NamedTuple):
@@ -25,6 +36,7 @@ class Body(NamedTuple):
     crc: int
     outline: Outline
     slugs: tuple[str, ...]
+    wide_lines: frozenset[int]  # a location's columns in UTF-16 read it of thousands of notes
 
 
 # id of a cached note -> its Body. Kept while the note lives: a body that was read can be
@@ -51,6 +63,9 @@ class LazyNote(Note):
     __slots__ = ()
 
     def __getattr__(self, name: str) -> Any:  # only called for a field not yet set
+        pending = _bodies.get(id(self)) if name == "wide_lines" else None
+        if pending is not None:
+            return pending.wide_lines
         return getattr(_read(self), name)
 
     def __eq__(self, other: object) -> bool:  # tried first even as ``note == lazy``
@@ -69,6 +84,14 @@ class LazyNote(Note):
     def slugs(self) -> tuple[str, ...]:
         pending = _bodies.get(id(self))
         return pending.slugs if pending is not None else _read(self).slugs()
+
+    def links_alone(self, keep: Callable[[str], bool] | None = None) -> list[Link]:
+        pending = _bodies.get(id(self))
+        if pending is not None:
+            with contextlib.suppress(Exception):  # damaged: read (and parsed again) as a whole
+                if zlib.crc32(pending.encoded) == pending.crc:
+                    return links_from_flat(marshal.loads(pending.encoded)[2], keep)
+        return _read(self).links_alone(keep)
 
     # Dropped unread (a note changed): its body goes with it. ``pending`` is bound now, as
     # module globals may be gone when the interpreter exits.

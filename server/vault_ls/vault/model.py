@@ -6,6 +6,7 @@ note keeps only what the features need, so a large vault stays small in memory.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
@@ -124,6 +125,13 @@ class Note:
         """The title a person recognises: the first declared title, else the file name."""
         return self.titles[0].text if self.titles else self.name
 
+    def links_alone(self, keep: Callable[[str], bool] | None = None) -> list[Link]:
+        """The note's links (those whose target ``keep`` keeps). A note from the cache decodes
+        them alone, its body not kept decoded: a request reading the links of a hub's 5,000
+        linking notes pushed every other decoded body out, and itself
+        (``lazy_notes.KEEP_DECODED``), each time (~2 s)."""
+        return self.links if keep is None else [k for k in self.links if keep(k.target)]
+
     def outline(self) -> Outline:
         """Computed here; a cached note not yet decoded answers from its head instead."""
         return (
@@ -211,16 +219,22 @@ def set_body(note: Note, body: FlatBody) -> None:
     headings, blocks, links, tags, fields, error, frontmatter_range, *rest = body
     note.headings = [Heading(level, text, _range(r), parent) for level, text, r, parent in headings]
     note.blocks = [Block(id, _range(r), _range(block), text) for id, r, block, text in blocks]
-    # a vault's links name a few thousand targets many times over: one string each
-    note.links = [
-        Link(kind, embed, intern(target), anchors, block, display, _range(r), _range(t), in_yaml)
-        for kind, embed, target, anchors, block, display, r, t, in_yaml in links
-    ]
+    note.links = links_from_flat(links)
     note.tags = [Tag(name, _range(r)) for name, r in tags]
     note.fields = [Field(key, value, r and _range(r), source) for key, value, r, source in fields]
     note.frontmatter_error = error and FrontmatterError(error[0], _range(error[1]))
     note.frontmatter_range = frontmatter_range and _range(frontmatter_range)
     note.line_count, note.wide_lines, note.digest = rest
+
+
+def links_from_flat(links: list[Any], keep: Callable[[str], bool] | None = None) -> list[Link]:
+    """The links of a ``flat_body`` (its third part), those whose target ``keep`` keeps."""
+    # a vault's links name a few thousand targets many times over: one string each
+    return [
+        Link(kind, embed, intern(target), anchors, block, display, _range(r), _range(t), in_yaml)
+        for kind, embed, target, anchors, block, display, r, t, in_yaml in links
+        if keep is None or keep(target)
+    ]
 
 
 def from_flat(path: str, head: FlatHead, body: FlatBody) -> Note:
