@@ -140,6 +140,20 @@ def test_a_cached_notes_links_and_wide_lines_are_read_without_decoding_its_body(
     assert all(type(note) is LazyNote for note in warm.index.notes.values())
 
 
+def test_a_cached_notes_front_matter_and_tags_are_read_without_decoding_its_body(tmp_path):
+    # an unlinked-mentions request reads where ~70 notes' front matter and tags stand
+    root, warm = warm_vault(tmp_path)
+    for path, note in warm.index.notes.items():
+        parsed = disk_note.parse_from_disk(root, path)
+        marks = (parsed.frontmatter_range, parsed.tags)
+        assert note.prose_marks() == marks and type(note) is LazyNote, path
+        assert note.prose_marks() == parsed.prose_marks()
+    notes = warm.index.notes
+    assert notes["Café — 😀.md"].prose_marks()[0] is not None  # the vault has what it is about
+    assert any(note.prose_marks()[1] for note in notes.values())
+    assert all(type(note) is LazyNote for note in notes.values())
+
+
 def test_only_the_most_recently_read_bodies_stay_decoded(tmp_path, monkeypatch):
     monkeypatch.setattr(lazy_notes, "KEEP_DECODED", 2)
     root, warm = warm_vault(tmp_path)

@@ -357,6 +357,8 @@ def _without_cjk(names: list[str], lines: list[str]) -> list[str] | None:
     stands beside a name (a boundary), unless a name holds one. None when one does."""
     if any(HAS_CJK.search(name) or CJK_STAND_IN in name for name in names):
         return None
+    if HAS_CJK.search("\n".join(lines)) is None:  # one search, not one a line
+        return lines
     return [HAS_CJK.sub(CJK_STAND_IN, line) for line in lines]
 
 
@@ -463,9 +465,10 @@ def _prose_lines(
     touched = None if wanted is None else _lines_touched(searched or lines, wanted)
     if touched is not None and not touched:
         return  # before reading the note's tags: a cached note's body stays undecoded
-    after_frontmatter = note.frontmatter_range[2] + 1 if note.frontmatter_range else 0
+    frontmatter_range, note_tags = note.prose_marks()
+    after_frontmatter = frontmatter_range[2] + 1 if frontmatter_range else 0
     tags: dict[int, list[tuple[int, int]]] = {}
-    for tag in note.tags:
+    for tag in note_tags:
         tags.setdefault(tag.range[0], []).append((tag.range[1], tag.range[3]))
     fence: str | None = None
     last = max(touched) if touched else len(lines)

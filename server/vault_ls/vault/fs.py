@@ -109,13 +109,13 @@ SPECIAL_MESSAGE = "The file is not a regular file (a FIFO, socket or device); it
 def read_inside(root: Path, relative: str) -> tuple[str, str | None]:
     """``read_note`` of the vault path ``relative``, refusing (without reading) a file that
     resolves outside ``root``: a symlink out, or one that replaced a note after the scan."""
-    path = Path(root) / relative
+    path = os.path.join(root, relative)  # not pathlib: a request may read a hundred notes
     if not is_inside(os.path.realpath(root), os.path.realpath(path)):
         return "", OUTSIDE_MESSAGE
     return read_note(path)
 
 
-def read_note(path: Path) -> tuple[str, str | None]:
+def read_note(path: Path | str) -> tuple[str, str | None]:
     """The note's text and, when something was wrong with it, a message saying what.
 
     Never raises: an unreadable file reads as empty text with the reason.

@@ -21,11 +21,14 @@ from vault_ls.vault.model import (
     Link,
     Note,
     Outline,
+    Tag,
     flat_body,
     links_from_flat,
+    prose_marks_from_flat,
     set_body,
     set_head,
 )
+from vault_ls.vault.positions import Range
 
 
 class Body(NamedTuple):
@@ -86,12 +89,22 @@ class LazyNote(Note):
         return pending.slugs if pending is not None else _read(self).slugs()
 
     def links_alone(self, keep: Callable[[str], bool] | None = None) -> list[Link]:
+        body = self._flat_body()
+        return links_from_flat(body[2], keep) if body else _read(self).links_alone(keep)
+
+    def prose_marks(self) -> tuple[Range | None, list[Tag]]:
+        body = self._flat_body()
+        return prose_marks_from_flat(body) if body else _read(self).prose_marks()
+
+    def _flat_body(self) -> Any:
+        """The encoded body read without being kept decoded; None when it is damaged (then
+        the note is read, and parsed again, as a whole) or decoded already."""
         pending = _bodies.get(id(self))
         if pending is not None:
-            with contextlib.suppress(Exception):  # damaged: read (and parsed again) as a whole
+            with contextlib.suppress(Exception):
                 if zlib.crc32(pending.encoded) == pending.crc:
-                    return links_from_flat(marshal.loads(pending.encoded)[2], keep)
-        return _read(self).links_alone(keep)
+                    return marshal.loads(pending.encoded)
+        return None
 
     # Dropped unread (a note changed): its body goes with it. ``pending`` is bound now, as
     # module globals may be gone when the interpreter exits.

@@ -132,6 +132,12 @@ class Note:
         (``lazy_notes.KEEP_DECODED``), each time (~2 s)."""
         return self.links if keep is None else [k for k in self.links if keep(k.target)]
 
+    def prose_marks(self) -> tuple[Range | None, list[Tag]]:
+        """The front matter's range and the tags: where no unlinked mention stands. A note from
+        the cache decodes them alone (a mentions request reads ~70 notes' marks, ~0.2 ms each
+        to decode a whole body)."""
+        return self.frontmatter_range, self.tags
+
     def outline(self) -> Outline:
         """Computed here; a cached note not yet decoded answers from its head instead."""
         return (
@@ -235,6 +241,12 @@ def links_from_flat(links: list[Any], keep: Callable[[str], bool] | None = None)
         for kind, embed, target, anchors, block, display, r, t, in_yaml in links
         if keep is None or keep(target)
     ]
+
+
+def prose_marks_from_flat(body: FlatBody) -> tuple[Range | None, list[Tag]]:
+    """``Note.prose_marks`` of a ``flat_body``."""
+    frontmatter_range, tags = body[6], body[3]
+    return frontmatter_range and _range(frontmatter_range), [Tag(n, _range(r)) for n, r in tags]
 
 
 def from_flat(path: str, head: FlatHead, body: FlatBody) -> Note:
