@@ -20,7 +20,8 @@ from vault_ls.vault.index import VaultIndex
 from vault_ls.vault.parse import parse_note
 
 WORDS = ["alpha", "Alps", "beta", "Café", "café au lait", "日本", "zeta", "Ab", "abc", "a"]
-QUERIES = ["", "a", "al", "ALP", "caf", "日", "zz", "b 1", "title"]
+# "itle", "e 1", "lp": more than a page of keys hold them whole, few start with them
+QUERIES = ["", "a", "al", "ALP", "caf", "日", "zz", "b 1", "title", "itle", "e 1", "lp"]
 
 
 def random_note(chooser: random.Random, number: int):
@@ -125,7 +126,9 @@ def test_a_bulk_load_builds_the_table_again():
     assert table_for(index) is not first
 
 
-@pytest.mark.parametrize("query", ["", "a", "caf", "café", "caf%C3%A9", "alps 1", "zz", ".png"])
+@pytest.mark.parametrize(
+    "query", ["", "a", "caf", "café", "caf%C3%A9", "alps 1", "zz", ".png", "lp", "e 1"]
+)
 def test_file_table_best_equals_scoring_everything(query):
     index = build(4)
     for number in range(40):
@@ -163,3 +166,5 @@ def test_the_letter_filter_keeps_exactly_what_fuzzy_scores():
             wanted = "".join(chooser.choice(alphabet) for _ in range(chooser.randint(1, 4)))
             expected = {item for item in items if fuzzy.score_folded(wanted, item[0]) is not None}
             assert set(text.holding(wanted)) == expected, (wanted, keys)
+            whole = {item for item in items if wanted in item[0]}
+            assert set(text.holding(wanted, whole=True)) == whole, (wanted, keys)

@@ -79,6 +79,9 @@ def first_heading_key(note: Note) -> str | None:
 # A prefix match scores 900 - len/100 (``fuzzy``), above any other kind of match while the key
 # is shorter than this; a table holding a longer key scores its prefix matches in full.
 PREFIX_OUTRANKS_BELOW = 20_000
+# A key holding the query whole scores at least 500 - len/10 - len/100, above any match of
+# letters apart (at most 300), while the key is shorter than this.
+SUBSTRING_OUTRANKS_BELOW = 1_000
 EXACT = 1000.0  # ``fuzzy``'s score for a key equal to the query
 
 
@@ -133,16 +136,24 @@ class KeyText(Generic[K]):
         """Joining again costs less than going on with so many items aside."""
         return len(self.added) + len(self.removed) > max(1000, len(self.items) // 20)
 
-    def holding(self, wanted: str) -> list[K]:
+    def holding(self, wanted: str, whole: bool = False) -> list[K]:
+        """The items whose key holds ``wanted``'s letters in order (``whole``: ``wanted``
+        itself, as one piece)."""
+
         def scored(item: K) -> bool:
+            if whole:
+                return wanted in item[0]
             return fuzzy.score_folded(wanted, item[0]) is not None
 
         if "\n" in wanted:
             found = [item for item in self.items if scored(item)]
         else:
             # ``a[^l\n]*l[^a\n]*a``: each letter's first place after the last, in one key
-            pattern = re.escape(wanted[0]) + "".join(
-                f"[^{re.escape(letter)}\n]*{re.escape(letter)}" for letter in wanted[1:]
+            pattern = (
+                re.escape(wanted)
+                if whole
+                else re.escape(wanted[0])
+                + "".join(f"[^{re.escape(letter)}\n]*{re.escape(letter)}" for letter in wanted[1:])
             )
             starts = self.starts
             numbers = {
@@ -208,6 +219,7 @@ class NoteTable:
         self.empty_order = SortedList(empty)
         self.count = len(empty)
         self.long_keys = sum(len(key[0]) >= PREFIX_OUTRANKS_BELOW for key in keys)
+        self.substring_long_keys = sum(len(key[0]) >= SUBSTRING_OUTRANKS_BELOW for key in keys)
         self._text: KeyText[NoteKey] | None = None
 
     @staticmethod
@@ -234,6 +246,7 @@ class NoteTable:
                     if self._text is not None:
                         self._text.discard(key)
                     self.long_keys -= len(key[0]) >= PREFIX_OUTRANKS_BELOW
+                    self.substring_long_keys -= len(key[0]) >= SUBSTRING_OUTRANKS_BELOW
                 self.empty_order.remove(self._empty_rank(entry, number))
                 self.count -= 1
             note = index.notes.get(path)
@@ -246,6 +259,7 @@ class NoteTable:
                     if self._text is not None:
                         self._text.add(key)
                     self.long_keys += len(key[0]) >= PREFIX_OUTRANKS_BELOW
+                    self.substring_long_keys += len(key[0]) >= SUBSTRING_OUTRANKS_BELOW
                 self.empty_order.add(self._empty_rank(entry, number))
                 self.count += 1
 
@@ -305,7 +319,11 @@ class NoteTable:
         if len(prefixed) <= count:
             if self._text is None or self._text.stale:
                 self._text = KeyText(self.keys)
-            prefixed = {key[4:6] for key in self._text.holding(wanted)}
+            # Keys holding the query whole outrank those holding its letters apart: when more
+            # than ``count`` entries hold it, the others need no scoring.
+            prefixed = {key[4:6] for key in self._text.holding(wanted, whole=True)}
+            if len(prefixed) <= count or self.substring_long_keys:
+                prefixed = {key[4:6] for key in self._text.holding(wanted)}
         scored = []
         for path, number in prefixed:
             entry = self.entries[path][number]
@@ -336,6 +354,7 @@ class FileTable:
         self.keys = SortedList(key for path in self.names for key in self._keys(path))
         self.empty_order = SortedList(self._empty_rank(path) for path in self.names)
         self.long_keys = sum(len(key[0]) >= PREFIX_OUTRANKS_BELOW for key in self.keys)
+        self.substring_long_keys = sum(len(key[0]) >= SUBSTRING_OUTRANKS_BELOW for key in self.keys)
         self._text: KeyText[FileKey] | None = None
 
     @staticmethod
@@ -360,6 +379,7 @@ class FileTable:
                     if self._text is not None:
                         self._text.discard(key)
                     self.long_keys -= len(key[0]) >= PREFIX_OUTRANKS_BELOW
+                    self.substring_long_keys -= len(key[0]) >= SUBSTRING_OUTRANKS_BELOW
                 del self.names[path]
             if path in index.notes or path in index.attachments:
                 self.names[path] = self._names_of(path)
@@ -368,6 +388,7 @@ class FileTable:
                     if self._text is not None:
                         self._text.add(key)
                     self.long_keys += len(key[0]) >= PREFIX_OUTRANKS_BELOW
+                    self.substring_long_keys += len(key[0]) >= SUBSTRING_OUTRANKS_BELOW
                 self.empty_order.add(self._empty_rank(path))
 
     @staticmethod
@@ -391,7 +412,9 @@ class FileTable:
         if len(prefixed) <= count + 1:
             if self._text is None or self._text.stale:
                 self._text = KeyText(self.keys)
-            prefixed = {key[3] for key in self._text.holding(wanted)}
+            prefixed = {key[3] for key in self._text.holding(wanted, whole=True)}
+            if len(prefixed) <= count + 1 or self.substring_long_keys:
+                prefixed = {key[3] for key in self._text.holding(wanted)}
         scored = []
         for path in prefixed:
             best = _folded_score(wanted, self.names[path])
