@@ -36,6 +36,9 @@ REQUEST_CANCELLED = -32800
 
 ANSWER_SECONDS = 5.0  # every answer here comes well within this; a timeout means "no answer"
 EXIT_SECONDS = 5.0
+# Before its first message the server may still be importing (several seconds on a loaded
+# machine): waits for it get this much more, so that a slow start is not read as "no answer".
+START_SECONDS = 30.0
 
 VAULT = {
     ".obsidian/app.json": "{}",
@@ -65,6 +68,10 @@ class Wire:
         self.next_id = 100  # the hand-written messages of the tests use ids below
         self.responses: dict[Any, list[dict[str, Any]]] = {}
         self.notifications: list[dict[str, Any]] = []
+        self.heard = False  # a message came from the server: it has started
+
+    def allowing_the_start(self, seconds: float) -> float:
+        return seconds if self.heard else seconds + START_SECONDS
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -119,6 +126,7 @@ class Wire:
         body = await stdout.readexactly(length)
         message = json.loads(body)
         assert isinstance(message, dict) and message.get("jsonrpc") == "2.0", message
+        self.heard = True
         return message
 
     async def pump(self, deadline: float) -> None:
@@ -133,7 +141,7 @@ class Wire:
             self.notifications.append(message)
 
     async def response(self, msg_id: Any, timeout: float = ANSWER_SECONDS) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + self.allowing_the_start(timeout)
         while msg_id not in self.responses:
             await self.pump(deadline)
         return self.responses[msg_id][0]
@@ -211,7 +219,7 @@ class Wire:
         ]
 
     async def exit_code(self) -> int:
-        return await asyncio.wait_for(self.process.wait(), EXIT_SECONDS)
+        return await asyncio.wait_for(self.process.wait(), self.allowing_the_start(EXIT_SECONDS))
 
     async def close(self) -> None:
         """Close stdin, check what is left on stdout up to end of file, reap the process; kill
