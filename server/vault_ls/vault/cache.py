@@ -142,20 +142,29 @@ def _linker_parts(table: dict[str, set[str]], position: dict[str, int]) -> Itera
 
 def _end_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Iterator[bytes]:
     """Each note's ``LinkEnds`` in sealed, marshalled parts of about ``GRAPH_PART`` ends,
-    paths as their ``position`` (the ends' order kept), emptying ``table``."""
+    emptying ``table``: the files reached as their ``position``s in order, and the links to
+    each only when some file is linked more than once (most notes link to each once)."""
     part: dict[int, tuple[object, ...]] = {}
     size = 0
     while table:
         source, ends = table.popitem()
-        notes = {position[path]: count for path, count in ends.notes.items()}
-        others = {position[path]: count for path, count in ends.others.items()}
-        part[position[source]] = (notes, others, ends.missing, ends.tags)
-        size += 1 + len(notes) + len(others)
+        flat: list[object] = []
+        for reached in (ends.notes, ends.others):
+            counts = list(reached.values())
+            flat.append([position[path] for path in reached])
+            flat.append(None if sum(counts) == len(counts) else counts)
+        part[position[source]] = (*flat, ends.missing, ends.tags)
+        size += 1 + len(ends.notes) + len(ends.others)
         if size >= GRAPH_PART:
             yield _sealed(marshal.dumps(part))
             part, size = {}, 0
     if part:
         yield _sealed(marshal.dumps(part))
+
+
+def _reached(files: Iterator[str], counts: list[int] | None) -> dict[str, int]:
+    """File reached -> links to it, as ``_end_parts`` stored them."""
+    return dict.fromkeys(files, 1) if counts is None else dict(zip(files, counts, strict=True))
 
 
 def _graph_rows(files: FileSet, graph: LinkGraph) -> Iterator[tuple[str, int, int, bytes]]:
@@ -186,6 +195,7 @@ class NoteCache:
         if not self.path.is_file():  # a FIFO there would block the open
             return None
         paths = files.paths
+        named = paths.__getitem__
         try:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             try:
@@ -203,10 +213,10 @@ class NoteCache:
                     for name, sources in part.items():
                         linkers[name] = {paths[source] for source in sources}
                     continue
-                for source, (notes, others, missing, tags) in part.items():
+                for source, (notes, counts, others, other_counts, missing, tags) in part.items():
                     path = paths[source]
-                    to_notes = {paths[target]: count for target, count in notes.items()}
-                    to_others = {paths[target]: count for target, count in others.items()}
+                    to_notes = _reached(map(named, notes), counts)
+                    to_others = _reached(map(named, others), other_counts)
                     ends[path] = LinkEnds(to_notes, to_others, missing, tags)
                     outgoing[path] = to_notes.keys() | to_others.keys()
         except Exception:  # unreadable: resolving again is always correct
