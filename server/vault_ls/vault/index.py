@@ -370,21 +370,25 @@ class LinkEnds(NamedTuple):
 
 
 def link_ends(resolver: BulkResolver, note: Note) -> LinkEnds:
+    reach, source = resolver.reach, note.path  # every link of every note at a load: kept tight
     found: dict[str, int] = {}
     missing: dict[str, tuple[str, int]] = {}
     for link in note.links:
-        path = resolver.reach(link, note.path)
+        path = reach(link, source)
         if path is not None:
             found[path] = found.get(path, 0) + 1
         elif link.target:
             key = name_key(link.target)
             first, count = missing.get(key, (link.target, 0))
             missing[key] = (first, count + 1)
-    notes: dict[str, int] = {}
-    others: dict[str, int] = {}
-    for path, count in sorted(found.items()):
-        to_note = path != note.path and path.lower().endswith(NOTE_SUFFIX)
-        (notes if to_note else others)[path] = count
+    notes = dict(sorted(found.items()))
+    # attachments and the note itself, among those a cheap test leaves (``.MD`` notes too)
+    odd = [path for path in notes if path == source or not path.endswith(NOTE_SUFFIX)]
+    others = {
+        path: notes.pop(path)
+        for path in odd
+        if path == source or not path.lower().endswith(NOTE_SUFFIX)
+    }
     return LinkEnds(notes, others, missing, [tag.name for tag in note.tags])
 
 
