@@ -146,3 +146,25 @@ def test_after_a_warm_start_edits_and_files_change_the_graph_as_on_a_cold_start(
         assert answers(warm) == cold(root)
         # only the notes changed or linking to a file that came or went were read again
         assert undecoded(warm) == untouched
+
+
+def test_a_start_with_a_note_changed_since_the_save_saves_every_notes_ends(
+    tmp_path: Path,
+) -> None:
+    # the cache's graph no longer fits: every link is resolved in process, the ends kept, and
+    # the next start is warm again with every note's ends
+    root = write(tmp_path / "vault", FILES)
+    cache = tmp_path / "cache"
+    warm_start(root, cache)
+    changed = FILES["Edited.md"] + "[[Café — 😀]] [[Café — 😀]] #changed\n"
+    (root / "Edited.md").write_text(changed, encoding="utf-8")
+    second = Vault(root, cache_folder=cache)
+    second.load()
+    assert second._pending_save is not None  # a graph to save again
+    assert all(second.index.loaded_ends(path) for path in second.index.notes)
+    second.save_cache()
+    third = Vault(root, cache_folder=cache)
+    third.load()
+    assert third._pending_save is None
+    assert answers(third) == cold(root)
+    assert undecoded(third) == set(third.index.notes)
