@@ -75,7 +75,7 @@ def one_by_one(order: list[str]) -> VaultIndex:
 
 
 def graph(index: VaultIndex) -> dict[str, dict[str, set[str]]]:
-    outgoing, linkers = index.link_graph()
+    outgoing, linkers, _ = index.link_graph()
     return {
         "outgoing": {source: set(targets) for source, targets in outgoing.items()},
         "linkers": {name: set(notes) for name, notes in linkers.items() if notes},

@@ -36,9 +36,9 @@ def write_vault(root: Path, count: int) -> None:
 
 
 def graph(index: VaultIndex):
-    outgoing, linkers = index.link_graph()
+    outgoing, linkers, ends = index.link_graph()
     backlinks = {target: set(sources) for target, sources in index.backlinks.items() if sources}
-    return outgoing, {name: set(paths) for name, paths in linkers.items() if paths}, backlinks
+    return outgoing, {name: set(paths) for name, paths in linkers.items() if paths}, backlinks, ends
 
 
 def test_workers_resolve_links_as_the_server_would(tmp_path: Path) -> None:

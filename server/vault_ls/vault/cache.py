@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from vault_ls.vault.index import LinkGraph
+from vault_ls.vault.index import LinkEnds, LinkGraph
 from vault_ls.vault.lazy_notes import Body, lazy_note
 from vault_ls.vault.model import (
     Note,
@@ -35,10 +35,11 @@ from vault_ls.vault.model import (
     flat_head,
 )
 
-# 10: heads hold the wide lines (a location's columns decode no body); 9: heading keys keep the
+# 11: the graph keeps each note's link ends (a warm start's first graph decodes no body); 10:
+# heads hold the wide lines (a location's columns decode no body); 9: heading keys keep the
 # targets of links in headings (8: stamps hold ctime and inode too; 7: a body keeps no YAML
 # mapping)
-SCHEMA = 10
+SCHEMA = 11
 
 
 def cache_folder() -> Path:
@@ -119,23 +120,68 @@ def _drained(entries: Entries) -> Iterator[tuple[str, tuple[Stamp, bytes]]]:
         yield entries.popitem()
 
 
-def _parts(
-    table: dict[str, set[str]], position: dict[str, int], keys_are_paths: bool
-) -> Iterator[bytes]:
-    """The table in sealed, marshalled parts of about ``GRAPH_PART`` paths (keys and values:
-    one name linked from 5,000 notes is a part of its own), each path as its ``position``;
-    emptying ``table``."""
-    part: dict[str | int, list[int]] = {}
+LINKERS, ENDS = 1, 2  # the graph's tables (``tab``); the targets of each note are its ends'
+
+
+def _linker_parts(table: dict[str, set[str]], position: dict[str, int]) -> Iterator[bytes]:
+    """The linkers table in sealed, marshalled parts of about ``GRAPH_PART`` paths (one name
+    linked from 5,000 notes is a part of its own), each path as its ``position``; emptying
+    ``table``."""
+    part: dict[str, list[int]] = {}
     size = 0
     while table:
-        key, values = table.popitem()
-        part[position[key] if keys_are_paths else key] = [position[value] for value in values]
-        size += 1 + len(values)
+        name, sources = table.popitem()
+        part[name] = [position[source] for source in sources]
+        size += 1 + len(sources)
         if size >= GRAPH_PART:
             yield _sealed(marshal.dumps(part))
             part, size = {}, 0
     if part:
         yield _sealed(marshal.dumps(part))
+
+
+def _end_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Iterator[bytes]:
+    """Each note's ``LinkEnds`` in sealed, marshalled parts of about ``GRAPH_PART`` ends,
+    emptying ``table``: the files reached as their ``position``s in order, and the links to
+    each only when some file is linked more than once (most notes link to each once)."""
+    part: dict[int, tuple[object, ...]] = {}
+    size = 0
+    while table:
+        source, ends = table.popitem()
+        flat: list[object] = []
+        for reached in (ends.notes, ends.others):
+            counts = list(reached.values())
+            flat.append([position[path] for path in reached])
+            flat.append(None if sum(counts) == len(counts) else counts)
+        part[position[source]] = (*flat, ends.missing, ends.tags)
+        size += 1 + len(ends.notes) + len(ends.others)
+        if size >= GRAPH_PART:
+            yield _sealed(marshal.dumps(part))
+            part, size = {}, 0
+    if part:
+        yield _sealed(marshal.dumps(part))
+
+
+def _reached(files: Iterator[str], counts: list[int] | None) -> dict[str, int]:
+    """File reached -> links to it, as ``_end_parts`` stored them."""
+    return dict.fromkeys(files, 1) if counts is None else dict(zip(files, counts, strict=True))
+
+
+def _graph_rows(files: FileSet, graph: LinkGraph) -> Iterator[tuple[str, int, int, bytes]]:
+    """The rows saving ``graph`` (resolved against ``files``), emptying its tables. A note's
+    targets are not stored: they are its ends' (``set_notes`` gives every note ends); no rows
+    when some note has none."""
+    if graph.ends.keys() != graph.outgoing.keys():
+        return
+    graph.outgoing.clear()
+    position = {path: number for number, path in enumerate(files.paths)}
+    tables = (
+        (LINKERS, _linker_parts(graph.linkers, position)),
+        (ENDS, _end_parts(graph.ends, position)),
+    )
+    for tab, parts in tables:
+        for number, part in enumerate(parts):
+            yield files.key, tab, number, part
 
 
 class NoteCache:
@@ -149,6 +195,7 @@ class NoteCache:
         if not self.path.is_file():  # a FIFO there would block the open
             return None
         paths = files.paths
+        named = paths.__getitem__
         try:
             db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             try:
@@ -159,17 +206,22 @@ class NoteCache:
                 db.close()
             outgoing: dict[str, set[str]] = {}
             linkers: dict[str, set[str]] = {}
+            ends: dict[str, LinkEnds] = {}
             for tab, blob in rows:
                 part = marshal.loads(_opened(blob))
-                if tab == 0:
-                    for source, targets in part.items():
-                        outgoing[paths[source]] = {paths[target] for target in targets}
-                else:
+                if tab == LINKERS:
                     for name, sources in part.items():
                         linkers[name] = {paths[source] for source in sources}
+                    continue
+                for source, (notes, counts, others, other_counts, missing, tags) in part.items():
+                    path = paths[source]
+                    to_notes = _reached(map(named, notes), counts)
+                    to_others = _reached(map(named, others), other_counts)
+                    ends[path] = LinkEnds(to_notes, to_others, missing, tags)
+                    outgoing[path] = to_notes.keys() | to_others.keys()
         except Exception:  # unreadable: resolving again is always correct
             return None
-        return (outgoing, linkers) if rows else None
+        return LinkGraph(outgoing, linkers, ends) if rows else None
 
     def load(self) -> Entries:
         """Every cached entry (path -> (stamp, ``blob``)); empty when unusable. Saves killed
@@ -257,16 +309,10 @@ class NoteCache:
                 [("fingerprint", FINGERPRINT), ("root", self.root)],
             )
             if graph is not None:
-                files, tables = graph
-                position = {path: number for number, path in enumerate(files.paths)}
                 try:
-                    for tab, table in enumerate(tables):
-                        for number, part in enumerate(_parts(table, position, tab == 0)):
-                            yield
-                            db.execute(
-                                "INSERT INTO graph VALUES (?, ?, ?, ?)",
-                                (files.key, tab, number, part),
-                            )
+                    for row in _graph_rows(*graph):
+                        yield
+                        db.execute("INSERT INTO graph VALUES (?, ?, ?, ?)", row)
                 except KeyError:  # a path not among ``files``: no graph rather than a wrong one
                     db.execute("DELETE FROM graph")
             rows = ((path, *stamp, blob) for path, (stamp, blob) in _drained(entries))

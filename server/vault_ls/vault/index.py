@@ -16,8 +16,6 @@ from vault_ls.vault.names import fold, name_key, path_suffixes, without_note_suf
 from vault_ls.vault.resolve import BulkResolver, Resolution, resolve_link
 from vault_ls.vault.tags import TagTable
 
-# (source note -> resolved targets, last link name -> notes linking by that name)
-LinkGraph = tuple[dict[str, set[str]], dict[str, set[str]]]
 NAMES_LOG_LIMIT = 20_000  # name changes kept for tables that follow them (``names_changed_since``)
 # One note's links, resolved elsewhere against the same files: (the last names they name, where
 # they lead). Parse workers send these, so the server need not read the links again.
@@ -49,8 +47,8 @@ class VaultIndex:
         # folder -> the files and folders directly in it (paths from the root); root files are
         # in no folder. ``paths_under`` reads it: a folder's deletion costs its size only.
         self._children: dict[str, set[str]] = {}
-        # note -> its ``LinkEnds`` as the parse workers sent them, while its links resolve as
-        # they did then (``loaded_ends``)
+        # note -> its ``LinkEnds`` as the load resolved them (or the parse workers, or the
+        # cache), while its links resolve as they did then (``loaded_ends``)
         self._loaded_ends: dict[str, LinkEnds] = {}
 
     # --- reading ---------------------------------------------------------------------
@@ -75,8 +73,8 @@ class VaultIndex:
         return self._linkers.get(name, set())
 
     def loaded_ends(self, path: str) -> LinkEnds | None:
-        """The note's ``LinkEnds`` as the parse workers sent them, while its links resolve as
-        they did then (the note and every file they name unchanged); else None."""
+        """The note's ``LinkEnds`` as the load resolved them, while its links resolve as they
+        did then (the note and every file they name unchanged); else None."""
         return self._loaded_ends.get(path)
 
     def paths_under(self, folder: str) -> list[str]:
@@ -200,7 +198,8 @@ class VaultIndex:
     ) -> None:
         """Bulk load: register every name first, then resolve every link once — or take the
         resolved ``graph`` saved by ``link_graph`` for exactly these files and notes, or the
-        ``resolved`` links of some notes (``link_facts`` against exactly these files)."""
+        ``resolved`` links of some notes (``link_facts`` against exactly these files). Every
+        note's ``LinkEnds`` are kept (``loaded_ends``)."""
         self.version += 1
         self.names_version += 1
         self._names_log.clear()  # every name changed: tables are built again
@@ -213,7 +212,7 @@ class VaultIndex:
             for alias in note.aliases:
                 self.alias_keys[alias.strip().casefold()].add(note.path)
         if graph is not None:
-            self._outgoing, linkers = graph
+            self._outgoing, linkers, self._loaded_ends = graph
             self._linkers = defaultdict(set, linkers)
             for source, targets in self._outgoing.items():
                 for target in targets:
@@ -223,8 +222,10 @@ class VaultIndex:
 
     def link_graph(self) -> LinkGraph:
         """A copy of what resolving every link produced, for ``set_notes`` of exactly these
-        files and notes. Copied, not shared: later edits change the linker sets in place."""
-        return dict(self._outgoing), {name: set(notes) for name, notes in self._linkers.items()}
+        files and notes: called right after ``set_notes``, when every note has its ends.
+        Copied, not shared: later edits change the linker sets in place."""
+        linkers = {name: set(notes) for name, notes in self._linkers.items()}
+        return LinkGraph(dict(self._outgoing), linkers, dict(self._loaded_ends))
 
     # --- internals -------------------------------------------------------------------
 
@@ -303,7 +304,8 @@ class VaultIndex:
         for note in notes:
             facts = resolved.get(note.path)
             if facts is None:
-                self._outgoing[note.path] = resolver.targets(note)
+                ends = self._loaded_ends[note.path] = link_ends(resolver, note)
+                self._outgoing[note.path] = ends.notes.keys() | ends.others.keys()
                 unresolved.append(note)
                 continue
             names, sent = facts
@@ -337,6 +339,15 @@ class VaultIndex:
             self._link_out(note)
 
 
+class LinkGraph(NamedTuple):
+    """What resolving every link of a vault produced: what the cache saves and a warm start
+    takes back (``set_notes``)."""
+
+    outgoing: dict[str, set[str]]  # source note -> resolved targets
+    linkers: dict[str, set[str]]  # last link name -> notes linking by that name
+    ends: dict[str, LinkEnds]  # note -> where its links lead, and its tags
+
+
 def link_facts(resolver: BulkResolver, note: Note) -> LinkFacts:
     """What ``set_notes`` needs of ``note``'s links, resolved by ``resolver`` (built on an index
     of the same files, e.g. ``VaultIndex.of_files``)."""
@@ -359,21 +370,25 @@ class LinkEnds(NamedTuple):
 
 
 def link_ends(resolver: BulkResolver, note: Note) -> LinkEnds:
+    reach, source = resolver.reach, note.path  # every link of every note at a load: kept tight
     found: dict[str, int] = {}
     missing: dict[str, tuple[str, int]] = {}
     for link in note.links:
-        path = resolver.reach(link, note.path)
+        path = reach(link, source)
         if path is not None:
             found[path] = found.get(path, 0) + 1
         elif link.target:
             key = name_key(link.target)
             first, count = missing.get(key, (link.target, 0))
             missing[key] = (first, count + 1)
-    notes: dict[str, int] = {}
-    others: dict[str, int] = {}
-    for path, count in sorted(found.items()):
-        to_note = path != note.path and path.lower().endswith(NOTE_SUFFIX)
-        (notes if to_note else others)[path] = count
+    notes = dict(sorted(found.items()))
+    # attachments and the note itself, among those a cheap test leaves (``.MD`` notes too)
+    odd = [path for path in notes if path == source or not path.endswith(NOTE_SUFFIX)]
+    others = {
+        path: notes.pop(path)
+        for path in odd
+        if path == source or not path.lower().endswith(NOTE_SUFFIX)
+    }
     return LinkEnds(notes, others, missing, [tag.name for tag in note.tags])
 
 

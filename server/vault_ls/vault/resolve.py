@@ -85,16 +85,6 @@ class BulkResolver:
         self._nearest: dict[tuple[str, str], Resolution] = {}  # (ambiguous target, folder)
         self._files: dict[str, str | None] = {}  # vault path -> the file there, or None
 
-    def targets(self, note: Note) -> set[str]:
-        """The files ``note``'s links reach: ``resolve_link(index, link, note.path).path`` for
-        each link, None left out."""
-        found: set[str] = set()
-        for link in note.links:
-            path = self.reach(link, note.path)
-            if path is not None:
-                found.add(path)
-        return found
-
     def reach(self, link: Link, source: str) -> str | None:
         """``resolve_link(index, link, source).path``, with the answers kept."""
         if link.kind == "wiki" and link.target in self._names:  # most links: a name seen before
