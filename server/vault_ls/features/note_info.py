@@ -18,11 +18,20 @@ def link_counts(index: VaultIndex) -> tuple[int, int]:
 
 
 def _count_links(index: VaultIndex) -> tuple[int, int]:
+    """Counted from each note's ``LinkEnds`` where the index keeps them: reading every note's
+    links decoded every cached body (seconds at 10,000 notes after a warm start) and resolved
+    every link again, at each change, for a status bar."""
     links = unresolved = 0
-    for note in index:
+    for path, note in index.notes.items():
+        ends = index.loaded_ends(path)
+        if ends is not None:
+            missing = sum(count for _, count in ends.missing.values())
+            links += sum(ends.notes.values()) + sum(ends.others.values()) + missing
+            unresolved += missing
+            continue
         for link in note.links:
             links += 1
-            if index.resolve(link, note.path).path is None:
+            if index.resolve(link, path).path is None:
                 unresolved += 1
     return links, unresolved
 
