@@ -15,7 +15,11 @@ from vault_ls.vault.parse import parse_note
 from vault_ls.vault.workspace import Vault
 
 CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
-NAMES = sorted(path.name for path in CORPORA.iterdir() if path.is_dir()) if CORPORA.is_dir() else []
+NAMES = (
+    sorted(p.name for p in CORPORA.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    if CORPORA.is_dir()
+    else []
+)  # ``_logs`` holds no vault
 
 
 def resolving_every_link(index: VaultIndex) -> tuple[int, int]:
