@@ -1489,10 +1489,12 @@ def server_available() -> bool:
 async def amain(args: argparse.Namespace) -> int:
     vault, manifest = ensure_vault(args)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    results_dir = args.results or BENCH / "results"
+    # absolute: the servers run in the vault, where a relative cache folder would land
+    results_dir = (args.results or BENCH / "results").resolve()
     results_dir.mkdir(parents=True, exist_ok=True)
     if args.cache_dir is None:
         args.cache_dir = results_dir / f"cache-{vault.name}"
+    args.cache_dir = args.cache_dir.resolve()
     coverage = fast_path_coverage(vault)
     print(
         f"fast path: {coverage['fast_path']} of {coverage['notes']} notes "
