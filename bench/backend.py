@@ -67,12 +67,13 @@ def main() -> int:
         f" ({load()})"
     )
 
-    def snapshot() -> Snapshot:
+    def snapshot() -> Snapshot:  # as the session makes it
+        read_inside = fs.reader_inside(root)
         return Snapshot(
             root,
             vault.index,
             {},
-            lambda path: fs.read_inside(root, path)[0],
+            lambda path: read_inside(path)[0],
             loaded=True,
             alone=False,
             version=vault.index.version,

@@ -245,11 +245,12 @@ class Session:
         if pending and len(vault.open_texts.get(asked or "", "")) <= PARSE_ON_REQUEST:
             self._parse_now(vault, asked or "")
         root = vault.root
+        read_inside = fs.reader_inside(root)
         return Snapshot(
             root=root,
             index=vault.index,
             texts=dict(vault.open_texts),
-            read=lambda path: fs.read_inside(root, path)[0],
+            read=lambda path: read_inside(path)[0],
             loaded=vault.loaded,
             alone=vault.alone,
             version=vault.index.version,
