@@ -46,7 +46,10 @@ def main() -> int:
     parser.add_argument("--warm", action="store_true", help="load from the cache (see above)")
     args = parser.parse_args()
 
+    from vault_ls.idle_gc import IdleCollector
     from vault_ls.vault import fs
+
+    IdleCollector().start()  # the server's collector thresholds (it has no idle moments here)
     from vault_ls.vault.snapshot import Snapshot
     from vault_ls.vault.workspace import Vault
 
