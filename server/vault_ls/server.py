@@ -503,6 +503,12 @@ def _vault_size(ls: VaultServer, params: Any) -> int:
     return sum(len(vault.index) for vault in ls.session.vaults)
 
 
+def _backlinking(ls: VaultServer, params: Any) -> int:
+    uri = _optional(params, "uri", str)
+    found = ls.session.locate(to_fs_path(uri)) if uri else None
+    return len(found[0].index.linking_notes(found[1])) if found else 0
+
+
 def _whole_graph_size(ls: VaultServer, params: Any) -> int:
     return 0 if _optional(params, "uri", str) is not None else _vault_size(ls, params)
 
@@ -1007,6 +1013,7 @@ def on_note_info(ls: VaultServer, params: Any) -> dict[str, Any]:
 
 
 @server.feature("vault/backlinks")
+@_shows_progress("Finding backlinks", _backlinking, LONG_LINKING)
 def on_backlinks(ls: VaultServer, params: Any) -> list[dict[str, Any]]:
     snapshot, path, encoder = _vault_note(ls, params)
     anchor = _optional(params, "anchor", str)

@@ -78,3 +78,15 @@ async def test_a_long_request_reports_on_the_clients_own_token(hub: LanguageClie
     again = await hub.text_document_references_async(params)
     assert again is not None and len(again) == LINKING
     assert titled(hub, "Finding references") == [["begin", "end"], ["begin", "end"]]
+
+
+async def test_the_backlinks_panel_of_a_hub_reports_progress(hub: LanguageClient):
+    """Each linking note's line is read for its context: ~0.3 ms a note, 1.5 s for a hub of
+    5,000 on the bench vault."""
+    root: Path = hub.vault_root  # type: ignore[attr-defined]
+    found = await hub.protocol.send_request_async("vault/backlinks", {"uri": uri(root, "Hub.md")})
+    assert len(found) == LINKING and found[0]["name"] == "Note 0000 — ü"
+    assert titled(hub, "Finding backlinks") == [["begin", "end"]]
+    small = await hub.protocol.send_request_async("vault/backlinks", {"uri": uri(root, "Lone.md")})
+    assert [group["name"] for group in small] == ["Other"]
+    assert titled(hub, "Finding backlinks") == [["begin", "end"]]  # none for a small one
