@@ -509,6 +509,17 @@ def _backlinking(ls: VaultServer, params: Any) -> int:
     return len(found[0].index.linking_notes(found[1])) if found else 0
 
 
+def _moving(ls: VaultServer, params: types.RenameFilesParams) -> int:
+    """The notes linking to the notes moved (in a moved folder: to each note under it)."""
+    count = 0
+    for vault, moves in _moves_by_vault(ls, params.files).values():
+        index = vault.index
+        for old, _ in moves:
+            moved = [old] if old in index.notes else index.paths_under(old)
+            count += sum(len(index.linking_notes(path)) for path in moved)
+    return count
+
+
 def _whole_graph_size(ls: VaultServer, params: Any) -> int:
     return 0 if _optional(params, "uri", str) is not None else _vault_size(ls, params)
 
@@ -697,6 +708,7 @@ def _move_edits(
 
 
 @server.feature(types.WORKSPACE_WILL_RENAME_FILES, MOVE_FILTERS)
+@_shows_progress("Updating links", _moving, LONG_LINKING)
 def on_will_rename(ls: VaultServer, params: types.RenameFilesParams) -> types.WorkspaceEdit | None:
     """VS Code, Helix, oil.nvim ask before they move files or folders: the link edits, applied
     by the editor before it moves them."""

@@ -90,3 +90,18 @@ async def test_the_backlinks_panel_of_a_hub_reports_progress(hub: LanguageClient
     small = await hub.protocol.send_request_async("vault/backlinks", {"uri": uri(root, "Lone.md")})
     assert [group["name"] for group in small] == ["Other"]
     assert titled(hub, "Finding backlinks") == [["begin", "end"]]  # none for a small one
+
+
+async def test_moving_a_hub_reports_progress(hub: LanguageClient):
+    """VS Code asks for the link edits before it moves a file: 1,000 linking notes to edit."""
+    root: Path = hub.vault_root  # type: ignore[attr-defined]
+    move = types.FileRename(uri(root, "Hub.md"), uri(root, "Hub — moved.md"))
+    edit = await hub.workspace_will_rename_files_async(types.RenameFilesParams([move]))
+    assert edit is not None and edit.document_changes is not None
+    assert len(edit.document_changes) == LINKING
+    assert titled(hub, "Updating links") == [["begin", "end"]]
+    move = types.FileRename(uri(root, "Lone.md"), uri(root, "Lone — moved.md"))
+    small = await hub.workspace_will_rename_files_async(types.RenameFilesParams([move]))
+    assert small is not None and small.document_changes is not None
+    assert len(small.document_changes) == 1
+    assert titled(hub, "Updating links") == [["begin", "end"]]  # none for a small one
