@@ -90,11 +90,10 @@ def likely_notes(index: VaultIndex, path: str, recent: Sequence[str], count: int
     rank_of = {each: rank for rank, each in enumerate(recent)}
     unseen = len(rank_of)
     candidates = linked_order(index).first(folder, count + len(rank_of) + 1)
-    linking = index.backlinks.get
     for each in rank_of:
         if each in index.notes:
-            weight = math.log2(1 + len(linking(each, ()))) + (posixpath.dirname(each) == folder)
-            candidates.append((-weight, each.rpartition("/")[2].casefold(), each))
+            points, file, _ = _key(each, len(index.backlinks.get(each, ())))
+            candidates.append((points - (posixpath.dirname(each) == folder), file, each))
     best: dict[str, tuple[int, float, str, str]] = {}
     for points, file, each in candidates:
         ranked = (rank_of.get(each, unseen), points, file, each)
