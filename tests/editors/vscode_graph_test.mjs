@@ -7,56 +7,18 @@
 // "Link" inline action of one mention row and waits for the row to go.
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
+import { clean, workbench } from "./workbench.mjs";
 
 const params = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-const require = createRequire(path.join(params.node_modules, "noop.js"));
-const { chromium } = require("playwright-core");
 const out = { steps: {}, errors: [], requests: [] };
-const save = () => fs.writeFileSync(params.out, JSON.stringify(out, null, 1));
-const clean = (s) => (s || "").replace(/\u00a0/g, " ");
+const { browser, page, save, step, palette, quickOpen } = await workbench(params, out, "vscode-graph");
 
-const browser = await chromium.launch({
-  executablePath: params.chromium,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
-});
-const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-page.setDefaultTimeout(params.timeout_ms);
 // anything the page asks for beyond code-server itself (the webview must load nothing else)
 page.context().on("request", (request) => {
   const url = request.url();
   if (!url.startsWith(params.url) && !url.startsWith("data:") && !url.startsWith("blob:") && !url.includes("vscode-resource")
     && !url.includes("vscode-cdn.net")) out.requests.push(url);
 });
-
-async function step(name, fn) {
-  try {
-    await fn();
-    out.steps[name] = { ok: true };
-  } catch (e) {
-    out.steps[name] = { ok: false };
-    out.errors.push(`${name}: ${e && e.stack ? e.stack.split("\n").slice(0, 4).join(" | ") : e}`);
-    await page.screenshot({ path: path.join(params.artifacts, `vscode-graph-failed-${name}.png`) }).catch(() => {});
-  }
-  save();
-}
-
-async function palette(command) {
-  await page.keyboard.press("F1");
-  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
-  await page.keyboard.type(command);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: command }).first().click();
-}
-
-async function quickOpen(name) {
-  await page.keyboard.press("Control+P");
-  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
-  await page.keyboard.type(name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor();
-  await page.keyboard.press("Enter");
-  await page.locator(".editor-group-container.active .tab.active", { hasText: name }).waitFor();
-}
 
 /** The webview frame drawing the `kind` graph, once settled (around `center`, for a local one). */
 async function graphFrame(kind, center) {

@@ -7,52 +7,13 @@
 // note of the first and reads the graphs the webview is sent.
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
+import { clean, workbench } from "./workbench.mjs";
 
 const params = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-const require = createRequire(path.join(params.node_modules, "noop.js"));
-const { chromium } = require("playwright-core");
 const out = { steps: {}, errors: [] };
-const save = () => fs.writeFileSync(params.out, JSON.stringify(out, null, 1));
-const clean = (s) => (s || "").replace(/\u00a0/g, " ");
+const { browser, page, save, step, palette, quickOpen } = await workbench(params, out, "vscode-graph-vaults");
 
-const browser = await chromium.launch({
-  executablePath: params.chromium,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
-});
-const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-page.setDefaultTimeout(params.timeout_ms);
-
-async function step(name, fn) {
-  try {
-    await fn();
-    out.steps[name] = { ok: true };
-  } catch (e) {
-    out.steps[name] = { ok: false };
-    out.errors.push(`${name}: ${e && e.stack ? e.stack.split("\n").slice(0, 4).join(" | ") : e}`);
-    await page.screenshot({ path: path.join(params.artifacts, `vscode-graph-vaults-failed-${name}.png`) }).catch(() => {});
-  }
-  save();
-}
-
-async function palette(command) {
-  await page.keyboard.press("F1");
-  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
-  await page.keyboard.type(command);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: command }).first().click();
-}
-
-async function quickOpen(name) {
-  await page.keyboard.press("Control+P");
-  await page.locator(".quick-input-widget input").waitFor({ state: "visible" });
-  await page.keyboard.type(name);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: name }).first().waitFor();
-  await page.keyboard.press("Enter");
-  await page.locator(".editor-group-container.active .tab.active", { hasText: name }).waitFor();
-}
-
-async function workbench() {
+async function workbenchShown() {
   await page.locator(".monaco-workbench").waitFor();
   await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
 }
@@ -87,7 +48,7 @@ const tabs = async () => (await page.locator(".tabs-container .tab").allInnerTex
 try {
   await step("workbench", async () => {
     await page.goto(`${params.url}/?workspace=${encodeURIComponent(params.workspace)}`);
-    await workbench();
+    await workbenchShown();
     await quickOpen(params.note_name);
     await page.locator(".statusbar-item", { hasText: /\d+ notes?/ }).first().waitFor();
   });
@@ -124,7 +85,7 @@ try {
     const reloaded = page.waitForEvent("framenavigated", { predicate: (frame) => frame === page.mainFrame() });
     await palette("Developer: Reload Window");
     await reloaded;
-    await workbench();
+    await workbenchShown();
     // the local graph was the panel in front: VS Code brings it back first
     out.local_restored = await drawn(await graphFrame("local", params.note_uri));
     await page.locator(".tab", { hasText: params.global_title }).first().click();

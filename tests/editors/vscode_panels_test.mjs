@@ -5,34 +5,11 @@
 // screenshot in params.artifacts.
 import fs from "node:fs";
 import path from "node:path";
-import { createRequire } from "node:module";
+import { clean, workbench } from "./workbench.mjs";
 
 const params = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
-const require = createRequire(path.join(params.node_modules, "noop.js"));
-const { chromium } = require("playwright-core");
 const out = { steps: {}, errors: [] };
-const save = () => fs.writeFileSync(params.out, JSON.stringify(out, null, 1));
-const clean = (s) => (s || "").replace(/\u00a0/g, " ");
-
-const browser = await chromium.launch({
-  executablePath: params.chromium,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--disable-dev-shm-usage"],
-});
-const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-page.setDefaultTimeout(params.timeout_ms);
-
-async function step(name, fn) {
-  try {
-    await fn();
-    out.steps[name] = { ok: true };
-  } catch (e) {
-    out.steps[name] = { ok: false };
-    out.errors.push(`${name}: ${e && e.stack ? e.stack.split("\n").slice(0, 4).join(" | ") : e}`);
-    await page.screenshot({ path: path.join(params.artifacts, `vscode-panels-failed-${name}.png`) }).catch(() => {});
-  }
-  save();
-}
+const { browser, page, save, step } = await workbench(params, out, "vscode-panels");
 
 try {
   await step("workbench", async () => {
