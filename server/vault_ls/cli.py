@@ -12,9 +12,11 @@ from typing import Any
 from urllib.parse import quote
 
 from vault_ls import __version__
+from vault_ls.generated_code import GeneratedCode
 from vault_ls.settings import SEVERITY_CHOICES, Settings
 from vault_ls.shown import shown
 from vault_ls.vault import config
+from vault_ls.vault.cache import cache_folder
 from vault_ls.vault.checks import DEFAULT_SEVERITY, Problem
 from vault_ls.vault.positions import Range
 from vault_ls.vault.report import Report, check_vault
@@ -66,9 +68,18 @@ def main(argv: list[str] | None = None) -> int:
         return check(args.paths or ["."], args.format, options, not args.no_cache)
     if args.command in PANEL_COMMANDS:
         return _panel(args)
+    return serve(args.tcp)
+
+
+def serve(tcp: str | None) -> int:
+    generated = GeneratedCode(cache_folder())
+    generated.install()
     from vault_ls.server import run  # pygls costs ~0.3 s to import: only when serving
 
-    return run(tcp=args.tcp)
+    try:
+        return run(tcp=tcp)
+    finally:
+        generated.save()  # at the end, not on the way to the first answer
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.safety.test_wire import Wire
+from vault_ls.generated_code import GeneratedCode
 from vault_ls.vault.cache import NoteCache
 
 NOTES = 1500  # enough for a save of several steps (and worker processes for the parse)
@@ -45,4 +46,5 @@ async def test_exit_right_after_indexing_still_saves_the_cache(tmp_path: Path) -
             await wire.close()
     saved = NoteCache(root.resolve(), cache_dir)
     assert len(saved.load()) == NOTES
-    assert list(cache_dir.iterdir()) == [saved.path]  # no temporary file left behind
+    # no temporary file left behind: the notes, and the code generated for the protocol's types
+    assert sorted(cache_dir.iterdir()) == sorted([saved.path, GeneratedCode(cache_dir).path])
