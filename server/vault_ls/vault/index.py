@@ -20,6 +20,11 @@ NAMES_LOG_LIMIT = 20_000  # name changes kept for tables that follow them (``nam
 # One note's links, resolved elsewhere against the same files: (the last names they name, where
 # they lead). Parse workers send these, so the server need not read the links again.
 LinkFacts = tuple[list[str], "LinkEnds"]
+# link facts as a parse worker sends them: each file reached by its place in the files it was
+# given (notes, then attachments), else by its path
+SentFacts = tuple[
+    list[str], dict[int | str, int], dict[int | str, int], dict[str, tuple[str, int]], list[str]
+]
 
 
 class VaultIndex:
@@ -198,7 +203,8 @@ class VaultIndex:
     ) -> None:
         """Bulk load: register every name first, then resolve every link once — or take the
         resolved ``graph`` saved by ``link_graph`` for exactly these files and notes, or the
-        ``resolved`` links of some notes (``link_facts`` against exactly these files). Every
+        ``resolved`` links of some notes (``link_facts`` against exactly these files, named by
+        the same path strings: not a copy per link). Every
         note's ``LinkEnds`` are kept (``loaded_ends``)."""
         self.version += 1
         self.names_version += 1
@@ -299,8 +305,6 @@ class VaultIndex:
         backlinks took two to three times as long)."""
         resolver = BulkResolver(self)
         unresolved = []
-        # facts come from another process: their paths are the index's own strings again
-        paths = {path: path for path in (*self.notes, *self.attachments)}
         for note in notes:
             facts = resolved.get(note.path)
             if facts is None:
@@ -308,11 +312,9 @@ class VaultIndex:
                 self._outgoing[note.path] = ends.notes.keys() | ends.others.keys()
                 unresolved.append(note)
                 continue
-            names, sent = facts
-            to_notes = {paths.get(path, path): count for path, count in sent.notes.items()}
-            others = {paths.get(path, path): count for path, count in sent.others.items()}
-            self._outgoing[note.path] = to_notes.keys() | others.keys()
-            self._loaded_ends[note.path] = LinkEnds(to_notes, others, sent.missing, sent.tags)
+            names, ends = facts
+            self._outgoing[note.path] = ends.notes.keys() | ends.others.keys()
+            self._loaded_ends[note.path] = ends
             for name in names:
                 self._linkers[name].add(note.path)
         linkers: dict[str, set[str]] = {}  # link target -> self._linkers[last_name(target)]

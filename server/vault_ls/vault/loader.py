@@ -20,7 +20,7 @@ from pathlib import Path
 
 from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.disk_note import parse_from_disk
-from vault_ls.vault.index import LinkFacts
+from vault_ls.vault.index import LinkEnds, LinkFacts, SentFacts
 from vault_ls.vault.model import Note
 
 log = logging.getLogger("vault_ls")
@@ -166,7 +166,7 @@ def _parse_in(
         send(worker)
     while pending or queue:
         stop.check()
-        answer: list[tuple[str, bytes, LinkFacts | None]] = []
+        answer: list[tuple[str, bytes, SentFacts | None]] = []
         if pending:
             worker, chunk = pending.popleft()
             assert worker.stdout is not None
@@ -178,10 +178,11 @@ def _parse_in(
                 send(worker)
         else:  # every worker died
             chunk = queue.popleft()
-        parsed = {relative: (blob, facts) for relative, blob, facts in answer}
+        parsed = {relative: (blob, sent) for relative, blob, sent in answer}
         for relative in chunk:
             stop.check()
-            blob, facts = parsed.get(relative, (None, None))
+            blob, sent = parsed.get(relative, (None, None))
+            facts = None if sent is None or files is None else named(sent, files)
             note = NoteCache.note(root, relative, blob) if blob is not None else None
             if note is None or blob is None:
                 note = parse_from_disk(root, relative)
@@ -189,6 +190,25 @@ def _parse_in(
             yield relative, note, blob, facts
         if done:
             done(len(chunk))
+
+
+def named(sent: SentFacts, files: Files) -> LinkFacts:
+    """A worker's ``sent`` facts (``worker.numbered``), each file named by the string ``files``
+    holds for it."""
+    names, notes, others, missing, tags = sent
+    notes_count = len(files[0])
+
+    def path(file: int | str) -> str:
+        if isinstance(file, str):
+            return file
+        return files[0][file] if file < notes_count else files[1][file - notes_count]
+
+    return names, LinkEnds(
+        {path(file): links for file, links in notes.items()},
+        {path(file): links for file, links in others.items()},
+        missing,
+        tags,
+    )
 
 
 def _lost(worker: subprocess.Popen[bytes], stop: Stop) -> None:
