@@ -3,7 +3,8 @@
 Each job is a pickled ``(root, [vault paths], files)``: ``files``, the vault's (notes,
 attachments), comes with the first job only (else None). Each answer is a pickled list of
 ``(path, NoteCache.blob(note), link facts)``, the facts (``index.link_facts``) resolved against
-``files``, or None without them. ``None`` ends the worker. Used by ``loader.parse_many``.
+``files`` and sent with each file as its place in them (``numbered``, ``index.SentFacts``), or
+None without them. ``None`` ends the worker. Used by ``loader.parse_many``.
 """
 
 from __future__ import annotations
