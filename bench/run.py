@@ -20,6 +20,7 @@ import os
 import platform
 import random
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -318,15 +319,11 @@ def ready_installation(cache_dir: Path) -> None:
 def empty_note_cache(cache_dir: Path) -> None:
     """Remove the cached notes of every vault; keep the generated code, which belongs to the
     installation, as bytecode does."""
-    kept = set((cache_dir / "vault-ls").glob("generated-code-*.marshal"))
-    if cache_dir.exists():
-        for path in sorted(cache_dir.rglob("*"), reverse=True):  # files before their folders
-            if path in kept or (path.is_dir() and any(k.is_relative_to(path) for k in kept)):
-                continue
-            if path.is_dir():
-                path.rmdir()
-            else:
-                path.unlink()
+    kept = {p: p.read_bytes() for p in (cache_dir / "vault-ls").glob("generated-code-*.marshal")}
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    for path, code in kept.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(code)
     cache_dir.mkdir(parents=True, exist_ok=True)
 
 
