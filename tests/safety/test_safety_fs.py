@@ -201,6 +201,39 @@ def test_file_deleted_while_indexing(layout: tuple[Path, Path], monkeypatch) -> 
     assert "n3.md" not in vault.index.notes
 
 
+def test_scan_order_and_stamps(layout: tuple[Path, Path]) -> None:
+    """Each folder's files in name order before its folders', depth first; dot-folders, links
+    to folders and links out skipped; each note's stamp is what ``os.stat`` says of it then (a
+    link's, its target's; a dangling link's, -1s)."""
+    vault, outside = layout
+    for name in ("b.md", "Z.md", "m/d — ✎.md", "m/n/e.md", "m/f.png", "z/c.md", ".hidden/x.md"):
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(f"# {name}\n")
+    (vault / "link.md").symlink_to(vault / "b.md")
+    (vault / "dangling.md").symlink_to(vault / "nowhere.md")
+    (vault / "out.md").symlink_to(outside / "secret.md")
+    (vault / "folder-link").symlink_to(vault / "m", target_is_directory=True)
+
+    found = fs.scan(vault)
+
+    notes = ["Inside.md", "Z.md", "b.md", "dangling.md", "link.md", "m/d — ✎.md", "m/n/e.md"]
+    assert found.notes == [*notes, "z/c.md"]
+    assert found.attachments == ["m/f.png"]
+    for note in found.notes:
+        if note == "dangling.md":
+            assert found.stamps[note] == (-1, -1, -1, -1)
+            continue
+        status = os.stat(vault / note)
+        assert found.stamps[note] == (
+            status.st_size,
+            status.st_mtime_ns,
+            status.st_ctime_ns,
+            status.st_ino,
+        )
+    assert found.stamps["link.md"] == found.stamps["b.md"]
+    assert fs.scan(vault, under="m").notes == ["m/d — ✎.md", "m/n/e.md"]
+
+
 def test_many_files_beyond_the_cap(layout: tuple[Path, Path]) -> None:
     vault_root, _ = layout
     for folder in range(20):

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from vault_ls.vault.fs import Stamp
 from vault_ls.vault.index import LinkEnds, LinkGraph
 from vault_ls.vault.lazy_notes import Body, lazy_note
 from vault_ls.vault.model import (
@@ -65,7 +66,6 @@ def _engine_fingerprint() -> str:
 
 FINGERPRINT = _engine_fingerprint()
 
-Stamp = tuple[int, int, int, int]  # (size, mtime in ns, ctime in ns, inode)
 Entries = dict[str, tuple[Stamp, bytes]]  # note path -> (its stamp, its ``NoteCache.blob``)
 SAVE_BATCH = 250  # notes written per step of a save
 ABANDONED_AFTER_SECONDS = 600  # a save's temporary file this old was left by a killed process

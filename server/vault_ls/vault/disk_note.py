@@ -1,26 +1,13 @@
-"""One note as the disk has it: read safely (``fs``) and parsed, and the stamp the cache
-compares. Its own module so that the cache, the loader and the workers can all use it without
-importing one another."""
+"""One note as the disk has it: read safely (``fs``) and parsed. Its own module so that the
+cache, the loader and the workers can all use it without importing one another."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from vault_ls.vault import fs
 from vault_ls.vault.model import Note
 from vault_ls.vault.parse import parse_note, text_digest
-
-
-def stamp(path: Path | str) -> tuple[int, int, int, int]:
-    """(size, mtime in ns, ctime in ns, inode): what the cache compares; -1s when unreadable.
-    Size and mtime alone missed a same-size rewrite whose mtime was put back (``cp -p``,
-    ``rsync -t``): the ctime moves then, and a file replaced by another has a new inode."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return (-1, -1, -1, -1)
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def parse_from_disk(root: Path, relative: str, known: Note | None = None) -> Note:

@@ -22,12 +22,21 @@ MAX_NOTE_BYTES = 5 * 1024 * 1024  # larger notes are indexed up to this size
 DEFAULT_MAX_FILES = 200_000  # a workspace beyond this is probably not a vault (a home folder)
 
 
+# (size, mtime in ns, ctime in ns, inode): what the cache compares; -1s when unreadable. Size
+# and mtime alone missed a same-size rewrite whose mtime was put back (``cp -p``, ``rsync -t``):
+# the ctime moves then, and a file replaced by another has a new inode.
+Stamp = tuple[int, int, int, int]
+
+
 @dataclass
 class Scan:
     notes: list[str] = field(default_factory=list)  # vault-relative, ``/``-separated
     attachments: list[str] = field(default_factory=list)
     truncated: bool = False  # stopped at ``max_files``
     special: list[str] = field(default_factory=list)  # FIFOs, sockets, devices: skipped
+    # each note's stamp as the scan saw it: the status it reads anyway is the one a cache
+    # compares, so a start does not ask for it a second time (10,000 calls, ~60 ms)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
 
 
 def is_excluded(relative: str, patterns: list[str]) -> bool:
@@ -46,35 +55,47 @@ def scan(
     max_files: int = DEFAULT_MAX_FILES,
     under: str = "",
 ) -> Scan:
-    """The vault's files (or those in its folder ``under``), as paths from ``root``."""
+    """The vault's files (or those in its folder ``under``), as paths from ``root``: each
+    folder's files in name order, then its folders', depth first (the order ``os.walk`` gives).
+    A folder that cannot be listed is passed over."""
     patterns = exclude or []
     found = Scan()
     real_root = os.path.realpath(root)
+    start = os.path.join(root, under) if under else str(root)
+    relative_start = os.path.relpath(start, root).replace(os.sep, "/")
+    pending = [(start, "" if relative_start == "." else relative_start + "/")]
     count = 0
-    for folder, folders, files in os.walk(os.path.join(root, under) if under else root):
-        relative_folder = os.path.relpath(folder, root).replace(os.sep, "/")
-        prefix = "" if relative_folder == "." else relative_folder + "/"
-        folders[:] = sorted(
-            name
-            for name in folders
-            if not name.startswith(".")
-            and not os.path.islink(os.path.join(folder, name))
-            and not is_excluded(prefix + name, patterns)
-        )
-        for name in sorted(files):
+    while pending:
+        folder, prefix = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_name)
+        except OSError:
+            continue
+        folders = []
+        for entry in entries:
+            name = entry.name
             relative = prefix + name
+            if _is_folder(entry):
+                if not (
+                    name.startswith(".") or entry.is_symlink() or is_excluded(relative, patterns)
+                ):
+                    folders.append((entry.path, relative + "/"))
+                continue
             if name.startswith(".") or is_excluded(relative, patterns):
                 continue
-            full = os.path.join(folder, name)
             try:
-                status = os.lstat(full)
+                status = entry.stat(follow_symlinks=False)
             except OSError:  # gone since the listing
                 continue
+            stamp = _stamp(status)
             if stat.S_ISLNK(status.st_mode):
-                if not is_inside(real_root, os.path.realpath(full)):
+                if not is_inside(real_root, os.path.realpath(entry.path)):
                     continue
-                with contextlib.suppress(OSError):  # a dangling link reads as unreadable
-                    status = os.stat(full)
+                stamp = (-1, -1, -1, -1)  # a dangling link reads as unreadable
+                with contextlib.suppress(OSError):
+                    status = os.stat(entry.path)
+                    stamp = _stamp(status)
             if not stat.S_ISREG(status.st_mode) and not stat.S_ISLNK(status.st_mode):
                 # reading a FIFO blocks until someone writes, a device may never end
                 found.special.append(relative)
@@ -85,9 +106,27 @@ def scan(
                 return found
             if name.lower().endswith(NOTE_SUFFIX):
                 found.notes.append(relative)
+                found.stamps[relative] = stamp
             else:
                 found.attachments.append(relative)
+        pending.extend(reversed(folders))
     return found
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link to one (skipped as a folder, never read as a file)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _stamp(status: os.stat_result) -> Stamp:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def is_inside(real_root: str, real_path: str) -> bool:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vault_ls.vault import fs
-from vault_ls.vault.cache import Entries, FileSet, NoteCache, Stamp, file_set
+from vault_ls.vault.cache import Entries, FileSet, NoteCache, file_set
 from vault_ls.vault.disk_note import parse_from_disk
-from vault_ls.vault.disk_note import stamp as file_stamp
 from vault_ls.vault.index import LinkFacts, LinkGraph, VaultIndex
 from vault_ls.vault.loader import Stop, parse_many
 from vault_ls.vault.model import NOTE_SUFFIX, Note
@@ -131,14 +130,13 @@ class Vault:
         entries: Entries = {}
         notes: list[Note] = []
         stale: list[str] = []
-        stamps: dict[str, Stamp] = {}
+        stamps = found.stamps  # taken by the scan
         pending_save: tuple[Entries, FileSet, LinkGraph] | None = None
-        folder = str(self.root) + os.sep  # a string, not a Path: one stat per note is the cost
         collecting = gc.isenabled()
         gc.disable()  # bulk allocation of long-lived objects: collections would find nothing
         try:
             for relative in found.notes:
-                stamps[relative] = stamp = file_stamp(folder + relative)
+                stamp = stamps[relative]
                 hit = cached.get(relative)
                 note = (
                     NoteCache.note(self.root, relative, hit[1]) if hit and hit[0] == stamp else None
