@@ -107,3 +107,15 @@ def test_an_unwritable_folder_only_loses_the_saving(tmp_path: Path) -> None:
     exec(code, names)
     assert names["y"] == 2
     assert blocker.read_text() == "a file where the cache folder should be"
+
+
+def test_the_file_is_named_by_the_installed_versions(tmp_path: Path) -> None:
+    """The versions read from ``.dist-info`` folder names are those ``importlib.metadata``
+    gives: a new release of any of the four starts a new file."""
+    import importlib.metadata
+    import importlib.util
+
+    versions = [importlib.metadata.version(name) for name in ("attrs", "cattrs", "lsprotocol")]
+    versions.append(importlib.metadata.version("pygls"))
+    tag = "-".join([importlib.util.MAGIC_NUMBER.hex(), *versions])
+    assert GeneratedCode(tmp_path).path == tmp_path / f"generated-code-{tag}.marshal"
