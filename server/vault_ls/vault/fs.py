@@ -152,7 +152,10 @@ def read_inside(root: Path, relative: str) -> tuple[str, str | None]:
     return reader_inside(root)(relative)
 
 
-def reader_inside(root: Path) -> Callable[[str], tuple[str, str | None]]:
+Reader = Callable[[str], tuple[str, str | None]]  # vault path -> (text, problem): ``read_inside``
+
+
+def reader_inside(root: Path) -> Reader:
     """``read_inside`` for the notes one request reads (a hundred for unlinked mentions), the
     root's real path worked out once. Each note's own is worked out at each read: a folder
     replaced by a link out of the vault meanwhile is refused (a root that moved makes every

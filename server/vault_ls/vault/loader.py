@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.disk_note import parse_from_disk
 from vault_ls.vault.index import LinkEnds, LinkFacts, SentFacts
@@ -85,10 +86,11 @@ def parse_many(
     count = worker_count(workers_asked)
     workers = _start_workers(count) if len(paths) >= PARALLEL_FROM and count else []
     if not workers:
+        read = fs.reader_inside(root)
         for chunk in chunks:
             for relative in chunk:
                 stop.check()
-                note = parse_from_disk(root, relative)
+                note = parse_from_disk(root, relative, read=read)
                 yield relative, note, NoteCache.blob(note), None
             if done:
                 done(len(chunk))

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from vault_ls.vault import fs
 from vault_ls.vault.cache import NoteCache
 from vault_ls.vault.disk_note import parse_from_disk
 from vault_ls.vault.index import LinkFacts, SentFacts, VaultIndex, link_facts
@@ -36,8 +37,9 @@ def serve(source: BinaryIO, sink: BinaryIO) -> None:
             resolver = BulkResolver(VaultIndex.of_files(*files))
             number = {path: n for n, path in enumerate(itertools.chain(*files))}
         answer = []
+        read = fs.reader_inside(root)  # the root's real path once a job, not once a note
         for relative in paths:
-            note = parse_from_disk(root, relative)
+            note = parse_from_disk(root, relative, read=read)
             facts = link_facts(resolver, note) if resolver is not None else None
             sent = None if facts is None else numbered(facts, number)
             answer.append((relative, NoteCache.blob(note), sent))
