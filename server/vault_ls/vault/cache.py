@@ -23,6 +23,7 @@ import sqlite3
 import sys
 import time
 import zlib
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -36,11 +37,11 @@ from vault_ls.vault.model import (
     flat_head,
 )
 
-# 11: the graph keeps each note's link ends (a warm start's first graph decodes no body); 10:
-# heads hold the wide lines (a location's columns decode no body); 9: heading keys keep the
-# targets of links in headings (8: stamps hold ctime and inode too; 7: a body keeps no YAML
-# mapping)
-SCHEMA = 11
+# 12: the graph keeps each file's backlinks (a warm start turns no link round); 11: the graph
+# keeps each note's link ends (a warm start's first graph decodes no body); 10: heads hold the
+# wide lines (a location's columns decode no body); 9: heading keys keep the targets of links
+# in headings (8: stamps hold ctime and inode too; 7: a body keeps no YAML mapping)
+SCHEMA = 12
 
 
 def cache_folder() -> Path:
@@ -120,7 +121,8 @@ def _drained(entries: Entries) -> Iterator[tuple[str, tuple[Stamp, bytes]]]:
         yield entries.popitem()
 
 
-LINKERS, ENDS = 1, 2  # the graph's tables (``tab``); the targets of each note are its ends'
+# the graph's tables (``tab``); the targets of each note are its ends'
+LINKERS, ENDS, BACKLINKS = 1, 2, 3
 
 
 def _linker_parts(table: dict[str, set[str]], position: dict[str, int]) -> Iterator[bytes]:
@@ -162,6 +164,28 @@ def _end_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Iterator
         yield _sealed(marshal.dumps(part))
 
 
+def _backlink_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Iterator[bytes]:
+    """Each file's linking notes (from every note's ``LinkEnds``, which it leaves as they are)
+    in sealed, marshalled parts of about ``GRAPH_PART`` paths, each as its ``position``."""
+    linking: dict[int, list[int]] = defaultdict(list)
+    for source, ends in table.items():
+        number = position[source]
+        for reached in (ends.notes, ends.others):
+            for path in reached:
+                linking[position[path]].append(number)
+    part: dict[int, list[int]] = {}
+    size = 0
+    while linking:
+        target, sources = linking.popitem()
+        part[target] = sources
+        size += 1 + len(sources)
+        if size >= GRAPH_PART:
+            yield _sealed(marshal.dumps(part))
+            part, size = {}, 0
+    if part:
+        yield _sealed(marshal.dumps(part))
+
+
 def _reached(files: Iterator[str], counts: list[int] | None) -> dict[str, int]:
     """File reached -> links to it, as ``_end_parts`` stored them."""
     return dict.fromkeys(files, 1) if counts is None else dict(zip(files, counts, strict=True))
@@ -175,8 +199,9 @@ def _graph_rows(files: FileSet, graph: LinkGraph) -> Iterator[tuple[str, int, in
         return
     graph.outgoing.clear()
     position = {path: number for number, path in enumerate(files.paths)}
-    tables = (
+    tables = (  # in this order: the ends are emptied last
         (LINKERS, _linker_parts(graph.linkers, position)),
+        (BACKLINKS, _backlink_parts(graph.ends, position)),
         (ENDS, _end_parts(graph.ends, position)),
     )
     for tab, parts in tables:
@@ -207,11 +232,13 @@ class NoteCache:
             outgoing: dict[str, set[str]] = {}
             linkers: dict[str, set[str]] = {}
             ends: dict[str, LinkEnds] = {}
+            backlinks: dict[str, set[str]] = {}
             for tab, blob in rows:
                 part = marshal.loads(_opened(blob))
-                if tab == LINKERS:
-                    for name, sources in part.items():
-                        linkers[name] = {paths[source] for source in sources}
+                if tab in (LINKERS, BACKLINKS):
+                    table = linkers if tab == LINKERS else backlinks
+                    for key, sources in part.items():
+                        table[key if tab == LINKERS else paths[key]] = set(map(named, sources))
                     continue
                 for source, (notes, counts, others, other_counts, missing, tags) in part.items():
                     path = paths[source]
@@ -221,7 +248,7 @@ class NoteCache:
                     outgoing[path] = to_notes.keys() | to_others.keys()
         except Exception:  # unreadable: resolving again is always correct
             return None
-        return LinkGraph(outgoing, linkers, ends) if rows else None
+        return LinkGraph(outgoing, linkers, ends, backlinks) if rows else None
 
     def load(self) -> Entries:
         """Every cached entry (path -> (stamp, ``blob``)); empty when unusable. Saves killed

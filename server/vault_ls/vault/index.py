@@ -218,8 +218,11 @@ class VaultIndex:
             for alias in note.aliases:
                 self.alias_keys[alias.strip().casefold()].add(note.path)
         if graph is not None:
-            self._outgoing, linkers, self._loaded_ends = graph
+            self._outgoing, linkers, self._loaded_ends, backlinks = graph
             self._linkers = defaultdict(set, linkers)
+            if backlinks is not None:
+                self.backlinks = defaultdict(set, backlinks)
+                return
             for source, targets in self._outgoing.items():
                 for target in targets:
                     self.backlinks[target].add(source)
@@ -348,6 +351,9 @@ class LinkGraph(NamedTuple):
     outgoing: dict[str, set[str]]  # source note -> resolved targets
     linkers: dict[str, set[str]]  # last link name -> notes linking by that name
     ends: dict[str, LinkEnds]  # note -> where its links lead, and its tags
+    # target -> the notes linking to it: ``outgoing`` turned round, as the cache stores it
+    # (turning 180,000 links round took a warm start at 10,000 notes ~0.1 s); None: not given
+    backlinks: dict[str, set[str]] | None = None
 
 
 def link_facts(resolver: BulkResolver, note: Note) -> LinkFacts:
