@@ -32,7 +32,6 @@ from pygls.exceptions import (
 from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.protocol.json_rpc import RPCError, RPCNotification, RPCRequest, RPCResponse
 from pygls.protocol.language_server import lsp_method
 
 from vault_ls.idle_gc import IdleCollector
@@ -152,6 +151,18 @@ class _Unreadable:
         self.error = error
 
 
+# The members of pygls's message protocols (``RPCRequest`` and the others), which
+# ``isinstance`` against the protocols checks one by one in Python: ~25 µs a protocol in
+# Python 3.11, four of them for each message read.
+REQUEST = ("id", "method", "jsonrpc", "params")
+NOTIFICATION = ("method", "jsonrpc", "params")
+MESSAGES = (REQUEST, NOTIFICATION, ("id", "jsonrpc", "result"), ("id", "jsonrpc", "error"))
+
+
+def _has_all(message: Any, members: tuple[str, ...]) -> bool:
+    return all(hasattr(message, member) for member in members)
+
+
 def _message_id(message: Any) -> int | str | None:
     """The id to answer ``message`` with: ``None`` (written ``null``) when there is no valid one."""
     found = message.get("id") if isinstance(message, dict) else getattr(message, "id", None)
@@ -218,14 +229,14 @@ class VaultProtocol(LanguageServerProtocol):
             self._answer_unreadable(message)
             return
         if (
-            not isinstance(message, RPCRequest | RPCNotification | RPCResponse | RPCError)
+            not any(_has_all(message, members) for members in MESSAGES)
             or message.jsonrpc != self.VERSION
         ):
             log.warning("not a JSON-RPC 2.0 message: %.200r", message)
             self.send_error(_message_id(message), JsonRpcInvalidRequest())
             return
         method = getattr(message, "method", None)
-        if isinstance(message, RPCRequest):
+        if _has_all(message, REQUEST):
             error: JsonRpcException | None = None
             if method == types.INITIALIZE:
                 if self.initialize_seen:
