@@ -6,9 +6,12 @@ from collections import Counter
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vault_ls.features import fuzzy
 from vault_ls.features.note_search import (
+    ASCII_QUOTED,
     FileTable,
     NoteTable,
     entries_of,
@@ -168,3 +171,10 @@ def test_the_letter_filter_keeps_exactly_what_fuzzy_scores():
             assert set(text.holding(wanted)) == expected, (wanted, keys)
             whole = {item for item in items if wanted in item[0]}
             assert set(text.holding(wanted, whole=True)) == whole, (wanted, keys)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_a_file_name_is_quoted_as_urllib_quotes_it(name: str) -> None:
+    """File names are offered as written and percent-encoded; ASCII ones are encoded by a
+    table, which must give what ``urllib.parse.quote`` gives."""
+    assert name.translate(ASCII_QUOTED) == quote(name, safe="/%")

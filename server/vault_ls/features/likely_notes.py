@@ -34,8 +34,12 @@ class LinkedOrder:
         self.backlinks: dict[str, int] = {}
         self.everywhere: SortedList[LinkedKey] = SortedList()
         self.by_folder: dict[str, SortedList[LinkedKey]] = {}
-        for path in index.notes:
-            self._add(path, len(index.backlinks.get(path, ())))
+        folders: dict[str, list[LinkedKey]] = {}
+        for path in index.notes:  # sorted once, not note by note (``_add``)
+            self.backlinks[path] = backlinks = len(index.backlinks.get(path, ()))
+            folders.setdefault(posixpath.dirname(path), []).append(_key(path, backlinks))
+        self.everywhere.update(key for keys in folders.values() for key in keys)
+        self.by_folder = {folder: SortedList(keys) for folder, keys in folders.items()}
 
     def _add(self, path: str, backlinks: int) -> None:
         self.backlinks[path] = backlinks
