@@ -75,7 +75,8 @@ def one_by_one(order: list[str]) -> VaultIndex:
 
 
 def graph(index: VaultIndex) -> dict[str, dict[str, set[str]]]:
-    outgoing, linkers, _ = index.link_graph()
+    saved = index.link_graph()
+    outgoing, linkers = saved.outgoing, saved.linkers
     return {
         "outgoing": {source: set(targets) for source, targets in outgoing.items()},
         "linkers": {name: set(notes) for name, notes in linkers.items() if notes},

@@ -36,7 +36,8 @@ def write_vault(root: Path, count: int) -> None:
 
 
 def graph(index: VaultIndex):
-    outgoing, linkers, ends = index.link_graph()
+    saved = index.link_graph()
+    outgoing, linkers, ends = saved.outgoing, saved.linkers, saved.ends
     backlinks = {target: set(sources) for target, sources in index.backlinks.items() if sources}
     return outgoing, {name: set(paths) for name, paths in linkers.items() if paths}, backlinks, ends
 

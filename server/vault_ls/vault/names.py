@@ -18,6 +18,9 @@ HEADING_DROPPED = re.compile(r"[!\"#$%&()*+,.:;<=>?@^`{|}~/\[\]\\]")
 # ``## [[Python Sets]] and slicing`` is linked as ``[[Note#Python Sets and slicing]]``.
 HEADING_LINK_UNSAFE = re.compile(r"%%|[\[\]|#^:\\\r\n]")
 FILENAME_FORBIDDEN = ':/\\?*"<>|'
+# in ASCII, what ``title_key`` turns to spaces: all but letters and digits (punctuation,
+# symbols, spaces and controls; the forbidden characters are among them)
+ASCII_UNKEPT = {code: " " for code in range(128) if not chr(code).isalnum()}
 
 
 def fold(name: str) -> str:
@@ -82,6 +85,8 @@ def title_key(text: str) -> str:
     """Titles compare ignoring case, whitespace, punctuation, symbols and link brackets, so a
     file name that lost ``:`` or ``?`` still matches its title, while ``Part 2`` != ``Part 1``."""
     text = shown_text(text)
+    if text.isascii():  # the same, in C: a title's characters one by one took ~10 µs
+        return " ".join(text.lower().translate(ASCII_UNKEPT).split())
     text = unicodedata.normalize("NFKC", text).casefold()
     kept = [
         " " if ch in FILENAME_FORBIDDEN or unicodedata.category(ch)[0] in "PSZC" else ch
