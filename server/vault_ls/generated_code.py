@@ -113,6 +113,7 @@ def _installed_version(distribution: str, listings: dict[str, list[str]]) -> str
                 version = name[len(prefix) : -len(".dist-info")]
                 if version and "-" not in version:
                     return version
+    import importlib.metadata
 
     try:
         return importlib.metadata.version(distribution)

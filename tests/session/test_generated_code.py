@@ -119,3 +119,10 @@ def test_the_file_is_named_by_the_installed_versions(tmp_path: Path) -> None:
     versions.append(importlib.metadata.version("pygls"))
     tag = "-".join([importlib.util.MAGIC_NUMBER.hex(), *versions])
     assert GeneratedCode(tmp_path).path == tmp_path / f"generated-code-{tag}.marshal"
+
+
+def test_a_distribution_without_a_dist_info_folder_is_asked_of_importlib() -> None:
+    """In a fresh interpreter, where nothing has imported ``importlib.metadata`` yet."""
+    asked = "from vault_ls.generated_code import _installed_version as v; print(v('no-such', {}))"
+    run = subprocess.run([sys.executable, "-c", asked], capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout, run.stderr) == (0, "none\n", "")
