@@ -26,7 +26,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from vault_ls.vault.fs import Stamp
 from vault_ls.vault.index import LinkEnds, LinkGraph
@@ -116,58 +116,67 @@ def _opened(blob: bytes) -> memoryview:
 GRAPH_PART = 2500  # paths per stored part of a link graph table: ~2 ms to encode
 
 
-def _drained(entries: Entries) -> Iterator[tuple[str, tuple[Stamp, bytes]]]:
-    while entries:
-        yield entries.popitem()
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _drained(table: dict[K, V]) -> Iterator[tuple[K, V]]:
+    """``table``'s items, each removed as it is given (freed as it is written)."""
+    while table:
+        yield table.popitem()
 
 
 # the graph's tables (``tab``); the targets of each note are its ends'
 LINKERS, ENDS, BACKLINKS = 1, 2, 3
 
 
-def _linker_parts(table: dict[str, set[str]], position: dict[str, int]) -> Iterator[bytes]:
-    """The linkers table in sealed, marshalled parts of about ``GRAPH_PART`` paths (one name
-    linked from 5,000 notes is a part of its own), each path as its ``position``; emptying
-    ``table``."""
-    part: dict[str, list[int]] = {}
+def _in_parts(items: Iterator[tuple[object, object, int]]) -> Iterator[bytes]:
+    """``(key, value, size)`` items as sealed, marshalled mappings of about ``GRAPH_PART`` in
+    size, each made when the one before has been taken."""
+    part: dict[object, object] = {}
     size = 0
-    while table:
-        name, sources = table.popitem()
-        part[name] = [position[source] for source in sources]
-        size += 1 + len(sources)
+    for key, value, item_size in items:
+        part[key] = value
+        size += item_size
         if size >= GRAPH_PART:
             yield _sealed(marshal.dumps(part))
             part, size = {}, 0
     if part:
         yield _sealed(marshal.dumps(part))
+
+
+def _linker_parts(table: dict[str, set[str]], position: dict[str, int]) -> Iterator[bytes]:
+    """The linkers table in parts (one name linked from 5,000 notes is a part of its own), each
+    path as its ``position``; emptying ``table``."""
+    return _in_parts(
+        (name, [position[source] for source in sources], 1 + len(sources))
+        for name, sources in _drained(table)
+    )
 
 
 def _end_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Iterator[bytes]:
-    """Each note's ``LinkEnds`` in sealed, marshalled parts of about ``GRAPH_PART`` ends,
-    emptying ``table``: the files reached as their ``position``s in order, and the links to
-    each only when some file is linked more than once (most notes link to each once)."""
-    part: dict[int, tuple[object, ...]] = {}
-    size = 0
-    while table:
-        source, ends = table.popitem()
-        flat: list[object] = []
-        for reached in (ends.notes, ends.others):
-            counts = list(reached.values())
-            flat.append([position[path] for path in reached])
-            flat.append(None if sum(counts) == len(counts) else counts)
-        part[position[source]] = (*flat, ends.missing, ends.tags)
-        size += 1 + len(ends.notes) + len(ends.others)
-        if size >= GRAPH_PART:
-            yield _sealed(marshal.dumps(part))
-            part, size = {}, 0
-    if part:
-        yield _sealed(marshal.dumps(part))
+    """Each note's ``LinkEnds`` in parts, emptying ``table``: the files reached as their
+    ``position``s in order, and the links to each only when some file is linked more than once
+    (most notes link to each once)."""
+    return _in_parts(
+        (position[source], _flat_ends(ends, position), 1 + len(ends.notes) + len(ends.others))
+        for source, ends in _drained(table)
+    )
+
+
+def _flat_ends(ends: LinkEnds, position: dict[str, int]) -> tuple[object, ...]:
+    flat: list[object] = []
+    for reached in (ends.notes, ends.others):
+        counts = list(reached.values())
+        flat.append([position[path] for path in reached])
+        flat.append(None if sum(counts) == len(counts) else counts)
+    return (*flat, ends.missing, ends.tags)
 
 
 def _backlink_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Iterator[bytes | None]:
     """Each file's linking notes (from every note's ``LinkEnds``, which it leaves as they are)
-    in sealed, marshalled parts of about ``GRAPH_PART`` paths, each as its ``position``; None
-    between parts of the turning round (in one go, it held a save's step for ~0.2 s)."""
+    in parts, each path as its ``position``; None between steps of the turning round (in one
+    go, it held a save's step for ~0.2 s)."""
     linking: dict[int, list[int]] = defaultdict(list)
     size = 0
     for source, ends in table.items():
@@ -179,16 +188,9 @@ def _backlink_parts(table: dict[str, LinkEnds], position: dict[str, int]) -> Ite
         if size >= GRAPH_PART:
             yield None
             size = 0
-    part: dict[int, list[int]] = {}
-    while linking:
-        target, sources = linking.popitem()
-        part[target] = sources
-        size += 1 + len(sources)
-        if size >= GRAPH_PART:
-            yield _sealed(marshal.dumps(part))
-            part, size = {}, 0
-    if part:
-        yield _sealed(marshal.dumps(part))
+    yield from _in_parts(
+        (target, sources, 1 + len(sources)) for target, sources in _drained(linking)
+    )
 
 
 def _reached(files: Iterator[str], counts: list[int] | None) -> dict[str, int]:
